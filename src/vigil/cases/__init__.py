@@ -1,0 +1,1 @@
+"""Case files: the anchor that personal data on persons of interest is tied to, with retention."""

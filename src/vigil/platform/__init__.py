@@ -1,0 +1,1 @@
+"""Platform: config, database, identity, policy, audit — the base every capability stands on."""

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+
+class AuditEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    seq: int
+    at: datetime
+    actor: str
+    agency: str
+    action: str
+    record_type: str
+    record_id: str
+    purpose: str
+    detail: str
+
+
+class VerifyOut(BaseModel):
+    ok: bool
+    checked: int
+    problem: str
+    seq: int | None

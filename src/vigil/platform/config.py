@@ -1,0 +1,64 @@
+"""Typed settings. Every variable is read from the environment with the prefix ``VIGIL_``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="VIGIL_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("vigil-data"), description="Embedded database, uploads, secret key")
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; default is SQLite in data_dir")
+    secret_key: str | None = Field(default=None, description="Signs session cookies; generated into data_dir if unset")
+    cookie_secure: bool = True
+    session_max_age: int = 8 * 3600
+    max_request_bytes: int = 1_000_000
+    max_upload_bytes: int = 200_000_000
+    lockout_threshold: int = 5
+    lockout_minutes: int = 15
+    log_level: str = "INFO"
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'vigil.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+    def ensure_data_dir(self) -> Path:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        (self.data_dir / "uploads").mkdir(exist_ok=True)
+        return self.data_dir
+
+    def resolved_secret_key(self) -> str:
+        """A configured key wins; otherwise one is generated once and kept in the data folder."""
+        if self.secret_key:
+            return self.secret_key
+        import secrets
+
+        path = self.ensure_data_dir() / "secret.key"
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+def reset_settings() -> None:
+    """Tests and the CLI change the environment; this drops the cached settings and engine."""
+    get_settings.cache_clear()
+    from vigil.platform import database
+
+    database.reset_engine()

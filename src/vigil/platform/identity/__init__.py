@@ -1,0 +1,1 @@
+"""Agencies, users, roles, clearance, passwords, sessions and API tokens."""

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Role = Literal["viewer", "analyst", "operator", "supervisor", "admin"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class LoginIn(Strict):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class AgencyIn(Strict):
+    code: str = Field(min_length=2, max_length=32, pattern=r"^[a-z0-9_-]+$")
+    name: str = Field(min_length=2, max_length=200)
+    kind: Literal["police", "transport", "counter_terrorism", "liaison"] = "police"
+    country: str = Field(default="", pattern=r"^([A-Z]{2})?$")
+
+
+class AgencyOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    code: str
+    name: str
+    kind: str
+    country: str
+
+
+class UserIn(Strict):
+    username: str = Field(min_length=2, max_length=64, pattern=r"^[a-z0-9._-]+$")
+    password: str = Field(min_length=8, max_length=200)
+    agency: str
+    role: Role
+    clearance: int = Field(default=1, ge=0, le=3)
+    display_name: str = Field(default="", max_length=200)
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    username: str
+    display_name: str
+    agency_id: int
+    role: str
+    clearance: int
+    active: bool
+
+
+class TokenIn(Strict):
+    username: str
+    name: str = Field(default="api", max_length=100)
+
+
+class TokenOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    user_id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreated(TokenOut):
+    token: str = Field(description="The secret; shown once, store it safely")
+
+
+class Me(BaseModel):
+    username: str
+    agency: str
+    role: str
+    clearance: int
+    csrf_token: str | None = None

@@ -1,0 +1,1 @@
+"""App assembly, layout, shared templates, request plumbing."""

@@ -1,0 +1,73 @@
+"""Exception handlers: problem+json on /api and /taxii, a plain page in the console. Never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from vigil.platform.errors import Problem, problem_response
+from vigil.platform.logs import request_id_var
+
+log = logging.getLogger("vigil.errors")
+MACHINE_PREFIXES = ("/api/", "/taxii2/", "/healthz", "/readyz")
+
+
+def wants_problem_json(request: Request) -> bool:
+    return request.url.path.startswith(MACHINE_PREFIXES) or "application/json" in request.headers.get("accept", "")
+
+
+def _console_error(request: Request, status: int, title: str, detail: str):
+    from vigil.web.templating import render
+
+    if status == 401:
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    return render(request, "error.html", {"status": status, "title": title, "detail": detail,
+                                          "request_id": request_id_var.get()}, status_code=status)
+
+
+def _respond(request: Request, status: int, title: str, detail: str, extra=None, headers=None):
+    if wants_problem_json(request):
+        return problem_response(status, detail, title=title, instance=request.url.path, extra=extra,
+                                headers=headers)
+    return _console_error(request, status, title, detail)
+
+
+def _clean_validation_errors(errors) -> list[dict]:
+    cleaned = []
+    for err in errors:
+        cleaned.append({"loc": [str(p) for p in err.get("loc", ())], "msg": err.get("msg", ""),
+                        "type": err.get("type", "")})
+    return jsonable_encoder(cleaned)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(Problem)
+    async def on_problem(request: Request, exc: Problem):
+        return _respond(request, exc.status, exc.title, exc.detail, exc.extra, exc.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http(request: Request, exc: StarletteHTTPException):
+        from http import HTTPStatus
+
+        title = HTTPStatus(exc.status_code).phrase
+        return _respond(request, exc.status_code, title, str(exc.detail), headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def on_validation(request: Request, exc: RequestValidationError):
+        errors = _clean_validation_errors(exc.errors())
+        malformed = any(e["type"] == "json_invalid" for e in errors)
+        status = 400 if malformed else 422
+        detail = "Malformed JSON body" if malformed else "The request did not validate"
+        return _respond(request, status, "Bad Request" if malformed else "Unprocessable Content", detail,
+                        {"errors": errors})
+
+    @app.exception_handler(Exception)
+    async def on_unhandled(request: Request, exc: Exception):
+        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        detail = f"Something went wrong on our side. Quote reference {request_id_var.get()} to support."
+        return _respond(request, 500, "Internal Server Error", detail)
