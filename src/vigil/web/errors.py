@@ -26,8 +26,9 @@ def _console_error(request: Request, status: int, title: str, detail: str):
 
     if status == 401:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    rid = getattr(request.state, "request_id", None) or request_id_var.get()
     return render(request, "error.html", {"status": status, "title": title, "detail": detail,
-                                          "request_id": request_id_var.get()}, status_code=status)
+                                          "request_id": rid}, status_code=status)
 
 
 def _respond(request: Request, status: int, title: str, detail: str, extra=None, headers=None):
@@ -68,6 +69,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def on_unhandled(request: Request, exc: Exception):
-        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-        detail = f"Something went wrong on our side. Quote reference {request_id_var.get()} to support."
+        rid = getattr(request.state, "request_id", None) or request_id_var.get()
+        log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc,
+                  extra={"request_id": rid})
+        detail = f"Something went wrong on our side. Quote reference {rid} to support."
         return _respond(request, 500, "Internal Server Error", detail)

@@ -31,6 +31,8 @@ class RequestContextMiddleware:
         headers = dict(scope.get("headers") or [])
         rid = headers.get(b"x-request-id", b"").decode("latin-1")[:64] or uuid.uuid4().hex
         token = request_id_var.set(rid)
+        # Kept on the scope too: the last-resort error handler runs outside this middleware.
+        scope.setdefault("state", {})["request_id"] = rid
         started = time.perf_counter()
         status_holder = {"status": 500}
         limit = self._limit(scope["path"])

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Prepare a fresh machine: Python venv with Vigil and its test tools, console assets from npm,
+# and (for the browser tests) Debian's chromium. Safe to run again; it only adds what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+if ! .venv/bin/python -c "import vigil, pytest, playwright, pyspark" 2>/dev/null \
+   || [ pyproject.toml -nt .venv/.vigil-installed ]; then
+  .venv/bin/pip install -q --upgrade pip
+  .venv/bin/pip install -q -e ".[test]"
+  touch .venv/.vigil-installed
+fi
+if [ ! -f node_modules/htmx.org/dist/htmx.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+if [ "${VIGIL_SKIP_SYSTEM_PACKAGES:-}" != "1" ]; then
+  need=()
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  command -v java >/dev/null 2>&1 || need+=(default-jre-headless)  # Apache Spark runs on the JVM
+  if [ ${#need[@]} -gt 0 ]; then
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq && $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  fi
+fi

@@ -1,0 +1,131 @@
+"""Shared fixtures: a fresh, migrated, demo-seeded database per test module, on SQLite or PostgreSQL.
+
+Set VIGIL_TEST_DATABASE_URL to a PostgreSQL server URL (its database is used only to create and drop
+throwaway databases) to run the whole suite on PostgreSQL; otherwise SQLite files in a temp folder are used.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO / ".." / "shared" / "data"
+TEST_OUTPUT = REPO / "test-output"
+PG_ADMIN_URL = os.environ.get("VIGIL_TEST_DATABASE_URL")
+
+
+def on_postgres() -> bool:
+    return bool(PG_ADMIN_URL)
+
+
+class TestDatabase:
+    """One throwaway database; `url` is what VIGIL_DATABASE_URL is set to."""
+
+    def __init__(self, tmp: Path):
+        self.tmp = tmp
+        self.name = f"vigil_test_{uuid.uuid4().hex[:10]}"
+        if on_postgres():
+            admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{self.name}"'))
+            admin.dispose()
+            self.url = make_url(PG_ADMIN_URL).set(database=self.name).render_as_string(hide_password=False)
+        else:
+            self.url = f"sqlite:///{tmp / 'vigil.db'}"
+
+    def drop(self) -> None:
+        if on_postgres():
+            admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+            admin.dispose()
+
+
+def use_database(monkeypatch: pytest.MonkeyPatch, tmp: Path, migrate: bool = True, seed: bool = True):
+    from vigil.platform.config import reset_settings
+
+    db = TestDatabase(tmp)
+    monkeypatch.setenv("VIGIL_DATA_DIR", str(tmp))
+    monkeypatch.setenv("VIGIL_DATABASE_URL", db.url)
+    monkeypatch.setenv("VIGIL_SECRET_KEY", "test-secret-key")
+    reset_settings()
+    if migrate:
+        from vigil.platform.migrations import upgrade
+
+        upgrade()
+    if migrate and seed:
+        from vigil import demo
+
+        demo.seed()
+    return db
+
+
+@pytest.fixture(scope="module")
+def vigil_db(tmp_path_factory):
+    """A migrated database with the demo agencies, users and data, shared by one test module."""
+    from vigil.platform.config import reset_settings
+
+    mp = pytest.MonkeyPatch()
+    db = use_database(mp, tmp_path_factory.mktemp("vigil"))
+    yield db
+    reset_settings()
+    db.drop()
+    mp.undo()
+    reset_settings()
+
+
+@pytest.fixture
+def fresh_db(tmp_path, monkeypatch):
+    """A database of the test's own (for tests that tamper with it)."""
+    from vigil.platform.config import reset_settings
+
+    db = use_database(monkeypatch, tmp_path)
+    yield db
+    reset_settings()
+    db.drop()
+
+
+def make_client(raise_server_exceptions: bool = True):
+    from fastapi.testclient import TestClient
+
+    from vigil.web.app import create_app
+
+    return TestClient(create_app(), base_url="https://testserver", raise_server_exceptions=raise_server_exceptions)
+
+
+def login(client, username: str, password: str | None = None):
+    """Log in through the JSON API; the client then sends the session's CSRF token on writes."""
+    from vigil.demo import demo_password
+
+    resp = client.post("/api/v1/auth/login", json={"username": username,
+                                                   "password": password or demo_password(username)})
+    assert resp.status_code == 200, resp.text
+    client.headers["X-CSRF-Token"] = resp.json()["csrf_token"]
+    return client
+
+
+@pytest.fixture
+def client(vigil_db):
+    with make_client() as c:
+        yield c
+
+
+@pytest.fixture
+def as_user(vigil_db):
+    """Factory: a logged-in client for a demo user."""
+    clients = []
+
+    def _make(username: str):
+        c = make_client()
+        clients.append(c)
+        return login(c, username)
+
+    yield _make
+    for c in clients:
+        c.close()

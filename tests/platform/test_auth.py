@@ -1,0 +1,130 @@
+"""Login, lockout, sessions, CSRF, tokens, roles and agency checks through the HTTP API."""
+
+from __future__ import annotations
+
+from tests.conftest import login, make_client
+
+CASE = {"title": "Bag theft at the harbour", "legal_basis": "Criminal Procedure Code art. 110"}
+
+
+def test_login_success_sets_session(client):
+    resp = client.post("/api/v1/auth/login", json={"username": "analyst", "password": "analyst-demo-pass"})
+    assert resp.status_code == 200
+    assert resp.json()["agency"] == "ctb"
+    cookie = resp.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie and "secure" in cookie
+    assert client.get("/api/v1/me").json()["username"] == "analyst"
+
+
+def test_unknown_user_and_wrong_password_answer_alike(client):
+    wrong = client.post("/api/v1/auth/login", json={"username": "viewer", "password": "not-the-password"})
+    unknown = client.post("/api/v1/auth/login", json={"username": "nobody-here", "password": "not-the-password"})
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json()["detail"] == unknown.json()["detail"]
+    assert wrong.headers["content-type"].startswith("application/problem+json")
+
+
+def test_lockout_after_repeated_failures(as_user):
+    admin = as_user("admin")
+    admin.post("/api/v1/admin/users", json={"username": "locky", "password": "locky-password-1",
+                                            "agency": "city", "role": "viewer"}).raise_for_status()
+    with make_client() as c:
+        for _ in range(5):
+            assert c.post("/api/v1/auth/login", json={"username": "locky", "password": "bad-guess"}).status_code == 401
+        # Locked: even the right password is refused, with the same answer.
+        locked = c.post("/api/v1/auth/login", json={"username": "locky", "password": "locky-password-1"})
+        assert locked.status_code == 401
+        assert locked.json()["detail"] == "Invalid username or password"
+    actions = [e["action"] for e in admin.get("/api/v1/audit", params={"actor": "locky"}).json()["items"]]
+    assert "auth.lockout" in actions and "auth.login_locked" in actions
+
+
+def test_unauthenticated_api_is_401_problem(client):
+    resp = client.get("/api/v1/cases")
+    assert resp.status_code == 401
+    assert resp.json()["status"] == 401
+
+
+def test_session_write_without_csrf_is_refused(as_user):
+    c = as_user("operator")
+    del c.headers["X-CSRF-Token"]
+    resp = c.post("/api/v1/cases", json=CASE)
+    assert resp.status_code == 403
+    assert "CSRF" in resp.json()["detail"]
+
+
+def test_viewer_cannot_write(as_user):
+    resp = as_user("viewer").post("/api/v1/cases", json=CASE)
+    assert resp.status_code == 403
+    assert as_user("operator").post("/api/v1/cases", json=CASE).status_code == 201
+
+
+def test_agency_cannot_read_another_agencys_restricted_records(as_user):
+    analyst = as_user("analyst")  # counter-terrorism bureau
+    ctb_cases = analyst.get("/api/v1/cases").json()["items"]
+    restricted = next(c for c in ctb_cases if c["restricted"])
+    supervisor = as_user("supervisor")  # city bureau, higher role, same clearance
+    assert supervisor.get(f"/api/v1/cases/{restricted['id']}").status_code == 404
+    assert restricted["id"] not in [c["id"] for c in supervisor.get("/api/v1/cases").json()["items"]]
+    subjects = supervisor.get(f"/api/v1/cases/{restricted['id']}/subjects",
+                              headers={"X-Vigil-Purpose": "checking a lead"})
+    assert subjects.status_code == 404
+
+
+def test_personal_data_needs_purpose_and_is_audited(as_user):
+    analyst = as_user("analyst")
+    case = next(c for c in analyst.get("/api/v1/cases").json()["items"] if c["restricted"])
+    refused = analyst.get(f"/api/v1/cases/{case['id']}/subjects")
+    assert refused.status_code == 428
+    ok = analyst.get(f"/api/v1/cases/{case['id']}/subjects",
+                     headers={"X-Vigil-Purpose": "preparing the search warrant"})
+    assert ok.status_code == 200 and ok.json()[0]["full_name"] == "Karim Haddad"
+    events = as_user("admin").get("/api/v1/audit", params={"action": "personal_data.read",
+                                                          "actor": "analyst"}).json()["items"]
+    assert events[0]["purpose"] == "preparing the search warrant"
+    assert events[0]["record_id"] == str(case["id"])
+
+
+def test_tokens_create_use_revoke(as_user):
+    admin = as_user("admin")
+    created = admin.post("/api/v1/admin/tokens", json={"username": "operator", "name": "partner-system"})
+    assert created.status_code == 201
+    secret = created.json()["token"]
+    assert secret not in str(admin.get("/api/v1/admin/tokens").json())  # listed without the secret
+    with make_client() as machine:
+        auth = {"Authorization": f"Bearer {secret}"}
+        assert machine.get("/api/v1/me", headers=auth).json()["username"] == "operator"
+        # Token clients need no CSRF token: they carry no ambient cookie.
+        assert machine.post("/api/v1/cases", json=CASE, headers=auth).status_code == 201
+        admin.delete(f"/api/v1/admin/tokens/{created.json()['id']}").raise_for_status()
+        assert machine.get("/api/v1/me", headers=auth).status_code == 401
+        assert machine.get("/api/v1/me", headers={"Authorization": "Bearer vgl_forged"}).status_code == 401
+
+
+def test_only_admins_manage_users(as_user):
+    resp = as_user("supervisor").post("/api/v1/admin/users", json={"username": "x1", "password": "password-123",
+                                                                     "agency": "city", "role": "admin"})
+    assert resp.status_code == 403
+
+
+def test_audit_log_is_for_supervisors(as_user):
+    assert as_user("analyst").get("/api/v1/audit").status_code == 403
+    assert as_user("supervisor").get("/api/v1/audit").status_code == 200
+
+
+def test_console_login_form_and_logout(vigil_db):
+    with make_client() as c:
+        page = c.get("/login")
+        csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+        bad = c.post("/login", data={"username": "viewer", "password": "nope", "csrf_token": csrf})
+        assert bad.status_code == 401 and "Invalid username or password" in bad.text
+        ok = c.post("/login", data={"username": "viewer", "password": "viewer-demo-pass", "csrf_token": csrf},
+                    follow_redirects=False)
+        assert ok.status_code == 303
+        dash = c.get("/")
+        assert "Dashboard" in dash.text and "Administration" not in dash.text  # viewer: no admin entry
+        assert c.get("/admin").status_code == 403
+        login_again = c.get("/login")
+        csrf2 = login_again.text.split('name="csrf_token" value="')[1].split('"')[0]
+        c.post("/logout", data={"csrf_token": csrf2}, follow_redirects=False)
+        assert c.get("/", follow_redirects=False).status_code == 303
