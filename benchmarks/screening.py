@@ -1,0 +1,242 @@
+"""Screening quality/throughput benchmark: Vigil vs a rapidfuzz brute-force baseline.
+
+Usage:  PYTHONPATH=src .venv/bin/python benchmarks/screening.py [--queries 2000] [--negatives 5000]
+        [--baseline-sample 500] [--cli-rows 100000] [--no-cli]
+
+Evaluation sets (seeded, built from ../shared/data):
+* perturbed list names (typos, dropped middle name, reordering, transliteration
+  variants, case/punctuation) -> the perturbed entry must be in the top 5 at the
+  default threshold;
+* UN NAME_ORIGINAL_SCRIPT names queried against an index built WITHOUT any
+  original-script names (cross-script -> Latin);
+* ordinary personal names from Faker (multi-locale), which must not alert.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+import psutil  # noqa: E402
+from rapidfuzz import fuzz, process  # noqa: E402
+
+from vigil.screening import DEFAULT_THRESHOLD, ScreeningIndex, load_ofac, load_un  # noqa: E402
+from vigil.screening.core.normalize import _VARIANT_GROUPS  # noqa: E402
+
+DATA = ROOT / ".." / "shared" / "data" / "sanctions"
+BASELINE_CUTOFF = 90  # WRatio >= 90 -> baseline alert
+LOCALES = ["en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "pl_PL", "pt_BR", "nl_NL",
+           "sv_SE", "ru_RU", "tr_TR", "zh_CN", "ja_JP", "ko_KR", "hi_IN", "ar_AA", "fa_IR", "el_GR"]
+
+_VARIANTS = {}
+for g in _VARIANT_GROUPS:
+    ws = g.split()
+    for w in ws:
+        _VARIANTS[w] = ws
+_SUBS = [("ou", "u"), ("u", "ou"), ("y", "i"), ("i", "y"), ("ee", "i"), ("kh", "h"), ("ph", "f"),
+         ("ff", "f"), ("ss", "s"), ("v", "w"), ("j", "dj"), ("q", "k"), ("ck", "k"), ("off", "ov")]
+
+
+def perturb(name: str, rng: random.Random) -> str:
+    toks = name.replace(",", " ").split() if "," not in name else \
+        (name.split(",", 1)[1].split() + name.split(",", 1)[0].split())
+    kind = rng.choice(["typo", "typo", "drop_middle", "reorder", "translit", "case_punct", "typo+case"])
+    if kind in ("typo", "typo+case"):
+        cands = [i for i, t in enumerate(toks) if len(t) >= 4] or list(range(len(toks)))
+        i = rng.choice(cands)
+        t = toks[i]
+        n_edits = 1 if len(t) < 9 else 2
+        for _ in range(n_edits):
+            op = rng.choice(["sub", "del", "ins", "swap"])
+            p = rng.randrange(1, max(2, len(t) - 1)) if len(t) > 2 else 0
+            c = rng.choice("abcdefghijklmnopqrstuvwxyz")
+            if op == "sub":
+                t = t[:p] + c + t[p + 1:]
+            elif op == "del" and len(t) > 3:
+                t = t[:p] + t[p + 1:]
+            elif op == "ins":
+                t = t[:p] + c + t[p:]
+            elif op == "swap" and p + 1 < len(t):
+                t = t[:p] + t[p + 1] + t[p] + t[p + 2:]
+        toks[i] = t
+        if kind == "typo+case":
+            toks = [x.lower() for x in toks]
+    elif kind == "drop_middle" and len(toks) >= 3:
+        del toks[rng.randrange(1, len(toks) - 1)]
+    elif kind == "reorder" and len(toks) >= 2:
+        rng.shuffle(toks)
+    elif kind == "translit":
+        done = False
+        for i, t in enumerate(toks):
+            v = _VARIANTS.get(t.lower())
+            if v:
+                toks[i] = rng.choice([w for w in v if w != t.lower()] or v).title()
+                done = True
+                break
+        if not done:
+            i = rng.randrange(len(toks))
+            for a, b in rng.sample(_SUBS, len(_SUBS)):
+                if a in toks[i].lower():
+                    toks[i] = toks[i].lower().replace(a, b, 1)
+                    break
+    elif kind == "case_punct":
+        s = " ".join(toks)
+        s = rng.choice([s.upper(), s.lower(), s.title()])
+        return rng.choice([s.replace(" ", "-", 1), s + ".", "  " + s + " ", s.replace(" ", ", ", 1)])
+    return " ".join(toks)
+
+
+def rss_mb() -> float:
+    return psutil.Process().memory_info().rss / 1e6
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--queries", type=int, default=2000)
+    ap.add_argument("--negatives", type=int, default=5000)
+    ap.add_argument("--baseline-sample", type=int, default=400)
+    ap.add_argument("--cli-rows", type=int, default=100000)
+    ap.add_argument("--no-cli", action="store_true")
+    ap.add_argument("--seed", type=int, default=42)
+    args = ap.parse_args()
+    rng = random.Random(args.seed)
+
+    t0 = time.perf_counter()
+    entries = load_ofac(DATA / "ofac") + load_un(DATA / "un" / "consolidated.xml")
+    t_load = time.perf_counter() - t0
+    rss0 = rss_mb()
+    t0 = time.perf_counter()
+    index = ScreeningIndex.build(entries)
+    t_build = time.perf_counter() - t0
+    rss_built = rss_mb()
+
+    # index without original-script names (cross-script evaluation)
+    latin_only = [replace(e, original_script_names=(),
+                          aliases=tuple(a for a in e.aliases if any(c.isascii() and c.isalpha() for c in a)))
+                  for e in entries]
+    index_latin = ScreeningIndex.build(latin_only)
+
+    # evaluation sets
+    pool = [(e.source, e.source_id, n) for e in entries for n in (e.name,) + e.aliases
+            if sum(ch.isalpha() for ch in n) >= 4]
+    sample = rng.sample(pool, args.queries)
+    pert = [(perturb(n, rng), (s, i), n) for s, i, n in sample]
+    orig = [(n, ("un", e.source_id)) for e in entries if e.source == "un" for n in e.original_script_names]
+    from faker import Faker
+
+    fakers = [Faker(loc) for loc in LOCALES]
+    for i, f in enumerate(fakers):
+        f.seed_instance(args.seed + i)
+    negatives = [fakers[i % len(fakers)].name() for i in range(args.negatives)]
+
+    all_names = [n for e in entries for n in e.names]
+    all_keys = [(e.source, e.source_id) for e in entries for n in e.names]
+    latin_names = [n for e in latin_only for n in e.names]
+    latin_keys = [(e.source, e.source_id) for e in latin_only for n in e.names]
+
+    def vigil_eval(ix, queries):
+        r1 = r5 = 0
+        t = time.perf_counter()
+        for q, key, *_ in queries:
+            ms = ix.search(q, limit=5)
+            keys = [(m.source, m.source_id) for m in ms]
+            r1 += bool(keys) and keys[0] == key
+            r5 += key in keys
+        return r1 / len(queries), r5 / len(queries), len(queries) / (time.perf_counter() - t)
+
+    def base_eval(names, keys, queries):
+        r1 = r5 = 0
+        t = time.perf_counter()
+        for q, key, *_ in queries:
+            res = process.extract(q, names, scorer=fuzz.WRatio, limit=5, score_cutoff=BASELINE_CUTOFF)
+            ks = [keys[i] for _, _, i in res]
+            r1 += bool(ks) and ks[0] == key
+            r5 += key in ks
+        return r1 / len(queries), r5 / len(queries), len(queries) / (time.perf_counter() - t)
+
+    rows = []
+    index._cache.clear()
+    p1, p5, pqps = vigil_eval(index, pert)
+    index_latin._cache.clear()
+    o1, o5, oqps = vigil_eval(index_latin, orig)
+    t = time.perf_counter()
+    index._cache.clear()
+    alerts = [n for n in negatives if index.search(n)]
+    nqps = len(negatives) / (time.perf_counter() - t)
+    neg_rate = len(alerts) / len(negatives)
+
+    bs = args.baseline_sample
+    bpert = rng.sample(pert, min(bs, len(pert)))
+    borig = rng.sample(orig, min(bs, len(orig)))
+    bneg = rng.sample(negatives, min(bs, len(negatives)))
+    b1, b5, bqps = base_eval(all_names, all_keys, bpert)
+    bo1, bo5, _ = base_eval(latin_names, latin_keys, borig)
+    t = time.perf_counter()
+    balerts = sum(bool(process.extract(n, all_names, scorer=fuzz.WRatio, limit=1, score_cutoff=BASELINE_CUTOFF)) for n in bneg)
+    bnqps = len(bneg) / (time.perf_counter() - t)
+    bneg_rate = balerts / len(bneg)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    print(f"Lists: OFAC+UN, {len(entries)} entries, {len(index.rec_entry)} indexed name forms; "
+          f"load {t_load:.2f}s; DEFAULT_THRESHOLD={DEFAULT_THRESHOLD}; baseline = rapidfuzz "
+          f"process.extract(WRatio, limit=5) alert >= {BASELINE_CUTOFF}, brute force over {len(all_names)} names, "
+          f"on a random subsample of {bs} queries per set")
+    print(f"{'metric':44s} {'vigil':>10s} {'baseline':>10s} {'ratio':>8s}  goal")
+
+    def line(name, v, b, goal, fmt="{:.4f}"):
+        ratio = (v / b) if b else float("inf")
+        print(f"{name:44s} {fmt.format(v):>10s} {fmt.format(b):>10s} {ratio:8.2f}  {goal}")
+
+    line(f"perturbed recall@1 (n={len(pert)})", p1, b1, "")
+    line("perturbed recall@5", p5, b5, ">= 0.99")
+    line(f"original-script->Latin recall@1 (n={len(orig)})", o1, bo1, "")
+    line("original-script->Latin recall@5", o5, bo5, ">= 0.85")
+    line(f"negatives alert rate (n={len(negatives)})", neg_rate, bneg_rate, "<= 0.003")
+    line("queries/s, perturbed (single process)", pqps, bqps, "", "{:.0f}")
+    line("queries/s, negatives (single process)", nqps, bnqps, "", "{:.0f}")
+    print(f"index build time: {t_build:.2f}s (goal <= 5 s); RSS after build {rss_built:.0f} MB "
+          f"(+{rss_built - rss0:.0f} MB for the index); peak RSS (ru_maxrss) {peak:.0f} MB (goal <= 1024 MB)")
+    if alerts:
+        print("negatives that alerted:", "; ".join(f"{n!r}->{index.search(n)[0].name!r}" for n in alerts[:20]))
+    misses = [(q, n) for q, key, n in pert if key not in [(m.source, m.source_id) for m in index.search(q, limit=5)]]
+    if misses:
+        print(f"perturbation misses ({len(misses)}):", "; ".join(f"{q!r}<-{n!r}" for q, n in misses[:25]))
+
+    if not args.no_cli:
+        with tempfile.TemporaryDirectory() as td:
+            inp = Path(td) / "records.csv"
+            out = Path(td) / "results.jsonl"
+            crng = random.Random(args.seed + 1)
+            names = negatives + [q for q, *_ in pert]
+            with inp.open("w", newline="", encoding="utf-8") as fh:
+                w = csv.writer(fh)
+                w.writerow(["id", "name", "dob", "nationality", "id_number"])
+                for i in range(args.cli_rows):
+                    w.writerow([i, crng.choice(names), crng.choice(["", "1970", "1985-03-02"]), "", ""])
+            env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+            cmd = [sys.executable, "-m", "vigil.screening.cli", "--list", f"ofac:{DATA / 'ofac'}",
+                   "--list", f"un:{DATA / 'un' / 'consolidated.xml'}", "--input", str(inp), "--output", str(out)]
+            t = time.perf_counter()
+            proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+            dt = time.perf_counter() - t
+            n_out = sum(1 for _ in out.open()) if out.exists() else 0
+            print(f"CLI end-to-end (local engine, {os.cpu_count()} CPUs, lists load+index+screen+write): "
+                  f"{args.cli_rows} rows in {dt:.2f}s = {args.cli_rows / dt:.0f} records/s "
+                  f"(goal >= 20000), exit {proc.returncode}, {n_out} output lines")
+            if proc.returncode:
+                print(proc.stderr[-2000:])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,213 @@
+"""Batch screening of a CSV of records against an index (local or Spark engine).
+
+Input CSV: header with ``id,name`` required; optional ``dob,nationality,id_number``.
+Output: JSON lines, one per input row, in input order::
+
+    {"id": ..., "matches": [{"source", "source_id", "name", "score", "explanation"}, ...]}
+
+Rows that cannot be screened get ``"matches": []`` and an ``"error"`` field
+(with the line number) and the batch continues.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import multiprocessing as mp
+import os
+import pickle
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import orjson
+
+from .core.importers import ListFormatError
+from .core.index import ScreeningIndex
+
+__all__ = ["read_records", "screen_record", "screen_records", "run_batch", "InputFormatError"]
+
+Record = tuple[int, dict]  # (line number, row)
+
+
+class InputFormatError(ValueError):
+    pass
+
+
+def read_records(path: str | Path) -> Iterator[Record]:
+    """Yield (line_number, row dict).  Raises InputFormatError for a missing header."""
+    path = Path(path)
+    try:
+        fh = path.open("r", encoding="utf-8-sig", errors="replace", newline="")
+    except OSError as exc:
+        raise InputFormatError(f"{path}: cannot read input ({exc})") from None
+    with fh:
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if header is None:
+            raise InputFormatError(f"{path}: empty input file (header with id,name required)")
+        cols = [h.strip().lower() for h in header]
+        missing = [c for c in ("id", "name") if c not in cols]
+        if missing:
+            raise InputFormatError(f"{path}, line 1: missing required column(s): {', '.join(missing)}")
+        n = len(cols)
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield reader.line_num, {"__error__": f"malformed CSV: {exc}"}
+                continue
+            if not row:
+                continue
+            if len(row) != n:
+                d = dict(zip(cols, row))
+                d["__error__"] = f"expected {n} fields, got {len(row)}"
+                yield reader.line_num, d
+                continue
+            yield reader.line_num, dict(zip(cols, row))
+
+
+def screen_record(index: ScreeningIndex, line: int, row: dict, threshold: float) -> bytes:
+    rid = row.get("id")
+    try:
+        if "__error__" in row:
+            raise ValueError(row["__error__"])
+        name = row.get("name") or ""
+        if not name.strip():
+            raise ValueError("empty name")
+        ms = index.screen(name, dob=row.get("dob") or None, nationality=row.get("nationality") or None,
+                          id_number=row.get("id_number") or None, threshold=threshold)
+        return orjson.dumps({"id": rid, "matches": [m.to_dict() for m in ms]})
+    except Exception as exc:  # noqa: BLE001 - a bad row must never stop the batch
+        return orjson.dumps({"id": rid, "matches": [], "error": f"line {line}: {exc}"})
+
+
+def screen_records(index: ScreeningIndex, records: Iterable[Record], threshold: float) -> list[bytes]:
+    return [screen_record(index, ln, row, threshold) for ln, row in records]
+
+
+# ------------------------------------------------------------- local engine
+_WORKER_INDEX: ScreeningIndex | None = None
+_WORKER_THRESHOLD = 0.0
+
+
+def _worker_chunk(chunk: list[Record]) -> list[bytes]:
+    assert _WORKER_INDEX is not None
+    return screen_records(_WORKER_INDEX, chunk, _WORKER_THRESHOLD)
+
+
+def _chunks(it: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    buf: list[Record] = []
+    for r in it:
+        buf.append(r)
+        if len(buf) >= size:
+            yield buf
+            buf = []
+    if buf:
+        yield buf
+
+
+def _run_local(index, records, threshold, emit, workers: int):
+    global _WORKER_INDEX, _WORKER_THRESHOLD
+    if workers <= 1 or "fork" not in mp.get_all_start_methods():
+        for chunk in _chunks(records, 1000):
+            emit(chunk, screen_records(index, chunk, threshold))
+        return
+    _WORKER_INDEX, _WORKER_THRESHOLD = index, threshold
+    ctx = mp.get_context("fork")  # children share the index copy-on-write
+    with ctx.Pool(workers) as pool:
+        pending: list = []
+        for chunk in _chunks(records, 2000):
+            pending.append((chunk, pool.apply_async(_worker_chunk, (chunk,))))
+            while len(pending) > workers * 4:
+                c, res = pending.pop(0)
+                emit(c, res.get())
+        for c, res in pending:
+            emit(c, res.get())
+
+
+# ------------------------------------------------------------- spark engine
+_SPARK_CACHE: dict = {}
+
+
+def _spark_partition(bc_value_holder, threshold):
+    def fn(it):
+        key = id(bc_value_holder)
+        idx = _SPARK_CACHE.get(key)
+        if idx is None:
+            idx = pickle.loads(bc_value_holder.value)
+            _SPARK_CACHE.clear()
+            _SPARK_CACHE[key] = idx
+        for pos, (ln, row) in it:
+            yield pos, screen_record(idx, ln, row, threshold)
+    return fn
+
+
+def run_spark(index: ScreeningIndex, records: list[Record], threshold: float, spark=None,
+              partitions: int | None = None) -> list[bytes]:
+    """Same core, run in pyspark (local[2] unless a session is given); index broadcast
+    from the driver, partitions processed with mapPartitions; output keeps input order."""
+    from pyspark.sql import SparkSession
+
+    own = spark is None
+    if own:
+        import sys
+
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        # local-mode Python workers must be able to import vigil (when not pip-installed)
+        pkg_root = str(Path(__file__).resolve().parents[2])
+        if pkg_root not in os.environ.get("PYTHONPATH", "").split(os.pathsep):
+            os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [pkg_root, os.environ.get("PYTHONPATH", "")]))
+        spark = (SparkSession.builder.master("local[2]").appName("vigil-screen")
+                 .config("spark.ui.enabled", "false").config("spark.driver.memory", "2g").getOrCreate())
+    try:
+        sc = spark.sparkContext
+        bc = sc.broadcast(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+        nparts = partitions or max(2, min(64, len(records) // 5000 + 1))
+        rdd = sc.parallelize(list(enumerate(records)), nparts)
+        out = rdd.mapPartitions(_spark_partition(bc, threshold)).collect()
+        out.sort(key=lambda x: x[0])  # collect() keeps partition order; sort for safety
+        bc.unpersist()
+        return [b for _, b in out]
+    finally:
+        if own:
+            spark.stop()
+
+
+# ------------------------------------------------------------------ runner
+def run_batch(index: ScreeningIndex, input_path: str | Path, output_path: str | Path, threshold: float,
+              engine: str = "local", workers: int | None = None,
+              on_progress: Callable[[int], None] | None = None,
+              on_row_error: Callable[[int, str], None] | None = None, spark=None) -> dict:
+    """Screen ``input_path`` into ``output_path``; returns counts {"rows", "errors", "alerts"}."""
+    stats = {"rows": 0, "errors": 0, "alerts": 0}
+    records = read_records(input_path)
+    out = Path(output_path).open("wb")
+
+    def emit(chunk: list[Record], lines: list[bytes]) -> None:
+        for (ln, _), b in zip(chunk, lines):
+            out.write(b)
+            out.write(b"\n")
+            if b'"error":' in b and b.endswith(b'"}'):
+                obj = orjson.loads(b)
+                if "error" in obj:
+                    stats["errors"] += 1
+                    if on_row_error:
+                        on_row_error(ln, obj["error"])
+            elif b'"matches":[]' not in b:
+                stats["alerts"] += 1
+        stats["rows"] += len(lines)
+        if on_progress:
+            on_progress(len(lines))
+
+    with out:
+        if engine == "spark":
+            recs = list(records)
+            emit(recs, run_spark(index, recs, threshold, spark=spark))
+        elif engine == "local":
+            if workers is None:
+                workers = min(os.cpu_count() or 1, 8)
+            _run_local(index, records, threshold, emit, workers)
+        else:
+            raise ValueError(f"unknown engine {engine!r} (local|spark)")
+    return stats

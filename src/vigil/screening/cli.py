@@ -1,0 +1,82 @@
+"""`vigil screen` - batch screening CLI.
+
+    vigil screen --list ofac:DIR --list un:FILE --list csv:FILE [--list ftm:FILE] \
+        --input records.csv --output results.jsonl [--threshold T] [--engine local|spark]
+
+Standalone: ``python -m vigil.screening.cli ...``.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from .batch import InputFormatError, run_batch
+from .core.importers import ListFormatError, load_list_spec
+from .core.index import DEFAULT_THRESHOLD, ScreeningIndex
+
+app = typer.Typer(add_completion=False, help="Vigil sanctions/watch-list screening.")
+
+
+def screen(
+    list_: List[str] = typer.Option(..., "--list", help="KIND:PATH, repeatable; KIND = ofac (dir), un (xml), csv, ftm (jsonl)"),
+    input: Path = typer.Option(..., "--input", help="records CSV (header; id,name required; optional dob,nationality,id_number)"),
+    output: Path = typer.Option(..., "--output", help="results JSON lines"),
+    threshold: float = typer.Option(DEFAULT_THRESHOLD, "--threshold", min=0.0, max=1.0, help="alert threshold 0..1"),
+    engine: str = typer.Option("local", "--engine", help="local | spark"),
+    workers: Optional[int] = typer.Option(None, "--workers", help="local engine processes (default: CPU count)"),
+) -> None:
+    """Screen a CSV of records against sanctions / watch lists."""
+    err = Console(stderr=True, soft_wrap=True)
+    if engine not in ("local", "spark"):
+        err.print(f"[red]error:[/red] unknown engine {engine!r} (expected local or spark)")
+        raise typer.Exit(2)
+    entries = []
+    for spec in list_:
+        try:
+            entries.extend(load_list_spec(spec))
+        except ListFormatError as exc:
+            err.print(f"[red]error: bad list file[/red] {exc}", markup=True, highlight=False)
+            raise typer.Exit(2)
+        except (ValueError, OSError) as exc:
+            err.print(f"[red]error:[/red] --list {spec}: {exc}", highlight=False)
+            raise typer.Exit(2)
+    if not input.exists():
+        err.print(f"[red]error:[/red] input file {input} not found")
+        raise typer.Exit(2)
+    index = ScreeningIndex.build(entries)
+    try:
+        total = max(0, sum(1 for _ in input.open("rb")) - 1)
+    except OSError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2)
+
+    def row_error(line: int, msg: str) -> None:
+        err.print(f"[yellow]row error[/yellow] {input}: {msg}", highlight=False)
+
+    with Progress(TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=False) as prog:
+        task = prog.add_task("screen", total=total or None)
+        try:
+            stats = run_batch(index, input, output, threshold, engine=engine, workers=workers,
+                              on_progress=lambda n: prog.advance(task, n), on_row_error=row_error)
+        except InputFormatError as exc:
+            err.print(f"[red]error:[/red] {exc}", highlight=False)
+            raise typer.Exit(2)
+    err.print(f"{stats['rows']} rows screened against {len(entries)} list entries; "
+              f"{stats['alerts']} with matches, {stats['errors']} row errors -> {output}", highlight=False)
+
+
+app.command("screen")(screen)
+
+
+def main() -> None:  # pragma: no cover
+    app(prog_name="vigil screen")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

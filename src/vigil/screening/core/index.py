@@ -1,0 +1,455 @@
+"""In-memory screening index: candidate generation + scoring (pure).
+
+Candidate generation never scans the whole list; it uses inverted indexes:
+
+* token -> name records (postings), over folded, transliterated tokens;
+* deletion neighbourhood (every token with one character deleted) -> tokens,
+  which finds vocabulary tokens within one edit (typos, transpositions);
+* consonant skeleton -> tokens (Arabic/Persian/Hebrew have no short vowels,
+  and transliterations vary mostly in vowels);
+* an exact normalised-name table (fast path).
+
+Scoring aligns query and list name tokens greedily by Jaro-Winkler similarity
+(on skeletons too when either side is an abjad script), weights tokens by IDF
+(rare tokens count more than "muhammad" or "al"), tolerates a missing middle
+name and any order, then adjusts for corroborating/contradicting DOB,
+nationality, gender and identifiers.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+from .importers import Entry, parse_date
+from .normalize import WEAK, clean, name_forms, skeleton
+
+__all__ = ["DEFAULT_THRESHOLD", "Query", "Match", "ScreeningIndex"]
+
+#: Default alert threshold.  Chosen on benchmarks/screening.py (OFAC + UN):
+#: recall@5 on perturbed names >= 0.99 while <= 0.3 % of ordinary names alert.
+DEFAULT_THRESHOLD = 0.86
+
+_MIN_SIM = 0.8  # token pairs less similar than this are not aligned
+_KEEP = 0.55  # name scores below this are dropped early
+_COMMON_POSTINGS = 400  # tokens with more postings don't generate candidates alone
+_MAX_CANDIDATES = 64
+_WEAK_FACTOR = 0.12
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    dob: str | None = None
+    nationality: str | None = None
+    gender: str | None = None
+    id_numbers: tuple[str, ...] = ()
+    entity_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    source: str
+    source_id: str
+    name: str  # matched list name (primary, alias or original script)
+    score: float
+    explanation: str
+    entry: Entry | None = field(default=None, compare=False, repr=False)
+
+    def to_dict(self) -> dict:
+        return {"source": self.source, "source_id": self.source_id, "name": self.name,
+                "score": self.score, "explanation": self.explanation}
+
+
+def norm_id(number: str) -> str:
+    return re.sub(r"[^0-9A-Z]", "", (number or "").upper())
+
+
+def _deletes(tok: str) -> list[str]:
+    return [tok[:i] + tok[i + 1:] for i in range(len(tok))]
+
+
+def _norm_country(c: str) -> str:
+    c = c.casefold().strip()
+    c = re.sub(r"[^a-z ]", "", c)
+    for pre in ("the ", "republic of ", "islamic republic of "):
+        if c.startswith(pre):
+            c = c[len(pre):]
+    return c
+
+
+_COUNTRY_ALIASES = {
+    "russian federation": "russia", "ru": "russia", "rus": "russia", "iran": "iran",
+    "ir": "iran", "irn": "iran", "syrian arab republic": "syria", "sy": "syria", "iq": "iraq",
+    "irq": "iraq", "af": "afghanistan", "afg": "afghanistan", "kp": "north korea",
+    "prk": "north korea", "democratic peoples republic of korea": "north korea",
+    "cn": "china", "chn": "china", "peoples republic of china": "china", "us": "united states",
+    "usa": "united states", "united states of america": "united states", "gb": "united kingdom",
+    "uk": "united kingdom", "gbr": "united kingdom", "de": "germany", "deu": "germany",
+    "fr": "france", "fra": "france", "ye": "yemen", "yem": "yemen", "ly": "libya", "lby": "libya",
+    "so": "somalia", "som": "somalia", "sd": "sudan", "sdn": "sudan", "pk": "pakistan",
+    "pak": "pakistan", "sa": "saudi arabia", "sau": "saudi arabia", "eg": "egypt", "egy": "egypt",
+    "lb": "lebanon", "lbn": "lebanon", "tn": "tunisia", "tun": "tunisia", "ma": "morocco",
+    "dz": "algeria", "ve": "venezuela", "ven": "venezuela", "cu": "cuba", "cub": "cuba",
+    "co": "colombia", "col": "colombia", "mx": "mexico", "mex": "mexico", "by": "belarus",
+    "blr": "belarus", "ua": "ukraine", "ukr": "ukraine",
+}
+
+
+def _country_key(c: str) -> str:
+    k = _norm_country(c)
+    return _COUNTRY_ALIASES.get(k, k)
+
+
+class ScreeningIndex:
+    """Build with :meth:`build`; query with :meth:`search` / :meth:`screen`."""
+
+    def __init__(self) -> None:
+        self.entries: list[Entry] = []
+        self.rec_entry: list[int] = []
+        self.rec_tokens: list[tuple[str, ...]] = []
+        self.rec_abjad: list[bool] = []
+        self.rec_name: list[str] = []
+        self.postings: dict[str, list[int]] = {}
+        self.weights: dict[str, float] = {}
+        self.del_index: dict[str, list[str]] = {}
+        self.skel_index: dict[str, list[str]] = {}
+        self.exact: dict[tuple[str, ...], list[int]] = {}
+        self.id_index: dict[str, list[int]] = {}
+        self._n_docs = 0
+        self._cache: dict = {}
+        self._exp_cache: dict = {}
+        self._sim_cache: dict = {}
+        self._psets: dict = {}
+
+    # ------------------------------------------------------------------ build
+    @classmethod
+    def build(cls, entries: Iterable[Entry], reference: "ScreeningIndex | None" = None) -> "ScreeningIndex":
+        """Index ``entries``.  Cost is linear in the number of names, so a small
+        subset (e.g. entries added since the last list version) builds in
+        milliseconds; pass ``reference`` (the full index) to reuse its token
+        frequencies so scores stay comparable with the full index."""
+        self = cls()
+        self.entries = list(entries)
+        df: dict[str, int] = {}
+        for ei, e in enumerate(self.entries):
+            seen_tokens: set[str] = set()
+            for raw in e.names:
+                for form in name_forms(raw):
+                    rid = len(self.rec_entry)
+                    self.rec_entry.append(ei)
+                    self.rec_tokens.append(form.tokens)
+                    self.rec_abjad.append(form.abjad)
+                    self.rec_name.append(raw)
+                    for t in set(form.tokens):
+                        self.postings.setdefault(t, []).append(rid)
+                    seen_tokens.update(form.tokens)
+                    self.exact.setdefault(tuple(sorted(form.strong)), []).append(rid)
+            for t in seen_tokens:
+                df[t] = df.get(t, 0) + 1
+            for ident in e.identifiers:
+                k = norm_id(ident.number)
+                if len(k) >= 4:
+                    self.id_index.setdefault(k, []).append(ei)
+        if reference is not None:
+            n = reference._n_docs + len(self.entries)
+            ref_w = reference.weights
+        else:
+            n = len(self.entries)
+            ref_w = {}
+        self._n_docs = n
+        denom = math.log(n + 50)
+        for t, d in df.items():
+            if t in ref_w:
+                w = ref_w[t]
+            else:
+                w = max(0.05, min(1.0, math.log((n + 50) / (d + 0.5)) / denom))
+                if t in WEAK:
+                    w *= _WEAK_FACTOR
+            self.weights[t] = w
+            if len(t) >= 4:
+                for k in _deletes(t):
+                    self.del_index.setdefault(k, []).append(t)
+            sk = skeleton(t)
+            if len(sk) >= 2:
+                self.skel_index.setdefault(sk, []).append(t)
+        return self
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __getstate__(self):
+        st = self.__dict__.copy()
+        st["_cache"], st["_exp_cache"], st["_sim_cache"], st["_psets"] = {}, {}, {}, {}
+        return st
+
+    # ------------------------------------------------------------- candidates
+    def _weight(self, tok: str) -> float:
+        w = self.weights.get(tok)
+        if w is None:
+            return _WEAK_FACTOR if tok in WEAK else 0.8
+        return w
+
+    def _expand(self, tok: str, abjad: bool) -> tuple[str, ...]:
+        key = (tok, abjad)
+        hit = self._exp_cache.get(key)
+        if hit is not None:
+            return hit
+        out = set()
+        if tok in self.postings:
+            out.add(tok)
+        if len(tok) >= 3:
+            di = self.del_index
+            out.update(di.get(tok, ()))
+            if len(tok) >= 4:
+                for k in _deletes(tok):
+                    if k in self.postings:
+                        out.add(k)
+                    out.update(di.get(k, ()))
+        sk = skeleton(tok)
+        if len(sk) >= 3 or (abjad and len(sk) >= 2):
+            out.update(self.skel_index.get(sk, ()))
+        res = tuple(sorted((t, 1.0 if t == tok else self._sim(tok, t, abjad)) for t in out))
+        if len(self._exp_cache) > 500000:
+            self._exp_cache.clear()
+        self._exp_cache[key] = res
+        return res
+
+    def _candidates(self, tokens: Sequence[str], strong: Sequence[str], abjad: bool) -> list[int]:
+        acc: dict[int, float] = {}
+        common: list = []
+        postings = self.postings
+        weights = self.weights
+        for q in dict.fromkeys(strong):
+            best: dict[int, float] = {}
+            big: list[tuple[set, float]] = []
+            for t, sim in self._expand(q, abjad):
+                if sim < _MIN_SIM:
+                    continue
+                p = postings[t]
+                w = weights[t] * sim
+                if len(p) > _COMMON_POSTINGS:
+                    big.append((self._posting_set(t), w))
+                    continue
+                for r in p:
+                    if best.get(r, 0.0) < w:
+                        best[r] = w
+            if big:
+                common.append(big)
+            for r, w in best.items():
+                acc[r] = acc.get(r, 0.0) + w
+        if common and acc:
+            # common tokens (muhammad, al, abu) only re-rank candidates found by rarer tokens
+            for big in common:
+                for r in acc:
+                    bw = 0.0
+                    for st, w in big:
+                        if w > bw and r in st:
+                            bw = w
+                    acc[r] += bw
+        elif common:
+            # only very common tokens: intersect their postings (C-level set ops)
+            if len(common) >= 2:
+                sets = sorted((max(big, key=lambda x: x[1])[0] for big in common), key=len)
+                inter = sets[0].intersection(*sets[1:])
+                return sorted(inter)[: _MAX_CANDIDATES * 4]
+            return []
+        if len(acc) > _MAX_CANDIDATES:
+            top = sorted(acc.items(), key=lambda kv: (-kv[1], kv[0]))
+            cut = top[0][1] * 0.5
+            return [r for r, w in top[: _MAX_CANDIDATES] if w >= cut]
+        return sorted(acc)
+
+    def _posting_set(self, t: str) -> frozenset:
+        ps = self._psets.get(t)
+        if ps is None:
+            ps = self._psets[t] = frozenset(self.postings[t])
+        return ps
+
+    # ---------------------------------------------------------------- scoring
+    def _sim(self, q: str, c: str, abjad: bool) -> float:
+        if q == c:
+            return 1.0
+        key = (q, c, abjad)
+        s = self._sim_cache.get(key)
+        if s is not None:
+            return s
+        if min(len(q), len(c)) <= 3:  # JW over-rewards short prefixes (li ~ liang)
+            s = Levenshtein.normalized_similarity(q, c)
+        else:
+            s = JaroWinkler.normalized_similarity(q, c)
+        sq, sc = skeleton(q), skeleton(c)
+        if abjad:
+            if sq == sc:
+                s = max(s, 0.95)
+            else:
+                s = max(s, 0.92 * JaroWinkler.normalized_similarity(sq, sc))
+        elif sq == sc and len(sq) >= 3 and s >= 0.78:
+            s = max(s, 0.9)
+        if len(self._sim_cache) > 1000000:
+            self._sim_cache.clear()
+        self._sim_cache[key] = s
+        return s
+
+    def _name_score(self, qt: Sequence[str], ct: Sequence[str], abjad: bool) -> tuple[float, list]:
+        pairs = []
+        for i, q in enumerate(qt):
+            for j, c in enumerate(ct):
+                s = self._sim(q, c, abjad)
+                if s >= _MIN_SIM:
+                    pairs.append((s, i, j))
+        if not pairs:
+            return 0.0, []
+        pairs.sort(reverse=True)
+        used_q: set[int] = set()
+        used_c: set[int] = set()
+        num = den = 0.0
+        strong_matched = 0
+        aligned = []
+        for s, i, j in pairs:
+            if i in used_q or j in used_c:
+                continue
+            used_q.add(i)
+            used_c.add(j)
+            w = max(self._weight(ct[j]), self._weight(qt[i]) if qt[i] in WEAK else 0.0)
+            if ct[j] in WEAK or qt[i] in WEAK:
+                w = min(self._weight(ct[j]), self._weight(qt[i]))
+            else:
+                strong_matched += 1
+            num += w * s
+            den += w
+            aligned.append((i, j, s))
+        if strong_matched == 0:
+            return 0.0, []
+        beta = 0.22 if strong_matched >= 2 else 1.0
+        for i, q in enumerate(qt):
+            if i not in used_q:
+                den += self._weight(q) * (1.0 if q not in WEAK else 0.5)
+        for j, c in enumerate(ct):
+            if j not in used_c:
+                den += self._weight(c) * (beta if c not in WEAK else 0.3)
+        return (num / den if den else 0.0), aligned
+
+    def _name_matches(self, name: str) -> list[tuple[int, int, float, str]]:
+        """(entry index, record index, name score, normalised query) for one name, cached."""
+        key = clean(name)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        forms = name_forms(key)
+        if not forms:
+            raise ValueError("empty name")
+        best: dict[int, tuple[float, int, str]] = {}
+        for f in forms:
+            qn = " ".join(f.tokens)
+            ex = self.exact.get(tuple(sorted(f.strong)))
+            if ex:
+                for r in ex:
+                    ei = self.rec_entry[r]
+                    if best.get(ei, (0.0,))[0] < 1.0:
+                        best[ei] = (1.0, r, qn)
+            for r in self._candidates(f.tokens, f.strong, f.abjad):
+                ei = self.rec_entry[r]
+                if ei in best and best[ei][0] >= 1.0:
+                    continue
+                s, _ = self._name_score(f.tokens, self.rec_tokens[r], f.abjad or self.rec_abjad[r])
+                if s >= _KEEP and s > best.get(ei, (0.0,))[0]:
+                    best[ei] = (s, r, qn)
+        res = [(ei, r, s, qn) for ei, (s, r, qn) in best.items()]
+        if len(self._cache) > 200000:
+            self._cache.clear()
+        self._cache[key] = res
+        return res
+
+    # ----------------------------------------------------------------- public
+    def search(self, query: "Query | str", threshold: float | None = None, limit: int | None = None) -> list[Match]:
+        """Matches with score >= threshold (default DEFAULT_THRESHOLD), best first.
+
+        Raises ValueError for an empty/blank name."""
+        if isinstance(query, str):
+            query = Query(name=query)
+        if threshold is None:
+            threshold = DEFAULT_THRESHOLD
+        if query.name is None or not str(query.name).strip():
+            raise ValueError("empty name")
+        cands = self._name_matches(str(query.name))
+        id_hits: dict[int, str] = {}
+        for raw in query.id_numbers or ():
+            k = norm_id(raw)
+            for ei in self.id_index.get(k, ()) if len(k) >= 4 else ():
+                id_hits[ei] = raw
+        qdob = parse_date(query.dob) if query.dob else None
+        qnat = _country_key(query.nationality) if query.nationality else None
+        qgen = (query.gender or "").strip().lower()[:1] or None
+        out = []
+        seen = set()
+        for ei, r, s, qn in cands:
+            seen.add(ei)
+            out.append(self._finish(ei, r, s, qn, qdob, qnat, qgen, id_hits.get(ei)))
+        for ei, raw in id_hits.items():
+            if ei not in seen:
+                e = self.entries[ei]
+                out.append(self._finish(ei, None, 0.0, clean(query.name), qdob, qnat, qgen, raw))
+        out = [m for m in out if m.score >= threshold]
+        out.sort(key=lambda m: (-m.score, m.source, m.source_id))
+        return out[:limit] if limit else out
+
+    def screen(self, name: str, dob: str | None = None, nationality: str | None = None,
+               id_number: str | None = None, threshold: float | None = None) -> list[Match]:
+        return self.search(Query(name=name, dob=dob or None, nationality=nationality or None,
+                                 id_numbers=(id_number,) if id_number else ()), threshold)
+
+    def _finish(self, ei, r, s, qn, qdob, qnat, qgen, id_raw) -> Match:
+        e = self.entries[ei]
+        listed = self.rec_name[r] if r is not None else e.name
+        ln = " ".join(self.rec_tokens[r]) if r is not None else e.name
+        parts = [f"name '{qn}' ~ '{ln}' {s:.2f}"]
+        score = s
+        if qdob and e.dobs:
+            adj, msg = _dob_adjust(qdob, e.dobs)
+            if adj or msg:
+                score += adj
+                parts.append(msg)
+        if qnat and e.nationalities:
+            keys = {_country_key(n) for n in e.nationalities}
+            if qnat in keys:
+                score += 0.03
+                parts.append(f"nationality {qnat} matches (+0.03)")
+            else:
+                score -= 0.05
+                parts.append(f"nationality {qnat} not in list ({'; '.join(e.nationalities)}) (-0.05)")
+        if qgen and e.gender and qgen in "mf":
+            if e.gender[0] != qgen:
+                score -= 0.10
+                parts.append(f"gender differs ({e.gender}) (-0.10)")
+        if id_raw:
+            before = score
+            score = max(score + 0.25, 0.95)
+            parts.append(f"identifier {id_raw} matches (+{score - before:.2f})")
+        score = round(min(1.0, max(0.0, score)), 4)
+        return Match(e.source, e.source_id, listed, score, "; ".join(parts), e)
+
+
+def _dob_adjust(qdob: str, dobs: Sequence[str]) -> tuple[float, str]:
+    best = None
+    for d in dobs:
+        if d == qdob:
+            return 0.05, f"DOB {qdob} matches (+0.05)"
+        qy, ly = qdob[:4], d[:4]
+        if qy == ly:
+            if len(qdob) >= 10 and len(d) >= 10:
+                cand = (-0.05, f"DOB {qdob} differs from {d} in the same year (-0.05)")
+            elif qdob.startswith(d) or d.startswith(qdob):
+                cand = (0.03, f"DOB {qy} matches (+0.03)")
+            else:
+                cand = (-0.02, f"DOB {qdob} ~ {d} (-0.02)")
+        elif abs(int(qy) - int(ly)) <= 1:
+            cand = (0.0, f"DOB {qdob} close to {d} (+0.00)")
+        else:
+            cand = (-0.15, f"DOB {qdob} contradicts {', '.join(dobs[:3])} (-0.15)")
+        if best is None or cand[0] > best[0]:
+            best = cand
+    return best or (0.0, "")

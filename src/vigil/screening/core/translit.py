@@ -1,0 +1,167 @@
+"""Cross-script transliteration to Latin (pure, no I/O).
+
+``to_latin_variants(text)`` returns one or more Latin renderings of a name
+written in any script.  Han is romanised with pypinyin, producing both
+separated syllables ("xi jin ping") and the surname + joined given name
+("xi jinping") so that either spelling matches.  Arabic, Persian and Hebrew
+are mapped letter by letter to consonants (these scripts omit short vowels;
+matching then relies on consonant skeletons, see ``normalize.skeleton``).
+Hangul is split per syllable, Cyrillic/Greek/others go through unidecode.
+"""
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+from unidecode import unidecode
+
+# Arabic + Persian/Urdu letters -> Latin.  Long vowels are kept as a/w/y so the
+# skeleton can drop them; hamza/ain disappear.
+_ARABIC = {
+    "ا": "a", "أ": "a", "إ": "i", "آ": "a", "ٱ": "a", "ء": "", "ؤ": "w", "ئ": "y",
+    "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh", "د": "d",
+    "ذ": "dh", "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d",
+    "ط": "t", "ظ": "z", "ع": "", "غ": "gh", "ف": "f", "ق": "q", "ك": "k",
+    "ل": "l", "م": "m", "ن": "n", "ه": "h", "ة": "a", "و": "w", "ي": "y",
+    "ى": "a", "ی": "y", "ي": "y", "ې": "y", "ک": "k", "ڪ": "k", "گ": "g",
+    "پ": "p", "چ": "ch", "ژ": "zh", "ڤ": "v", "ھ": "h", "ہ": "h", "ۀ": "a",
+    "ے": "y", "ٹ": "t", "ڈ": "d", "ڑ": "r", "ں": "n", "ۃ": "a", "ګ": "g",
+    "ځ": "z", "څ": "s", "ډ": "d", "ړ": "r", "ښ": "sh", "ږ": "zh", "ڼ": "n",
+    "ـ": "",
+}
+_HEBREW = {
+    "א": "", "ב": "b", "ג": "g", "ד": "d", "ה": "h", "ו": "w", "ז": "z", "ח": "h",
+    "ט": "t", "י": "y", "כ": "k", "ך": "k", "ל": "l", "מ": "m", "ם": "m", "נ": "n",
+    "ן": "n", "ס": "s", "ע": "", "פ": "p", "ף": "f", "צ": "ts", "ץ": "ts", "ק": "k",
+    "ר": "r", "ש": "sh", "ת": "t",
+}
+_KOREAN_SURNAMES = {
+    "김": "kim", "이": "lee", "리": "ri", "박": "park", "최": "choi", "정": "jong",
+    "강": "kang", "조": "jo", "윤": "yun", "장": "jang", "임": "lim", "한": "han",
+    "오": "o", "서": "seo", "신": "shin", "권": "kwon", "황": "hwang", "안": "an",
+    "송": "song", "류": "ryu", "전": "jon", "홍": "hong", "고": "ko", "문": "mun",
+    "양": "yang", "손": "son", "배": "bae", "백": "paek", "허": "ho", "노": "no",
+}
+
+ABJAD = ("ARABIC", "HEBREW")
+
+
+@lru_cache(maxsize=65536)
+def char_script(ch: str) -> str:
+    if ch.isascii():
+        return "LATIN"
+    try:
+        name = unicodedata.name(ch)
+    except ValueError:
+        return "OTHER"
+    first = name.split(" ", 1)[0]
+    if first == "CJK":
+        return "HAN"
+    if first == "HANGUL":
+        return "HANGUL"
+    if first in ("HIRAGANA", "KATAKANA"):
+        return "KANA"
+    return first
+
+
+def scripts(text: str) -> set[str]:
+    return {char_script(c) for c in text if c.isalpha()}
+
+
+def is_abjad(text: str) -> bool:
+    return any(s in ABJAD for s in scripts(text))
+
+
+def _arabic(text: str) -> str:
+    # Split the definite article and the "abd al" compounds: العبيدي -> al abydy
+    out = []
+    for word in text.split():
+        if word == "الله":
+            out.append("allah")
+            continue
+        if word.startswith("عبدال") and len(word) > 5:
+            out.append("abd al " + _arabic_word(word[5:]))
+            continue
+        if word.endswith("الله") and len(word) > 4:
+            out.append(_arabic_word(word[:-4]) + " allah")
+            continue
+        if word.startswith("ال") and len(word) > 3:
+            out.append("al " + _arabic_word(word[2:]))
+            continue
+        out.append(_arabic_word(word))
+    res = " ".join(out)
+    return (" " + res + " ").replace(" abd allah ", " abdallah ").replace(" abd al allah ", " abdallah ").strip()
+
+
+def _arabic_word(word: str) -> str:
+    res = []
+    for ch in word:
+        if ch in _ARABIC:
+            res.append(_ARABIC[ch])
+        elif unicodedata.category(ch) == "Mn":  # harakat / shadda
+            continue
+        else:
+            res.append(unidecode(ch))
+    return "".join(res)
+
+
+def _hebrew(text: str) -> str:
+    return "".join(_HEBREW.get(ch, ch if ch.isspace() else unidecode(ch)) for ch in text)
+
+
+def _han(text: str) -> list[str]:
+    from pypinyin import lazy_pinyin
+
+    words = []
+    for chunk in text.split():
+        if any(char_script(c) == "HAN" for c in chunk):
+            syl = [s for s in lazy_pinyin(chunk) if s.strip()]
+            words.append(syl)
+        else:
+            words.append([unidecode(chunk)])
+    separated = " ".join(" ".join(w) for w in words)
+    variants = [separated]
+    # surname + joined given name (习近平 -> xi jinping), and all joined
+    if len(words) == 1 and len(words[0]) >= 2:
+        syl = words[0]
+        variants.append(syl[0] + " " + "".join(syl[1:]))
+        variants.append("".join(syl[1:]) + " " + syl[0])
+        if len(syl) >= 4:  # possible double surname
+            variants.append("".join(syl[:2]) + " " + "".join(syl[2:]))
+    elif len(words) > 1:
+        variants.append(" ".join("".join(w) for w in words))
+    return variants
+
+
+def _hangul(text: str) -> list[str]:
+    words = []
+    for chunk in text.split():
+        syl = []
+        for i, ch in enumerate(chunk):
+            if i == 0 and ch in _KOREAN_SURNAMES and len(chunk) >= 2:
+                syl.append(_KOREAN_SURNAMES[ch])
+            else:
+                syl.append(unidecode(ch).strip())
+        words.append([s for s in syl if s])
+    variants = [" ".join(" ".join(w) for w in words)]
+    if len(words) == 1 and len(words[0]) >= 2:
+        syl = words[0]
+        variants.append(syl[0] + " " + "".join(syl[1:]))
+    return variants
+
+
+@lru_cache(maxsize=16384)
+def to_latin_variants(text: str) -> tuple[str, ...]:
+    """Latin renderings of ``text`` (first is the primary one)."""
+    sc = scripts(text)
+    if not sc or sc <= {"LATIN"}:
+        return (text,)
+    if "HAN" in sc and "HANGUL" not in sc and "KANA" not in sc:
+        return tuple(dict.fromkeys(_han(text)))
+    if "HANGUL" in sc:
+        return tuple(dict.fromkeys(_hangul(text)))
+    if "ARABIC" in sc:
+        return (_arabic(text),)
+    if "HEBREW" in sc:
+        return (_hebrew(text),)
+    return (unidecode(text),)

@@ -1,0 +1,37 @@
+"""Demo watchlists: the real UN Security Council list when the shared data is present, and an agency list."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vigil.platform.identity.principal import Principal
+from vigil.screening import service
+from vigil.screening.models import Watchlist
+
+SHARED = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "sanctions"
+
+
+def seed(session: Session, actor: Principal) -> None:
+    if session.scalars(select(Watchlist)).first() is not None:
+        return
+    from vigil.platform.identity import service as identity
+
+    ctb = identity.principal_of(identity.user_by_name(session, "analyst"))
+    ctb = replace(ctb, role="supervisor")  # the bureau's list manager
+    un_file = SHARED / "un" / "consolidated.xml"
+    if un_file.exists():
+        un = service.create_watchlist(session, ctb, "UN Security Council Consolidated List", "un",
+                                      "UN Security Council resolutions (Chapter VII) as implemented in national law")
+        service.import_list(session, ctb, un.id, un_file)
+    own = service.create_watchlist(session, ctb, "CTB persons of interest", "manual",
+                                   "Counter-Terrorism Act s.12 (designation by the bureau director)")
+    service.add_entry(session, ctb, own.id, service.ManualEntry(
+        name="Karim Haddad", aliases=("Kareem Hadad", "كريم حداد"), dob="1988-04-02", nationality="XX",
+        id_numbers=("X1234567",), legal_basis="Counter-Terrorism Act s.12",
+        grounds="Purchased explosive precursors in quantity without a licence (case CTB-2026-00001)",
+        review_date=date.today() + timedelta(days=180)))

@@ -1,0 +1,381 @@
+"""Screening use cases: watchlist management and versioned imports, screening, re-screening, documents.
+
+Other capabilities call `screen_name`, `screen_records` and `rescreen_new_entries`; they never read these tables.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from vigil.platform import policy
+from vigil.platform.audit import service as audit
+from vigil.platform.errors import BadRequest, Conflict, NotFound
+from vigil.platform.identity.principal import Principal
+from vigil.screening.core import (DEFAULT_THRESHOLD, Entry, ListFormatError, Match, Query, ScreeningIndex,
+                                  diff_lists)
+from vigil.screening.core import importers
+from vigil.screening.core.documents import load_lost_documents, normalize_doc_number
+from vigil.screening.core.grounds import refused_grounds
+from vigil.screening.models import LostDocument, Watchlist, WatchlistEntry, WatchlistVersion
+from vigil.screening.records import entry_from_json, entry_to_json
+
+KINDS = ("un", "ofac", "csv", "ftm", "manual")
+MAX_BATCH = 10_000
+
+
+# ---------------------------------------------------------------- watchlists
+
+def create_watchlist(session: Session, actor: Principal, name: str, kind: str, legal_basis: str,
+                     description: str = "") -> Watchlist:
+    policy.require(actor, "watchlist.manage")
+    if kind not in KINDS:
+        raise BadRequest(f"kind must be one of {', '.join(KINDS)}")
+    if len(legal_basis.strip()) < 3:
+        raise BadRequest("A watchlist needs its legal basis")
+    if session.scalars(select(Watchlist).where(Watchlist.name == name.strip())).first():
+        raise Conflict(f"Watchlist {name!r} already exists")
+    wl = Watchlist(name=name.strip(), kind=kind, owner_agency_id=actor.agency_id, legal_basis=legal_basis.strip(),
+                   description=description)
+    session.add(wl)
+    session.flush()
+    audit.record(session, actor, "watchlist.create", "watchlist", wl.id, detail={"name": wl.name, "kind": kind})
+    return wl
+
+
+def list_watchlists(session: Session, actor: Principal) -> list[tuple[Watchlist, int, WatchlistVersion | None]]:
+    policy.require(actor, "screening.run")
+    lists = list(session.scalars(select(Watchlist).order_by(Watchlist.name)))
+    counts = dict(session.execute(select(WatchlistEntry.watchlist_id, func.count()).where(
+        WatchlistEntry.removed_version.is_(None)).group_by(WatchlistEntry.watchlist_id)).all())
+    out = []
+    for wl in lists:
+        latest = session.scalars(select(WatchlistVersion).where(WatchlistVersion.watchlist_id == wl.id)
+                                 .order_by(WatchlistVersion.number.desc()).limit(1)).first()
+        out.append((wl, counts.get(wl.id, 0), latest))
+    return out
+
+
+def get_watchlist(session: Session, watchlist_id: int) -> Watchlist:
+    wl = session.get(Watchlist, watchlist_id)
+    if wl is None:
+        raise NotFound(f"No watchlist {watchlist_id}")
+    return wl
+
+
+def _owned(actor: Principal, wl: Watchlist) -> None:
+    policy.require(actor, "watchlist.manage", policy.Resource(agency_id=wl.owner_agency_id, restricted=True))
+
+
+def _active(session: Session, watchlist_id: int) -> dict[str, WatchlistEntry]:
+    rows = session.scalars(select(WatchlistEntry).where(WatchlistEntry.watchlist_id == watchlist_id,
+                                                        WatchlistEntry.removed_version.is_(None)))
+    return {row.source_id: row for row in rows}
+
+
+def _new_version(session: Session, actor: Principal, wl: Watchlist, source: str) -> WatchlistVersion:
+    number = (session.scalar(select(func.max(WatchlistVersion.number)).where(
+        WatchlistVersion.watchlist_id == wl.id)) or 0) + 1
+    version = WatchlistVersion(watchlist_id=wl.id, number=number, created_by=actor.username, source=source[:300])
+    session.add(version)
+    session.flush()
+    return version
+
+
+def parse_list_file(kind: str, path: Path) -> tuple[list[Entry], list[str]]:
+    """Parse with the pure importers; a file that cannot be read is one clear 400."""
+    try:
+        if kind == "csv":
+            result = importers.load_csv_result(path)
+            return result.entries, [str(e) for e in result.row_errors]
+        if kind == "ftm":
+            result = importers.load_ftm_result(path)
+            return result.entries, [str(e) for e in result.row_errors]
+        return importers.load_list(kind, path), []
+    except ListFormatError as exc:
+        raise BadRequest(f"List file rejected: {exc}") from None
+
+
+@dataclass
+class ImportReport:
+    version: WatchlistVersion
+    added: list[str]
+    changed: list[str]
+    removed: list[str]
+    row_errors: list[str]
+
+
+def import_list(session: Session, actor: Principal, watchlist_id: int, path: Path, source_name: str = "") -> ImportReport:
+    """Replace a list's content with a new file's, as one version, in the caller's transaction."""
+    wl = get_watchlist(session, watchlist_id)
+    _owned(actor, wl)
+    kind = "csv" if wl.kind == "manual" else wl.kind
+    entries, row_errors = parse_list_file(kind, path)
+    if not entries:
+        raise BadRequest("The file holds no usable entries" + (f": {row_errors[0]}" if row_errors else ""))
+    current = _active(session, wl.id)
+    old = [entry_from_json(row.data) for row in current.values()]
+    added, changed, removed = diff_lists(old, entries)
+    version = _new_version(session, actor, wl, source_name or path.name)
+    for entry in added:
+        session.add(_row(wl, entry, version.id))
+    for _, new in changed:
+        row = current[new.source_id]
+        row.name, row.entity_type, row.data = new.name[:500], new.entity_type, entry_to_json(new)
+        row.legal_basis = "; ".join(new.legal_basis)[:500] or wl.legal_basis
+        row.changed_version = version.id
+    for entry in removed:
+        current[entry.source_id].removed_version = version.id
+    version.added, version.changed, version.removed = len(added), len(changed), len(removed)
+    audit.record(session, actor, "watchlist.import", "watchlist", wl.id,
+                 detail={"version": version.number, "added": len(added), "changed": len(changed),
+                         "removed": len(removed), "row_errors": len(row_errors), "source": version.source})
+    session.flush()
+    invalidate_index()
+    return ImportReport(version, [e.source_id for e in added], [n.source_id for _, n in changed],
+                        [e.source_id for e in removed], row_errors)
+
+
+def _row(wl: Watchlist, entry: Entry, version_id: int, grounds: str = "", review: date | None = None):
+    return WatchlistEntry(watchlist_id=wl.id, source_id=entry.source_id[:100], name=entry.name[:500],
+                          entity_type=entry.entity_type, data=entry_to_json(entry),
+                          legal_basis=("; ".join(entry.legal_basis) or wl.legal_basis)[:500], grounds=grounds,
+                          review_date=review, added_version=version_id)
+
+
+@dataclass
+class ManualEntry:
+    name: str
+    legal_basis: str
+    grounds: str
+    review_date: date
+    aliases: tuple[str, ...] = ()
+    dob: str = ""
+    nationality: str = ""
+    gender: str = ""
+    id_numbers: tuple[str, ...] = ()
+    entity_type: str = "person"
+    source_id: str = ""
+
+
+def add_entry(session: Session, actor: Principal, watchlist_id: int, data: ManualEntry) -> WatchlistEntry:
+    """An agency's own listing: legal basis, grounds and review date are required; protected grounds refused."""
+    wl = get_watchlist(session, watchlist_id)
+    _owned(actor, wl)
+    ground = refused_grounds(data.grounds) or refused_grounds(data.legal_basis)
+    if ground:
+        raise BadRequest(f"Refused: the stated grounds are {ground}. A listing must rest on conduct or a legal "
+                         "designation, never on political opinion, religion or race.")
+    if data.review_date <= date.today():
+        raise BadRequest("The review date must be in the future")
+    if not data.name.strip():
+        raise BadRequest("name is required")
+    version = _new_version(session, actor, wl, "manual entry")
+    source_id = data.source_id or f"{wl.id}-{version.number}"
+    if source_id in _active(session, wl.id):
+        raise Conflict(f"Entry {source_id} already exists in {wl.name}")
+    from vigil.screening.core import Identifier
+
+    entry = Entry(source="custom", source_id=source_id, entity_type=data.entity_type, name=data.name.strip(),
+                  aliases=tuple(a.strip() for a in data.aliases if a.strip()),
+                  dobs=(data.dob,) if data.dob else (), nationalities=(data.nationality,) if data.nationality else (),
+                  gender=data.gender or None,
+                  identifiers=tuple(Identifier("id", n) for n in data.id_numbers if n.strip()),
+                  legal_basis=(data.legal_basis,), list_name=wl.name, review_date=data.review_date.isoformat())
+    row = _row(wl, entry, version.id, grounds=data.grounds, review=data.review_date)
+    session.add(row)
+    version.added = 1
+    session.flush()
+    audit.record(session, actor, "watchlist.entry.add", "watchlist_entry", row.id,
+                 detail={"watchlist": wl.name, "source_id": source_id})
+    invalidate_index()
+    return row
+
+
+def remove_entry(session: Session, actor: Principal, entry_id: int) -> WatchlistEntry:
+    row = session.get(WatchlistEntry, entry_id)
+    if row is None or row.removed_version is not None:
+        raise NotFound(f"No entry {entry_id}")
+    wl = get_watchlist(session, row.watchlist_id)
+    _owned(actor, wl)
+    version = _new_version(session, actor, wl, "manual removal")
+    version.removed = 1
+    row.removed_version = version.id
+    audit.record(session, actor, "watchlist.entry.remove", "watchlist_entry", row.id)
+    invalidate_index()
+    return row
+
+
+def list_entries(session: Session, actor: Principal, watchlist_id: int, purpose: str | None, cursor: str | None,
+                 limit: int):
+    """Entries name persons: a personal-data read, with a purpose, audited."""
+    from vigil.platform.pagination import paginate
+
+    wl = get_watchlist(session, watchlist_id)
+    policy.require(actor, "personal_data.read")
+    stated = policy.require_purpose(purpose)
+    stmt = select(WatchlistEntry).where(WatchlistEntry.watchlist_id == wl.id,
+                                        WatchlistEntry.removed_version.is_(None))
+    rows, nxt = paginate(session, stmt, WatchlistEntry.id, cursor, limit, descending=False)
+    audit.record(session, actor, "personal_data.read", "watchlist", wl.id, purpose=stated,
+                 detail={"entries": len(rows)})
+    return wl, rows, nxt
+
+
+def entries_due_for_review(session: Session, on: date | None = None) -> list[WatchlistEntry]:
+    on = on or date.today()
+    return list(session.scalars(select(WatchlistEntry).where(WatchlistEntry.removed_version.is_(None),
+                                                             WatchlistEntry.review_date.is_not(None),
+                                                             WatchlistEntry.review_date <= on)))
+
+
+# ---------------------------------------------------------------- the index
+
+class _IndexCache:
+    """The in-memory index of every active entry, rebuilt when any list changes (per process)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.key: tuple | None = None
+        self.index: ScreeningIndex | None = None
+        self.list_names: dict[str, str] = {}
+
+
+_cache = _IndexCache()
+
+
+def invalidate_index() -> None:
+    _cache.key = None
+
+
+def _generation(session: Session) -> tuple:
+    return (session.scalar(select(func.max(WatchlistVersion.id))),
+            session.scalar(select(func.count()).select_from(WatchlistEntry).where(
+                WatchlistEntry.removed_version.is_(None))))
+
+
+def _entries(session: Session, *where) -> list[Entry]:
+    names = dict(session.execute(select(Watchlist.id, Watchlist.name)).all())
+    rows = session.execute(select(WatchlistEntry.watchlist_id, WatchlistEntry.data).where(
+        WatchlistEntry.removed_version.is_(None), *where))
+    return [replace(entry_from_json(data), list_name=names[wl_id]) for wl_id, data in rows]
+
+
+def current_index(session: Session) -> ScreeningIndex:
+    key = _generation(session)
+    with _cache.lock:
+        if _cache.index is None or _cache.key != key:
+            _cache.index = ScreeningIndex.build(_entries(session))
+            _cache.key = key
+        return _cache.index
+
+
+# ---------------------------------------------------------------- screening
+
+@dataclass
+class RecordIn:
+    id: str
+    name: str
+    dob: str = ""
+    nationality: str = ""
+    id_number: str = ""
+
+
+@dataclass
+class RecordResult:
+    id: str
+    matches: list[Match]
+    document_hits: list[LostDocument]
+    error: str | None = None
+
+
+def _query(rec: RecordIn) -> Query:
+    if not (rec.name or "").strip():
+        raise ValueError("name is empty")
+    return Query(name=rec.name[:1000], dob=rec.dob or None, nationality=rec.nationality or None,
+                 id_numbers=(rec.id_number,) if rec.id_number else ())
+
+
+def screen_records(session: Session, actor: Principal, records: list[RecordIn], threshold: float | None = None,
+                   purpose: str = "") -> list[RecordResult]:
+    policy.require(actor, "screening.run")
+    if len(records) > MAX_BATCH:
+        raise BadRequest(f"At most {MAX_BATCH} records per request; use `vigil screen` for files")
+    index = current_index(session)
+    results = []
+    for rec in records:
+        try:
+            matches = index.search(_query(rec), threshold)
+            docs = find_lost_documents(session, rec.id_number) if rec.id_number else []
+            results.append(RecordResult(rec.id, matches, docs))
+        except ValueError as exc:
+            results.append(RecordResult(rec.id, [], [], error=str(exc)))
+    hits = sum(1 for r in results if r.matches or r.document_hits)
+    audit.record(session, actor, "screening.run", "screening", "", purpose=purpose,
+                 detail={"records": len(records), "alerts": hits,
+                         "hit_ids": [r.id for r in results if r.matches or r.document_hits][:50]})
+    return results
+
+
+def screen_name(session: Session, actor: Principal, name: str, dob: str | None = None,
+                nationality: str | None = None, id_number: str | None = None,
+                threshold: float | None = None) -> list[Match]:
+    """One name against every active list: what registrations, parcels and intelligence call."""
+    result = screen_records(session, actor, [RecordIn("1", name, dob or "", nationality or "", id_number or "")],
+                            threshold)[0]
+    if result.error:
+        raise BadRequest(result.error)
+    return result.matches
+
+
+def rescreen_new_entries(session: Session, version_id: int, records: list[RecordIn],
+                         threshold: float | None = None) -> dict[str, list[Match]]:
+    """Screen retained records against only the entries a list version added (cheap: a small index)."""
+    entries = _entries(session, WatchlistEntry.added_version == version_id)
+    if not entries:
+        return {}
+    index = ScreeningIndex.build(entries)
+    out = {}
+    for rec in records:
+        try:
+            matches = index.search(_query(rec), threshold)
+        except ValueError:
+            continue
+        if matches:
+            out[rec.id] = matches
+    return out
+
+
+# ---------------------------------------------------------------- travel documents
+
+def import_lost_documents(session: Session, actor: Principal, path: Path, source: str) -> tuple[int, list[str]]:
+    policy.require(actor, "watchlist.manage")
+    try:
+        docs, errors = load_lost_documents(path)
+    except ListFormatError as exc:
+        raise BadRequest(f"Document list rejected: {exc}") from None
+    for d in docs:
+        session.add(LostDocument(number=d.number, issuing_country=d.issuing_country[:3], doc_type=d.doc_type[:20],
+                                 reported_date=d.reported_date or "", source=source[:200]))
+    audit.record(session, actor, "documents.import", "lost_documents", "", detail={"count": len(docs),
+                                                                                  "row_errors": len(errors)})
+    return len(docs), [str(e) for e in errors]
+
+
+def find_lost_documents(session: Session, number: str, country: str | None = None) -> list[LostDocument]:
+    key = normalize_doc_number(number)
+    if len(key) < 4:
+        return []
+    stmt = select(LostDocument).where(LostDocument.number == key)
+    if country:
+        stmt = stmt.where(LostDocument.issuing_country == country.upper())
+    return list(session.scalars(stmt))
+
+
+__all__ = ["DEFAULT_THRESHOLD", "create_watchlist", "import_list", "add_entry", "remove_entry", "screen_records",
+           "screen_name", "rescreen_new_entries", "find_lost_documents", "import_lost_documents", "RecordIn"]

@@ -1,0 +1,35 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SRC = REPO / "src"
+if str(SRC) not in sys.path:
+    sys.path.insert(0, str(SRC))
+# Spark python workers are separate processes: make the package importable there too.
+import os  # noqa: E402
+
+os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH", "")]))
+
+DATA = REPO / ".." / "shared" / "data" / "sanctions"
+
+
+@pytest.fixture(scope="session")
+def un_entries():
+    from vigil.screening import load_un
+    return load_un(DATA / "un" / "consolidated.xml")
+
+
+@pytest.fixture(scope="session")
+def ofac_entries():
+    from vigil.screening import load_ofac
+    return load_ofac(DATA / "ofac")
+
+
+@pytest.fixture(scope="session")
+def full_index(un_entries, ofac_entries):
+    from vigil.screening import ScreeningIndex
+    return ScreeningIndex.build(ofac_entries + un_entries)

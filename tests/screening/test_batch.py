@@ -1,0 +1,93 @@
+import os
+import subprocess
+import sys
+
+import orjson
+import pytest
+
+from vigil.screening import ScreeningIndex, load_csv
+from vigil.screening.batch import read_records, run_batch, screen_records
+
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+SRC = REPO / "src"
+DATA = REPO / ".." / "shared" / "data" / "sanctions"
+
+
+def _cli(*args):
+    env = dict(os.environ, PYTHONPATH=str(SRC))
+    return subprocess.run([sys.executable, "-m", "vigil.screening.cli", *args], env=env, capture_output=True, text=True)
+
+
+@pytest.fixture
+def records(tmp_path):
+    f = tmp_path / "records.csv"
+    f.write_text("id,name,dob,nationality,id_number\n"
+                 "r1,Usama bin Ladin,1957,,\n"
+                 "r2,John Q Public,,,\n"
+                 "r3,  ,,,\n"
+                 "r4,Xi Jinping,,,\n"
+                 "r5,bad,row\n"
+                 "r6,Manuel Noriega,,,\n", encoding="utf-8")
+    return f
+
+
+def test_cli_contract(tmp_path, records):
+    custom = tmp_path / "agency.csv"
+    custom.write_text("id,name\nc1,习近平\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    p = _cli("--list", f"ofac:{DATA / 'ofac'}", "--list", f"un:{DATA / 'un' / 'consolidated.xml'}",
+             "--list", f"csv:{custom}", "--input", str(records), "--output", str(out), "--threshold", "0.9")
+    assert p.returncode == 0, p.stderr
+    rows = [orjson.loads(x) for x in out.read_bytes().splitlines()]
+    assert [r["id"] for r in rows] == ["r1", "r2", "r3", "r4", "r5", "r6"]
+    assert rows[0]["matches"][0]["source_id"] == "6365"
+    for r in rows:
+        scores = [m["score"] for m in r["matches"]]
+        assert scores == sorted(scores, reverse=True) and all(s >= 0.9 for s in scores)
+        for m in r["matches"]:
+            assert set(m) == {"source", "source_id", "name", "score", "explanation"}
+    assert rows[1]["matches"] == []
+    assert rows[2]["matches"] == [] and "line 4" in rows[2]["error"]
+    assert rows[3]["matches"][0]["source"] == "custom" and rows[3]["matches"][0]["source_id"] == "c1"
+    assert "line 6" in rows[4]["error"]
+    assert "line 4" in p.stderr and "line 6" in p.stderr
+
+
+def test_cli_bad_list(tmp_path, records):
+    bad = tmp_path / "bad.xml"
+    bad.write_text("<CONSOLIDATED_LIST><INDIVIDUALS>")
+    p = _cli("--list", f"un:{bad}", "--input", str(records), "--output", str(tmp_path / "o.jsonl"))
+    assert p.returncode != 0 and "bad.xml" in p.stderr and "Traceback" not in p.stderr
+
+
+@pytest.mark.spark
+def test_spark_equals_local(tmp_path, full_index):
+    from pyspark.sql import SparkSession
+
+    from vigil.screening.batch import run_spark
+
+    names = [e.name for e in full_index.entries[::40]][:150] + ["John Smith", "Maria Lopez", "", "Ivan Petrov"] * 40
+    f = tmp_path / "in.csv"
+    import csv
+    with f.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "name"])
+        for i, n in enumerate(names):
+            w.writerow([i, n])
+    recs = list(read_records(f))
+    assert len(recs) >= 300
+    local = screen_records(full_index, recs, 0.8)
+    spark = SparkSession.builder.master("local[2]").appName("t").config("spark.ui.enabled", "false").getOrCreate()
+    try:
+        remote = run_spark(full_index, recs, 0.8, spark=spark)
+        out = tmp_path / "o.jsonl"
+        run_batch(full_index, f, out, 0.8, engine="spark", spark=spark)
+    finally:
+        spark.stop()
+    assert remote == local
+    assert out.read_bytes().splitlines() == local
+    out2 = tmp_path / "o2.jsonl"
+    run_batch(full_index, f, out2, 0.8, engine="local", workers=2)
+    assert out2.read_bytes().splitlines() == local

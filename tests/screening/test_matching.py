@@ -1,0 +1,89 @@
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from vigil.screening import DEFAULT_THRESHOLD, Entry, Query, ScreeningIndex, name_forms, normalize_name
+
+
+def keys(ms):
+    return [(m.source, m.source_id) for m in ms]
+
+
+def test_un_original_script_arabic(full_index, un_entries):
+    e = next(e for e in un_entries if e.original_script_names and e.source_id == "6908048")
+    from dataclasses import replace
+    latin = [replace(x, original_script_names=()) for x in un_entries]
+    ix = ScreeningIndex.build(latin)
+    ms = ix.search(e.original_script_names[0])
+    assert ("un", "6908048") in keys(ms[:5])
+
+
+def test_xi_jinping_han():
+    ix = ScreeningIndex.build([Entry("custom", "x1", "person", "习近平"), Entry("custom", "x2", "person", "John Smith")])
+    ms = ix.search("Xi Jinping")
+    assert keys(ms) == [("custom", "x1")] and ms[0].score >= 0.95
+    ix2 = ScreeningIndex.build([Entry("custom", "x1", "person", "XI Jinping")])
+    assert keys(ix2.search("习近平")) == [("custom", "x1")]
+
+
+def test_mohamed_muhammad_and_reordering(full_index):
+    ms = full_index.search("Mohamed Ali")
+    assert any(m.name == "'ALI, Muhammad" for m in ms)
+    ms = full_index.search("Manuel Antonio Noriega")
+    assert keys(ms)[0] == ("ofac", "1572")
+    assert keys(full_index.search("Noriega Manuel Antonio"))[0] == ("ofac", "1572")
+
+
+def test_missing_middle_name(full_index):
+    ms = full_index.search("Manuel Noriega")
+    assert ("ofac", "1572") in keys(ms)
+
+
+def test_dob_contradiction_lowers_score(full_index):
+    base = {m.source_id: m.score for m in full_index.search(Query("Usama bin Ladin"), threshold=0)}
+    good = {m.source_id: m for m in full_index.search(Query("Usama bin Ladin", dob="1957"), threshold=0)}
+    bad = {m.source_id: m for m in full_index.search(Query("Usama bin Ladin", dob="1990-01-01"), threshold=0)}
+    assert bad["6365"].score < base["6365"] <= good["6365"].score
+    assert "DOB" in bad["6365"].explanation
+
+
+def test_explanation_and_fields(full_index):
+    m = full_index.search("Osama bin Laden")[0]
+    assert m.source == "ofac" and 0 <= m.score <= 1 and "name '" in m.explanation
+
+
+def test_identifier_boost(full_index, ofac_entries):
+    e = next(e for e in ofac_entries if e.source_id == "4325")
+    ms = full_index.search(Query("Diego Galindo", id_numbers=(e.identifiers[1].number,)))
+    assert keys(ms)[0] == ("ofac", "4325")
+
+
+def test_edge_inputs(full_index):
+    for bad in ["", "   ", "\x00\x01", "..."]:
+        with pytest.raises(ValueError):
+            full_index.search(bad)
+    full_index.search("a" * 10000)
+    full_index.search("Иван 习近平 Smith محمد")
+    full_index.search("x\u200b\ty\nz")
+
+
+def test_small_subset_build_is_cheap(full_index, un_entries):
+    import time
+    t = time.perf_counter()
+    ix = ScreeningIndex.build(un_entries[:5], reference=full_index)
+    assert time.perf_counter() - t < 0.5
+    assert keys(ix.search(un_entries[0].name))[0] == ("un", un_entries[0].source_id)
+
+
+def test_normalize():
+    assert normalize_name("NORIEGA, Manuel Antonio") == "manuel antonio noriega"
+    assert normalize_name("Abdul Rahman") == normalize_name("Abd al-Rahman")
+    assert name_forms("Mr. José Ángel") and normalize_name("Mr. José Ángel") == "mr jose angel"
+    assert DEFAULT_THRESHOLD > 0.5
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_fuzz_normaliser(text):
+    forms = name_forms(text)
+    for f in forms:
+        assert all(isinstance(t, str) and t for t in f.tokens)

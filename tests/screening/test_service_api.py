@@ -1,0 +1,167 @@
+"""Screening through the service, the HTTP API and the console, on the suite's database."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SHARED_DATA
+
+OFAC = SHARED_DATA / "sanctions" / "ofac"
+REVIEW = (date.today() + timedelta(days=90)).isoformat()
+ENTRY = {"name": "Viktor Petrenko", "aliases": ["Виктор Петренко"], "dob": "1975-03-14", "nationality": "UA",
+         "legal_basis": "Organised Crime Act s.4", "grounds": "Leads an arms-trafficking network (court order 77/2026)",
+         "review_date": REVIEW}
+
+
+@pytest.fixture(scope="module")
+def agency_list(vigil_db):
+    from tests.conftest import login, make_client
+
+    with make_client() as c:
+        login(c, "supervisor")
+        wl = c.post("/api/v1/watchlists", json={"name": "City organised crime", "kind": "manual",
+                                                "legal_basis": "Organised Crime Act s.4"})
+        assert wl.status_code == 201, wl.text
+        entry = c.post(f"/api/v1/watchlists/{wl.json()['id']}/entries", json=ENTRY)
+        assert entry.status_code == 201, entry.text
+        return wl.json()
+
+
+def test_screen_one_record_finds_un_entry(as_user):
+    resp = as_user("analyst").post("/api/v1/screen", json={"name": "Usama bin Laden"})
+    assert resp.status_code == 200
+    result = resp.json()["results"][0]
+    assert result["matches"], result
+    best = result["matches"][0]
+    assert best["source"] == "un" and best["list_name"].startswith("UN Security Council")
+    assert best["score"] >= resp.json()["threshold"] and "name" in best["explanation"]
+
+
+def test_cyrillic_query_finds_agency_entry(as_user, agency_list):
+    resp = as_user("analyst").post("/api/v1/screen", json={"name": "Петренко Виктор", "dob": "1975"})
+    names = [m["name"] for m in resp.json()["results"][0]["matches"]]
+    assert any("Petrenko" in n or "Петренко" in n for n in names)
+
+
+def test_batch_with_bad_rows_keeps_going(as_user):
+    resp = as_user("analyst").post("/api/v1/screen", json={"records": [
+        {"id": "a", "name": "   "}, {"id": "b", "name": "x" * 10_000}, {"id": "c", "name": "Jane\x00 Doe\x1b"},
+        {"id": "d", "name": "Karim Haddad"}]})
+    assert resp.status_code == 200
+    by_id = {r["id"]: r for r in resp.json()["results"]}
+    assert by_id["a"]["error"] and by_id["b"]["error"] is None and by_id["c"]["error"] is None
+    assert by_id["d"]["matches"][0]["name"] == "Karim Haddad"
+
+
+def test_screen_bad_input(as_user):
+    c = as_user("analyst")
+    assert c.post("/api/v1/screen", json={}).status_code == 422
+    assert c.post("/api/v1/screen", json={"name": "a", "records": []}).status_code == 422
+    assert c.post("/api/v1/screen", json={"name": "a", "threshold": 2}).status_code == 422
+    assert c.post("/api/v1/screen", json={"name": "a", "colour": "x"}).status_code == 422
+    assert as_user("viewer").post("/api/v1/screen", json={"name": "a"}).status_code == 403
+
+
+def test_protected_grounds_are_refused(as_user, agency_list):
+    c = as_user("supervisor")
+    for grounds in ("Member of the political opposition", "Attends the central mosque", "Ethnic Roma origin"):
+        resp = c.post(f"/api/v1/watchlists/{agency_list['id']}/entries", json={**ENTRY, "grounds": grounds,
+                                                                              "name": "Some One"})
+        assert resp.status_code == 400 and "Refused" in resp.json()["detail"], grounds
+    missing_review = {k: v for k, v in ENTRY.items() if k != "review_date"}
+    assert c.post(f"/api/v1/watchlists/{agency_list['id']}/entries", json=missing_review).status_code == 422
+
+
+def test_only_owner_agency_manages_its_list(as_user, agency_list):
+    # The supervisor of the city bureau created it; the CTB's analyst (lower role) and others cannot add.
+    resp = as_user("analyst").post(f"/api/v1/watchlists/{agency_list['id']}/entries", json=ENTRY)
+    assert resp.status_code == 403
+
+
+def test_entries_are_personal_data(as_user, agency_list):
+    c = as_user("supervisor")
+    assert c.get(f"/api/v1/watchlists/{agency_list['id']}/entries").status_code == 428
+    page = c.get(f"/api/v1/watchlists/{agency_list['id']}/entries", headers={"X-Vigil-Purpose": "annual review"})
+    assert page.status_code == 200 and page.json()["items"][0]["grounds"].startswith("Leads")
+
+
+def test_versioned_import_and_rescreen_only_new_entries(as_user, tmp_path):
+    from vigil.platform.database import session_scope
+    from vigil.screening import service
+
+    c = as_user("supervisor")
+    wl = c.post("/api/v1/watchlists", json={"name": "Partner list", "kind": "csv",
+                                            "legal_basis": "Bilateral agreement 2025/3"}).json()
+    v1 = "id,name,dob\np1,Ahmed Karimov,1980-01-01\np2,Lena Vogel,1990-05-05\n"
+    v2 = "id,name,dob\np1,Ahmed Karimov,1980-01-02\np3,Tomasz Wrona,1970-07-07\n"
+    r1 = c.post(f"/api/v1/watchlists/{wl['id']}/import", files={"files": ("v1.csv", v1, "text/csv")})
+    assert r1.status_code == 200 and r1.json()["added"] == 2
+    r2 = c.post(f"/api/v1/watchlists/{wl['id']}/import", files={"files": ("v2.csv", v2, "text/csv")})
+    body = r2.json()
+    assert (body["version"], body["added"], body["changed"], body["removed"]) == (2, 1, 1, 1)
+    assert body["added_ids"] == ["p3"]
+    with session_scope() as db:
+        from sqlalchemy import select
+
+        from vigil.screening.models import WatchlistVersion
+
+        version = db.scalars(select(WatchlistVersion).where(WatchlistVersion.watchlist_id == wl["id"],
+                                                            WatchlistVersion.number == 2)).one()
+        retained = [service.RecordIn("hotel-17", "Tomasz Wrona"), service.RecordIn("hotel-18", "Ahmed Karimov")]
+        hits = service.rescreen_new_entries(db, version.id, retained)
+    assert set(hits) == {"hotel-17"}  # Karimov was already listed: only new entries are re-screened
+
+
+def test_broken_list_file_imports_nothing(as_user):
+    c = as_user("supervisor")
+    wl = c.post("/api/v1/watchlists", json={"name": "UN copy", "kind": "un", "legal_basis": "UNSC 1267"}).json()
+    truncated = (SHARED_DATA / "sanctions" / "un" / "consolidated.xml").read_bytes()[:50_000]
+    resp = c.post(f"/api/v1/watchlists/{wl['id']}/import", files={"files": ("consolidated.xml", truncated)})
+    assert resp.status_code == 400 and "rejected" in resp.json()["detail"]
+    lists = {w["id"]: w for w in c.get("/api/v1/watchlists").json()}
+    assert lists[wl["id"]]["entries"] == 0 and lists[wl["id"]]["version"] == 0
+
+
+def test_ofac_upload_as_several_files(as_user):
+    c = as_user("supervisor")
+    wl = c.post("/api/v1/watchlists", json={"name": "OFAC SDN", "kind": "ofac",
+                                            "legal_basis": "Mutual legal assistance: US OFAC designations"}).json()
+    files = [("files", (n, (OFAC / n).read_bytes())) for n in ("sdn.csv", "alt.csv")]
+    resp = c.post(f"/api/v1/watchlists/{wl['id']}/import", files=files)
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["added"] == 8976
+
+
+def test_mrz_and_documents(as_user, tmp_path):
+    c = as_user("supervisor")
+    lines = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
+    ok = c.post("/api/v1/documents/mrz", json={"mrz": lines}).json()
+    assert ok["valid"] and ok["document_number"] == "L898902C3"
+    bad = c.post("/api/v1/documents/mrz", json={"mrz": lines.replace("L898902C36", "L898902C37")}).json()
+    assert not bad["valid"] and any("document number" in e.lower() for e in bad["errors"])
+    lost = "document_number,issuing_country,type,reported_date\nL898902C3,UTO,passport,2025-01-01\n"
+    imported = c.post("/api/v1/documents/lost/import", files={"files": ("lost.csv", lost)})
+    assert imported.json()["imported"] == 1
+    hit = c.post("/api/v1/documents/mrz", json={"mrz": lines}).json()
+    assert hit["lost_or_stolen"][0]["number"] == "L898902C3"
+    screened = c.post("/api/v1/screen", json={"name": "Anna Eriksson", "id_number": "L 898902-C3"}).json()
+    assert screened["results"][0]["document_hits"]
+    ric = c.post("/api/v1/documents/check", json={"number": "11010519491231002X", "country": "CN"}).json()
+    assert ric["cn_resident_id"]["valid"] is True
+    ric_bad = c.post("/api/v1/documents/check", json={"number": "110105194912310021", "country": "CN"}).json()
+    assert ric_bad["cn_resident_id"]["valid"] is False
+
+
+def test_console_screening_pages(as_user):
+    c = as_user("analyst")
+    page = c.get("/screening")
+    assert page.status_code == 200 and "Screen a CSV file" in page.text
+    result = c.post("/screening/check", data={"name": "Karim Haddad", "purpose": "registration check"})
+    assert "Karim Haddad" in result.text and "CTB persons of interest" in result.text
+    upload = c.post("/screening/upload", files={"file": ("r.csv", "id,name\n1,Karim Haddad\n2,\n3,Jane Smith\n")})
+    assert upload.status_code == 200 and "line 3: name is empty" in upload.text
+    bad = c.post("/screening/upload", files={"file": ("r.csv", "who,what\n1,2\n")})
+    assert bad.status_code == 400
