@@ -241,7 +241,7 @@ class _IndexCache:
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.key: tuple | None = None
+        self.key: int | None = None
         self.index: ScreeningIndex | None = None
         self.list_names: dict[str, str] = {}
 
@@ -253,10 +253,10 @@ def invalidate_index() -> None:
     _cache.key = None
 
 
-def _generation(session: Session) -> tuple:
-    return (session.scalar(select(func.max(WatchlistVersion.id))),
-            session.scalar(select(func.count()).select_from(WatchlistEntry).where(
-                WatchlistEntry.removed_version.is_(None))))
+def _generation(session: Session) -> int | None:
+    # Every change to any list (import, entry added or removed) creates a version, so the newest version id
+    # identifies the content; other processes' changes are seen on their next request.
+    return session.scalar(select(func.max(WatchlistVersion.id)))
 
 
 def _entries(session: Session, *where) -> list[Entry]:
