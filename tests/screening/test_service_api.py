@@ -165,3 +165,14 @@ def test_console_screening_pages(as_user):
     assert upload.status_code == 200 and "line 3: name is empty" in upload.text
     bad = c.post("/screening/upload", files={"file": ("r.csv", "who,what\n1,2\n")})
     assert bad.status_code == 400
+
+
+def test_every_entry_has_legal_basis_owner_and_review_date(as_user):
+    c = as_user("supervisor")
+    un = next(w for w in c.get("/api/v1/watchlists").json() if w["kind"] == "un")
+    assert un["owner_agency_id"] and un["legal_basis"]
+    page = c.get(f"/api/v1/watchlists/{un['id']}/entries", params={"limit": 50},
+                 headers={"X-Vigil-Purpose": "list quality review"}).json()
+    assert page["items"] and all(e["review_date"] and e["legal_basis"] for e in page["items"])
+    overview = c.get("/screening/watchlists")
+    assert overview.status_code == 200 and "Due for review" in overview.text

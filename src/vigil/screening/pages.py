@@ -93,7 +93,8 @@ def check_mrz(request: Request, mrz: str = Form(""), who: Principal = Depends(cu
 def watchlists_page(request: Request, who: Principal = Depends(current_principal)):
     with session_scope() as db:
         lists = service.list_watchlists(db, who)
-    return render(request, "screening/watchlists.html", {"section": "screening", "lists": lists,
+        due = service.count_due_for_review(db)
+    return render(request, "screening/watchlists.html", {"section": "screening", "lists": lists, "due": due,
                                                          "today": date.today()})
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -26,6 +26,8 @@ from vigil.screening.models import LostDocument, Watchlist, WatchlistEntry, Watc
 from vigil.screening.records import entry_from_json, entry_to_json
 
 KINDS = ("un", "ofac", "csv", "ftm", "manual")
+# Imported entries are reviewed at least yearly even when the list itself gives no review date.
+IMPORT_REVIEW_DAYS = 365
 MAX_BATCH = 10_000
 
 
@@ -142,10 +144,19 @@ def import_list(session: Session, actor: Principal, watchlist_id: int, path: Pat
 
 
 def _row(wl: Watchlist, entry: Entry, version_id: int, grounds: str = "", review: date | None = None):
+    review = review or _parse_day(entry.review_date) or date.today() + timedelta(days=IMPORT_REVIEW_DAYS)
     return WatchlistEntry(watchlist_id=wl.id, source_id=entry.source_id[:100], name=entry.name[:500],
                           entity_type=entry.entity_type, data=entry_to_json(entry),
-                          legal_basis=("; ".join(entry.legal_basis) or wl.legal_basis)[:500], grounds=grounds,
+                          legal_basis=("; ".join(entry.legal_basis) or wl.legal_basis)[:500],
+                          grounds=grounds or f"Listed on {wl.name}",
                           review_date=review, added_version=version_id)
+
+
+def _parse_day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text and len(text) == 10 else None
+    except ValueError:
+        return None
 
 
 @dataclass
@@ -227,11 +238,12 @@ def list_entries(session: Session, actor: Principal, watchlist_id: int, purpose:
     return wl, rows, nxt
 
 
-def entries_due_for_review(session: Session, on: date | None = None) -> list[WatchlistEntry]:
-    on = on or date.today()
-    return list(session.scalars(select(WatchlistEntry).where(WatchlistEntry.removed_version.is_(None),
-                                                             WatchlistEntry.review_date.is_not(None),
-                                                             WatchlistEntry.review_date <= on)))
+def count_due_for_review(session: Session, on: date | None = None) -> dict[int, int]:
+    """Active entries whose review date has come, per watchlist (shown to list managers)."""
+    rows = session.execute(select(WatchlistEntry.watchlist_id, func.count()).where(
+        WatchlistEntry.removed_version.is_(None), WatchlistEntry.review_date <= (on or date.today()))
+        .group_by(WatchlistEntry.watchlist_id))
+    return dict(rows.all())
 
 
 # ---------------------------------------------------------------- the index
