@@ -128,3 +128,21 @@ def test_console_login_form_and_logout(vigil_db):
         csrf2 = login_again.text.split('name="csrf_token" value="')[1].split('"')[0]
         c.post("/logout", data={"csrf_token": csrf2}, follow_redirects=False)
         assert c.get("/", follow_redirects=False).status_code == 303
+
+
+def test_admin_console_creates_users_and_shows_token_once(as_user):
+    admin = as_user("admin")
+    csrf = admin.headers["X-CSRF-Token"]
+    page = admin.get("/admin")
+    assert page.status_code == 200 and "API tokens" in page.text
+    made = admin.post("/admin/users", data={"username": "desk7", "password": "desk7-password", "agency": "transport",
+                                            "role": "operator", "clearance": "1", "csrf_token": csrf},
+                      follow_redirects=False)
+    assert made.status_code == 303
+    created = admin.post("/admin/tokens", data={"username": "desk7", "name": "desk", "csrf_token": csrf})
+    secret = created.text.split('id="new-token">')[1].split("<")[0]
+    assert secret.startswith("vgl_")
+    assert secret not in admin.get("/admin").text  # shown once only
+    bad = admin.post("/admin/users", data={"username": "x", "password": "short", "agency": "city", "role": "god",
+                                           "csrf_token": csrf})
+    assert bad.status_code == 422 and "Please correct the form" in bad.text
