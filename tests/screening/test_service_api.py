@@ -176,3 +176,20 @@ def test_every_entry_has_legal_basis_owner_and_review_date(as_user):
     assert page["items"] and all(e["review_date"] and e["legal_basis"] for e in page["items"])
     overview = c.get("/screening/watchlists")
     assert overview.status_code == 200 and "Due for review" in overview.text
+
+
+def test_edit_and_remove_entry_as_new_versions(as_user, agency_list):
+    c = as_user("supervisor")
+    entry = c.post(f"/api/v1/watchlists/{agency_list['id']}/entries",
+                   json={**ENTRY, "name": "Edith Marsh", "aliases": [], "source_id": "edit-me"}).json()
+    refused = c.patch(f"/api/v1/watchlists/entries/{entry['id']}", json={"grounds": "Known religious leader"})
+    assert refused.status_code == 400
+    later = (date.today() + timedelta(days=400)).isoformat()
+    edited = c.patch(f"/api/v1/watchlists/entries/{entry['id']}", json={"review_date": later})
+    assert edited.status_code == 200 and edited.json()["review_date"] == later
+    console = c.get(f"/screening/watchlists/{agency_list['id']}", params={"purpose": "entry maintenance"})
+    assert "Edith Marsh" in console.text
+    assert "Edith Marsh" not in c.get(f"/screening/watchlists/{agency_list['id']}").text  # no purpose, no names
+    c.post(f"/screening/watchlists/entries/{entry['id']}/remove", data={"csrf_token": c.headers["X-CSRF-Token"]})
+    hits = c.post("/api/v1/screen", json={"name": "Edith Marsh"}).json()["results"][0]["matches"]
+    assert not [m for m in hits if m["source_id"] == "edit-me"]

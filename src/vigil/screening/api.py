@@ -16,7 +16,7 @@ from vigil.screening import service
 from vigil.screening.core import DEFAULT_THRESHOLD
 from vigil.screening.core.documents import validate_cn_ric
 from vigil.screening.core.mrz import parse_mrz
-from vigil.screening.schemas import (DocumentCheckIn, DocumentHitOut, EntryIn, EntryOut, ImportOut, MatchOut, MRZIn,
+from vigil.screening.schemas import (DocumentCheckIn, DocumentHitOut, EntryIn, EntryOut, EntryPatch, ImportOut, MatchOut, MRZIn,
                                      ResultOut, ScreenIn, ScreenOut, WatchlistIn, WatchlistOut)
 from vigil.web.security import current_principal, declared_purpose
 
@@ -111,6 +111,14 @@ def add_entry(watchlist_id: int, data: EntryIn, who: Principal = Depends(current
     fields["aliases"], fields["id_numbers"] = tuple(data.aliases), tuple(data.id_numbers)
     with session_scope() as db:
         return EntryOut.model_validate(service.add_entry(db, who, watchlist_id, service.ManualEntry(**fields)))
+
+
+@router.patch("/watchlists/entries/{entry_id}", response_model=EntryOut)
+def edit_entry(entry_id: int, data: EntryPatch, who: Principal = Depends(current_principal)):
+    with session_scope() as db:
+        row = service.edit_entry(db, who, entry_id, data.legal_basis, data.grounds, data.review_date,
+                                 tuple(data.aliases) if data.aliases is not None else None)
+        return EntryOut.model_validate(row)
 
 
 @router.delete("/watchlists/entries/{entry_id}", response_model=EntryOut)

@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 
 from vigil.platform.database import session_scope
-from vigil.platform.errors import BadRequest
+from vigil.platform.errors import BadRequest, Problem
 from vigil.platform.identity.principal import Principal
 from vigil.screening import service
 from vigil.screening.api import import_uploaded, uploaded_folder
@@ -115,6 +115,48 @@ def watchlist_import(request: Request, watchlist_id: int, files: list[UploadFile
         report = import_uploaded(db, who, watchlist_id, files)
         version = report.version.number
     return render(request, "screening/_import.html", {"report": report, "version": version})
+
+
+@router.get("/watchlists/{watchlist_id}")
+def watchlist_detail(request: Request, watchlist_id: int, purpose: str | None = None, cursor: str | None = None,
+                     who: Principal = Depends(current_principal)):
+    rows, nxt, error = None, None, None
+    with session_scope() as db:
+        wl = service.get_watchlist(db, watchlist_id)
+        if purpose is not None:
+            try:
+                _, rows, nxt = service.list_entries(db, who, watchlist_id, purpose, cursor, 100)
+            except Problem as exc:
+                error = exc.detail
+    return render(request, "screening/watchlist.html", {"section": "screening", "wl": wl, "entries": rows,
+                                                        "next_cursor": nxt, "purpose": purpose, "error": error,
+                                                        "today": date.today()})
+
+
+@router.post("/watchlists/entries/{entry_id}/edit")
+def entry_edit(request: Request, entry_id: int, legal_basis: str = Form(""), grounds: str = Form(""),
+               review_date: str = Form(""), who: Principal = Depends(current_principal)):
+    from fastapi.responses import RedirectResponse
+
+    from vigil.screening.schemas import EntryPatch
+    from vigil.web.forms import form_model
+
+    data = form_model(EntryPatch, legal_basis=legal_basis or None, grounds=grounds or None,
+                      review_date=review_date or None)
+    with session_scope() as db:
+        row = service.edit_entry(db, who, entry_id, data.legal_basis, data.grounds, data.review_date)
+        target = f"/screening/watchlists/{row.watchlist_id}?purpose=entry+maintenance"
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/watchlists/entries/{entry_id}/remove")
+def entry_remove(request: Request, entry_id: int, who: Principal = Depends(current_principal)):
+    from fastapi.responses import RedirectResponse
+
+    with session_scope() as db:
+        row = service.remove_entry(db, who, entry_id)
+        target = f"/screening/watchlists/{row.watchlist_id}?purpose=entry+maintenance"
+    return RedirectResponse(target, status_code=303)
 
 
 @router.post("/watchlists/{watchlist_id}/entries")

@@ -111,6 +111,13 @@ class EntryIn(Strict):
     source_id: str = Field(default="", max_length=100)
 
 
+class EntryPatch(Strict):
+    legal_basis: str | None = Field(default=None, min_length=3, max_length=500)
+    grounds: str | None = Field(default=None, min_length=3, max_length=2000)
+    review_date: date | None = None
+    aliases: list[str] | None = Field(default=None, max_length=50)
+
+
 class EntryOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: int

@@ -208,6 +208,42 @@ def add_entry(session: Session, actor: Principal, watchlist_id: int, data: Manua
     return row
 
 
+def edit_entry(session: Session, actor: Principal, entry_id: int, legal_basis: str | None = None,
+               grounds: str | None = None, review_date: date | None = None,
+               aliases: tuple[str, ...] | None = None) -> WatchlistEntry:
+    """Change an entry's basis, grounds, review date or aliases as a new list version (changed = 1)."""
+    row = session.get(WatchlistEntry, entry_id)
+    if row is None or row.removed_version is not None:
+        raise NotFound(f"No entry {entry_id}")
+    wl = get_watchlist(session, row.watchlist_id)
+    _owned(actor, wl)
+    ground = refused_grounds(grounds or "") or refused_grounds(legal_basis or "")
+    if ground:
+        raise BadRequest(f"Refused: the stated grounds are {ground}. A listing must rest on conduct or a legal "
+                         "designation, never on political opinion, religion or race.")
+    if review_date is not None and review_date <= date.today():
+        raise BadRequest("The review date must be in the future")
+    entry = entry_from_json(row.data)
+    if aliases is not None:
+        entry = replace(entry, aliases=tuple(a.strip() for a in aliases if a.strip()))
+    if legal_basis:
+        row.legal_basis = legal_basis[:500]
+        entry = replace(entry, legal_basis=(legal_basis,))
+    if review_date:
+        row.review_date = review_date
+        entry = replace(entry, review_date=review_date.isoformat())
+    if grounds:
+        row.grounds = grounds
+    row.data = entry_to_json(entry)
+    version = _new_version(session, actor, wl, "manual edit")
+    version.changed = 1
+    row.changed_version = version.id
+    audit.record(session, actor, "watchlist.entry.edit", "watchlist_entry", row.id,
+                 detail={"watchlist": wl.name, "source_id": row.source_id})
+    invalidate_index()
+    return row
+
+
 def remove_entry(session: Session, actor: Principal, entry_id: int) -> WatchlistEntry:
     row = session.get(WatchlistEntry, entry_id)
     if row is None or row.removed_version is not None:
