@@ -91,3 +91,25 @@ def test_spark_equals_local(tmp_path, full_index):
     out2 = tmp_path / "o2.jsonl"
     run_batch(full_index, f, out2, 0.8, engine="local", workers=2)
     assert out2.read_bytes().splitlines() == local
+
+
+def test_local_dedup_keeps_order_and_errors(tmp_path):
+    idx = ScreeningIndex.build(load_csv_rows(tmp_path))
+    inp = tmp_path / "in.csv"
+    rows = ["id,name,dob,nationality,id_number"]
+    for i in range(30):
+        rows.append(f"{i},{['Viktor Petrenko', 'John Q Public', ' '][i % 3]},{['', '1970'][i % 2]},,")
+    inp.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out1, out2 = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    s1 = run_batch(idx, inp, out1, 0.86, workers=1)
+    s2 = run_batch(idx, inp, out2, 0.86, workers=2)
+    assert out1.read_bytes() == out2.read_bytes()
+    assert s1 == s2 and s1["rows"] == 30 and s1["errors"] == 10 and s1["alerts"] == 10
+    got = [orjson.loads(x) for x in out2.read_bytes().splitlines()]
+    assert [r["id"] for r in got] == [str(i) for i in range(30)]
+
+
+def load_csv_rows(tmp_path):
+    f = tmp_path / "agency.csv"
+    f.write_text("id,name\np1,Viktor Petrenko\n", encoding="utf-8")
+    return load_csv(f)

@@ -67,17 +67,29 @@ def read_records(path: str | Path) -> Iterator[Record]:
             yield reader.line_num, dict(zip(cols, row))
 
 
+def _matches_bytes(index: ScreeningIndex, row: dict, threshold: float) -> bytes:
+    """Serialised matches; identical (name, dob, nationality, id) rows are screened once per process."""
+    name = row.get("name") or ""
+    if not name.strip():
+        raise ValueError("empty name")
+    key = (name, row.get("dob") or None, row.get("nationality") or None, row.get("id_number") or None, threshold)
+    cache = index._result_cache
+    hit = cache.get(key)
+    if hit is None:
+        ms = index.screen(name, dob=key[1], nationality=key[2], id_number=key[3], threshold=threshold)
+        hit = orjson.dumps([m.to_dict() for m in ms])
+        if len(cache) > 200000:
+            cache.clear()
+        cache[key] = hit
+    return hit
+
+
 def screen_record(index: ScreeningIndex, line: int, row: dict, threshold: float) -> bytes:
     rid = row.get("id")
     try:
         if "__error__" in row:
             raise ValueError(row["__error__"])
-        name = row.get("name") or ""
-        if not name.strip():
-            raise ValueError("empty name")
-        ms = index.screen(name, dob=row.get("dob") or None, nationality=row.get("nationality") or None,
-                          id_number=row.get("id_number") or None, threshold=threshold)
-        return orjson.dumps({"id": rid, "matches": [m.to_dict() for m in ms]})
+        return b'{"id":' + orjson.dumps(rid) + b',"matches":' + _matches_bytes(index, row, threshold) + b"}"
     except Exception as exc:  # noqa: BLE001 - a bad row must never stop the batch
         return orjson.dumps({"id": rid, "matches": [], "error": f"line {line}: {exc}"})
 
@@ -107,23 +119,55 @@ def _chunks(it: Iterable[Record], size: int) -> Iterator[list[Record]]:
         yield buf
 
 
-def _run_local(index, records, threshold, emit, workers: int):
+def _row_key(row: dict):
+    return (row.get("name") or "", row.get("dob") or None, row.get("nationality") or None,
+            row.get("id_number") or None)
+
+
+def _worker_keys(keys: list) -> list:
+    assert _WORKER_INDEX is not None
+    out = []
+    for k in keys:
+        try:
+            out.append(_matches_bytes(_WORKER_INDEX, {"name": k[0], "dob": k[1], "nationality": k[2],
+                                                      "id_number": k[3]}, _WORKER_THRESHOLD))
+        except Exception as exc:  # noqa: BLE001
+            out.append(exc)
+    return out
+
+
+def _run_local(index, records, threshold, emit, workers: int, block: int = 50000):
     global _WORKER_INDEX, _WORKER_THRESHOLD
     if workers <= 1 or "fork" not in mp.get_all_start_methods():
         for chunk in _chunks(records, 1000):
             emit(chunk, screen_records(index, chunk, threshold))
         return
     _WORKER_INDEX, _WORKER_THRESHOLD = index, threshold
-    ctx = mp.get_context("fork")  # children share the index copy-on-write
+    ctx = mp.get_context("fork")  # children share the index copy-on-write (forked after the build)
     with ctx.Pool(workers) as pool:
-        pending: list = []
-        for chunk in _chunks(records, 2000):
-            pending.append((chunk, pool.apply_async(_worker_chunk, (chunk,))))
-            while len(pending) > workers * 4:
-                c, res = pending.pop(0)
-                emit(c, res.get())
-        for c, res in pending:
-            emit(c, res.get())
+        # Blocks of rows are read, their distinct (name, dob, nationality, id) queries are
+        # screened once in parallel, then rows are written in input order.
+        known: dict = {}
+        for chunk in _chunks(records, block):
+            todo = list(dict.fromkeys(k for _, row in chunk if "__error__" not in row
+                                      for k in (_row_key(row),) if k not in known))
+            todo.sort(key=lambda k: k[0])  # same name -> same worker (its name cache)
+            step = max(50, min(500, len(todo) // (workers * 8) + 1))
+            parts = [todo[i:i + step] for i in range(0, len(todo), step)]
+            for part, res in zip(parts, pool.imap(_worker_keys, parts)):
+                known.update(zip(part, res))
+            lines = []
+            for ln, row in chunk:
+                rid = row.get("id")
+                res = None if "__error__" in row else known.get(_row_key(row))
+                if isinstance(res, bytes):
+                    lines.append(b'{"id":' + orjson.dumps(rid) + b',"matches":' + res + b"}")
+                else:
+                    msg = row["__error__"] if res is None else str(res)
+                    lines.append(orjson.dumps({"id": rid, "matches": [], "error": f"line {ln}: {msg}"}))
+            emit(chunk, lines)
+            if len(known) > 200000:
+                known.clear()
 
 
 # ------------------------------------------------------------- spark engine
