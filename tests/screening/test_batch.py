@@ -15,8 +15,8 @@ SRC = REPO / "src"
 DATA = REPO / ".." / "shared" / "data" / "sanctions"
 
 
-def _cli(*args):
-    env = dict(os.environ, PYTHONPATH=str(SRC))
+def _cli(*args, env_extra=None):
+    env = dict(os.environ, PYTHONPATH=str(SRC), **(env_extra or {}))
     return subprocess.run([sys.executable, "-m", "vigil.screening.cli", *args], env=env, capture_output=True, text=True)
 
 
@@ -53,6 +53,28 @@ def test_cli_contract(tmp_path, records):
     assert rows[3]["matches"][0]["source"] == "custom" and rows[3]["matches"][0]["source_id"] == "c1"
     assert "line 6" in rows[4]["error"]
     assert "line 4" in p.stderr and "line 6" in p.stderr
+
+
+def test_cli_index_cache(tmp_path, records):
+    """Repeat runs load the pickled index; changing a list file invalidates it."""
+    custom = tmp_path / "agency.csv"
+    custom.write_text("id,name\nc1,Manuel Noriega\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    env = {"VIGIL_SCREEN_CACHE": str(cache)}
+    outs = []
+    for i in range(2):
+        out = tmp_path / f"out{i}.jsonl"
+        p = _cli("--list", f"csv:{custom}", "--input", str(records), "--output", str(out), env_extra=env)
+        assert p.returncode == 0, p.stderr
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1] and len(list(cache.glob("index-*.pkl"))) == 1
+    assert b'"c1"' in outs[0]
+    custom.write_text("id,name\nc2,Manuel Noriega\n", encoding="utf-8")
+    out = tmp_path / "out2.jsonl"
+    p = _cli("--list", f"csv:{custom}", "--input", str(records), "--output", str(out), env_extra=env)
+    assert p.returncode == 0, p.stderr
+    assert b'"c2"' in out.read_bytes() and b'"c1"' not in out.read_bytes()
+    assert len(list(cache.glob("index-*.pkl"))) == 2
 
 
 def test_cli_bad_list(tmp_path, records):

@@ -143,6 +143,9 @@ def _run_local(index, records, threshold, emit, workers: int, block: int = 50000
             emit(chunk, screen_records(index, chunk, threshold))
         return
     _WORKER_INDEX, _WORKER_THRESHOLD = index, threshold
+    import gc
+
+    gc.freeze()  # keep the index's pages shared after fork (no refcount/GC writes by the collector)
     ctx = mp.get_context("fork")  # children share the index copy-on-write (forked after the build)
     with ctx.Pool(workers) as pool:
         # Blocks of rows are read, their distinct (name, dob, nationality, id) queries are

@@ -7,7 +7,11 @@ Standalone: ``python -m vigil.screening.cli ...``.
 """
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import sys
+import tempfile
 from pathlib import Path
 from typing import List, Optional
 
@@ -18,6 +22,65 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from .batch import InputFormatError, run_batch
 from .core.importers import ListFormatError, load_list_spec
 from .core.index import DEFAULT_THRESHOLD, ScreeningIndex
+
+_CORE_DIR = Path(__file__).resolve().parent / "core"
+
+
+def _cache_key(specs: List[str]) -> str | None:
+    """sha256 over the engine sources and every list file's bytes (None if unreadable)."""
+    h = hashlib.sha256()
+    for src in sorted(_CORE_DIR.glob("*.py")):
+        h.update(src.name.encode())
+        h.update(src.read_bytes())
+    try:
+        for spec in specs:
+            h.update(spec.partition(":")[0].encode() + b"\0")
+            p = Path(spec.partition(":")[2])
+            files = sorted(f for f in p.rglob("*") if f.is_file()) if p.is_dir() else [p]
+            for f in files:
+                h.update(f.name.encode() + b"\0")
+                h.update(f.read_bytes())
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def _cache_dir() -> Path:
+    d = os.environ.get("VIGIL_SCREEN_CACHE")
+    if d:
+        return Path(d)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return Path(xdg) / "vigil" / "screening" if xdg else Path(tempfile.gettempdir()) / "vigil-screening-cache"
+
+
+def _load_cached(specs: List[str]):
+    """(entry count, index) from the on-disk cache, or (None, key) on a miss."""
+    if os.environ.get("VIGIL_SCREEN_CACHE") == "off":
+        return None, None
+    key = _cache_key(specs)
+    if key is None:
+        return None, None
+    f = _cache_dir() / f"index-{key}.pkl"
+    try:
+        with f.open("rb") as fh:
+            return pickle.load(fh), key
+    except Exception:  # noqa: BLE001 - missing or corrupt cache: rebuild
+        return None, key
+
+
+def _store_cached(key: str | None, index: ScreeningIndex) -> None:
+    if key is None:
+        return
+    d = _cache_dir()
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=d, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, d / f"index-{key}.pkl")
+    except OSError:
+        pass
+
 
 app = typer.Typer(add_completion=False, help="Vigil sanctions/watch-list screening.")
 
@@ -35,8 +98,9 @@ def screen(
     if engine not in ("local", "spark"):
         err.print(f"[red]error:[/red] unknown engine {engine!r} (expected local or spark)")
         raise typer.Exit(2)
-    entries = []
-    for spec in list_:
+    index, cache_key = _load_cached(list_)
+    entries = index.entries if index is not None else []
+    for spec in list_ if index is None else ():
         try:
             entries.extend(load_list_spec(spec))
         except ListFormatError as exc:
@@ -48,7 +112,9 @@ def screen(
     if not input.exists():
         err.print(f"[red]error:[/red] input file {input} not found")
         raise typer.Exit(2)
-    index = ScreeningIndex.build(entries)
+    if index is None:
+        index = ScreeningIndex.build(entries)
+        _store_cached(cache_key, index)
     try:
         total = max(0, sum(1 for _ in input.open("rb")) - 1)
     except OSError as exc:

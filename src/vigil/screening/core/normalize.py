@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from unidecode import unidecode
 
-from .translit import is_abjad, to_latin_variants
+from .translit import is_abjad, scripts, to_latin_variants
 
 MAX_NAME_CHARS = 300  # longer input is truncated (at a word boundary)
 MAX_TOKENS = 12
@@ -193,6 +193,7 @@ class NameForm:
     tokens: tuple[str, ...]  # all tokens (folded)
     strong: tuple[str, ...]  # tokens that are not weak
     abjad: bool  # written in an abjad script originally
+    cjk: bool = False  # Han/Hangul/Kana: romanised syllables, compared as units
 
 
 def name_forms(raw: str) -> list[NameForm]:
@@ -206,6 +207,7 @@ def name_forms(raw: str) -> list[NameForm]:
     text = _RU_LEGAL.sub(" ", text)
     text = reorder_last_first(text)
     abjad = is_abjad(text)
+    cjk = bool(scripts(text) & {"HAN", "HANGUL", "KANA"})
     forms = []
     seen = set()
     for latin in to_latin_variants(text):
@@ -220,7 +222,7 @@ def name_forms(raw: str) -> list[NameForm]:
         if key in seen:
             continue
         seen.add(key)
-        forms.append(NameForm(toks, strong[:MAX_TOKENS], abjad))
+        forms.append(NameForm(toks, strong[:MAX_TOKENS], abjad, cjk))
     return forms
 
 

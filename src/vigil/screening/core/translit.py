@@ -95,8 +95,10 @@ def _arabic(text: str) -> str:
 
 def _arabic_word(word: str) -> str:
     res = []
-    for ch in word:
-        if ch in _ARABIC:
+    for i, ch in enumerate(word):
+        if ch == "ع" and i == 0:  # initial ain is written as a vowel in Latin (Ali, Umar, Aziz)
+            res.append("a")
+        elif ch in _ARABIC:
             res.append(_ARABIC[ch])
         elif unicodedata.category(ch) == "Mn":  # harakat / shadda
             continue
