@@ -152,11 +152,11 @@ def demo(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000),
 
 
 def _register_capability_commands() -> None:
-    try:
-        from vigil.screening.cli import screen
-    except ModuleNotFoundError:
-        return
+    from vigil.intel.cli import intel_app
+    from vigil.screening.cli import screen
+
     app.command("screen", help="Screen a CSV of records against watchlists.")(screen)
+    app.add_typer(intel_app, name="intel", help="Shared intelligence: STIX import, partner TAXII sync.")
 
 
 _register_capability_commands()

@@ -94,3 +94,46 @@ def require_purpose(purpose: str | None) -> str:
                            "send the X-Vigil-Purpose header or the purpose parameter",
                       title="Purpose required")
     return text[:300]
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# TLP 2.0 for shared intelligence (vigil.intel). Every intel read path (console, API, TAXII, exports, search, graph,
+# counts) asks these two functions; nothing else compares TLP levels or agencies.
+#   CLEAR, GREEN  -> any authenticated agency
+#   AMBER         -> the owner agency and the member agencies of the object's sharing group
+#   AMBER+STRICT  -> the owner agency only
+#   RED           -> the owner agency only
+# ---------------------------------------------------------------------------------------------------------------------
+TLP_OPEN = ("CLEAR", "GREEN")
+
+
+def can_read_stix(principal: Principal, tlp: str, owner_agency_id: int | None,
+                  sharing_group_agency_ids=frozenset()) -> bool:
+    if principal.via == "system":
+        return True
+    if not allowed(principal, "intel.read"):
+        return False
+    level = (tlp or "").upper()
+    if level in TLP_OPEN:
+        return True
+    if owner_agency_id is not None and owner_agency_id == principal.agency_id:
+        return level in ("AMBER", "AMBER+STRICT", "RED")
+    if level == "AMBER":
+        return principal.agency_id in set(sharing_group_agency_ids or ())
+    return False  # AMBER+STRICT, RED and anything unrecognised
+
+
+def stix_visible_clause(principal: Principal, tlp_col, owner_col, group_col, member_group_ids):
+    """SQL form of ``can_read_stix``; ``member_group_ids`` are the sharing groups the principal's agency is in."""
+    from sqlalchemy import and_, false, or_, true
+
+    if principal.via == "system":
+        return true()
+    if not allowed(principal, "intel.read"):
+        return false()
+    clauses = [tlp_col.in_(TLP_OPEN),
+               and_(owner_col == principal.agency_id, tlp_col.in_(("AMBER", "AMBER+STRICT", "RED")))]
+    groups = list(member_group_ids or ())
+    if groups:
+        clauses.append(and_(tlp_col == "AMBER", group_col.in_(groups)))
+    return or_(*clauses)

@@ -10,6 +10,7 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 # url path under /static/vendor -> folder inside node_modules
 VENDOR = {
     "htmx": "htmx.org/dist",
+    "cytoscape": "cytoscape/dist",
 }
 
 

@@ -1,0 +1,1 @@
+"""Pure STIX helpers: no web, no database."""

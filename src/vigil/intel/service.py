@@ -1,0 +1,522 @@
+"""Intelligence use cases: ingest (validated, all-or-nothing), search, versions, export, TAXII queries, deletes.
+
+Every read filters through ``policy.stix_visible_clause`` (lists, counts) or ``policy.can_read_stix`` (single rows).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Iterable
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from vigil.intel.core import stix as core
+from vigil.intel.models import (Collection, CollectionAccess, SharingGroup, SharingGroupMember, StixObject,
+                                TaxiiStatus)
+from vigil.platform import policy
+from vigil.platform.audit import service as audit
+from vigil.platform.database import utcnow
+from vigil.platform.errors import BadRequest, Forbidden, NotFound, Problem
+from vigil.platform.identity.models import Agency
+from vigil.platform.identity.principal import Principal
+
+MAX_BUNDLE_OBJECTS = 100_000
+DEFAULT_COLLECTION_ID = "6a3c1c8e-2c1d-4c5e-9b0e-1d7f0a5b2c01"
+CHUNK = 500
+
+
+def aware(dt: datetime | None) -> datetime | None:
+    if dt is None:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
+# --- sharing groups and visibility ---------------------------------------------------------------------------------
+def member_group_ids(session: Session, agency_id: int) -> list[int]:
+    return list(session.scalars(select(SharingGroupMember.group_id).where(SharingGroupMember.agency_id == agency_id)))
+
+
+def group_agency_ids(session: Session, group_id: int | None) -> frozenset[int]:
+    if group_id is None:
+        return frozenset()
+    return frozenset(session.scalars(select(SharingGroupMember.agency_id)
+                                     .where(SharingGroupMember.group_id == group_id)))
+
+
+def visible(session: Session, principal: Principal, model=StixObject):
+    return policy.stix_visible_clause(principal, model.tlp, model.owner_agency_id, model.sharing_group_id,
+                                      member_group_ids(session, principal.agency_id))
+
+
+def can_read_row(session: Session, principal: Principal, row) -> bool:
+    return policy.can_read_stix(principal, row.tlp, row.owner_agency_id, group_agency_ids(session, row.sharing_group_id))
+
+
+def create_sharing_group(session: Session, actor: Principal, name: str, agency_codes: Iterable[str],
+                         description: str = "") -> SharingGroup:
+    policy.require(actor, "admin.manage") if actor.via != "system" else None
+    group = SharingGroup(name=name.strip(), description=description)
+    session.add(group)
+    session.flush()
+    for code in agency_codes:
+        agency = session.scalars(select(Agency).where(Agency.code == code)).first()
+        if agency is None:
+            raise NotFound(f"No agency {code}")
+        session.add(SharingGroupMember(group_id=group.id, agency_id=agency.id))
+    session.flush()
+    audit.record(session, actor, "intel.group.create", "intel_sharing_group", group.id,
+                 detail={"name": name, "agencies": list(agency_codes)})
+    return group
+
+
+def list_sharing_groups(session: Session) -> list[SharingGroup]:
+    return list(session.scalars(select(SharingGroup).order_by(SharingGroup.name)))
+
+
+# --- collections ---------------------------------------------------------------------------------------------------
+def ensure_collection(session: Session, collection_id: str = DEFAULT_COLLECTION_ID, title: str = "Shared intelligence",
+                      description: str = "Default collection", default_tlp: str = "AMBER") -> Collection:
+    coll = session.get(Collection, collection_id)
+    if coll is None:
+        coll = Collection(id=collection_id, title=title, description=description, default_tlp=default_tlp,
+                          open_read=True, open_write=True)
+        session.add(coll)
+        session.flush()
+    return coll
+
+
+def create_collection(session: Session, actor: Principal, title: str, description: str = "",
+                      default_tlp: str = "AMBER", open_read: bool = True, open_write: bool = True,
+                      collection_id: str | None = None) -> Collection:
+    if actor.via != "system":
+        policy.require(actor, "admin.manage")
+    coll = Collection(id=collection_id or str(uuid.uuid4()), title=title, description=description,
+                      default_tlp=core.normalise_tlp(default_tlp), open_read=open_read, open_write=open_write)
+    session.add(coll)
+    session.flush()
+    audit.record(session, actor, "intel.collection.create", "intel_collection", coll.id, detail={"title": title})
+    return coll
+
+
+def grant(session: Session, collection_id: str, agency_id: int, can_read: bool, can_write: bool) -> None:
+    row = session.get(CollectionAccess, (collection_id, agency_id))
+    if row is None:
+        session.add(CollectionAccess(collection_id=collection_id, agency_id=agency_id, can_read=can_read,
+                                     can_write=can_write))
+    else:
+        row.can_read, row.can_write = can_read, can_write
+    session.flush()
+
+
+def collection_rights(session: Session, principal: Principal, coll: Collection) -> tuple[bool, bool]:
+    if principal.via == "system":
+        return True, True
+    read_ok = policy.allowed(principal, "intel.read")
+    write_ok = policy.allowed(principal, "intel.write")
+    grant_row = session.get(CollectionAccess, (coll.id, principal.agency_id))
+    can_read = read_ok and (coll.open_read or bool(grant_row and grant_row.can_read))
+    can_write = write_ok and (coll.open_write or bool(grant_row and grant_row.can_write))
+    return can_read, can_write
+
+
+def list_collections(session: Session, principal: Principal) -> list[tuple[Collection, bool, bool]]:
+    out = []
+    for coll in session.scalars(select(Collection).order_by(Collection.created_at, Collection.id)):
+        r, w = collection_rights(session, principal, coll)
+        if r or w:
+            out.append((coll, r, w))
+    return out
+
+
+def get_collection(session: Session, principal: Principal, collection_id: str, write: bool = False) -> Collection:
+    coll = session.get(Collection, collection_id)
+    if coll is None:
+        raise NotFound(f"No collection {collection_id}")
+    r, w = collection_rights(session, principal, coll)
+    if not (r or w):
+        raise NotFound(f"No collection {collection_id}")
+    if write and not w:
+        raise Forbidden("You may not write to this collection")
+    if not write and not r:
+        raise Forbidden("You may not read this collection")
+    return coll
+
+
+# --- ingest --------------------------------------------------------------------------------------------------------
+@dataclass
+class IngestReport:
+    total: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    successes: list[dict[str, str]] = field(default_factory=list)
+    failures: list[dict[str, str]] = field(default_factory=list)
+    new_ids: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def parse_bundle_bytes(raw: bytes, max_objects: int | None = None) -> dict[str, Any]:
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest(f"Malformed JSON: {exc}") from exc
+    bundle_objects(data, max_objects)
+    return data
+
+
+def bundle_objects(data: Any, max_objects: int | None = None) -> list[Any]:
+    max_objects = max_objects or MAX_BUNDLE_OBJECTS
+    if not isinstance(data, dict):
+        raise BadRequest("Expected a STIX bundle or TAXII envelope (a JSON object)")
+    if "type" in data and data["type"] != "bundle":
+        raise BadRequest(f"Expected type 'bundle', got {data['type']!r}")
+    objects = data.get("objects")
+    if objects is None:
+        objects = []
+    if not isinstance(objects, list):
+        raise BadRequest("'objects' must be a list")
+    if len(objects) > max_objects:
+        raise Problem(413, f"Bundle has {len(objects)} objects; at most {max_objects} are accepted per request")
+    return objects
+
+
+def _agency_identity(session: Session, principal: Principal) -> dict[str, Any]:
+    agency = session.get(Agency, principal.agency_id)
+    code = agency.code if agency else principal.agency_code
+    name = agency.name if agency else principal.agency_code
+    ts = "2020-01-01T00:00:00.000Z"
+    return {"type": "identity", "spec_version": "2.1", "id": core.agency_identity_id(code), "created": ts,
+            "modified": ts, "name": name, "identity_class": "organization",
+            "object_marking_refs": [core.TLP_MARKING_ID["CLEAR"]]}
+
+
+def ingest(session: Session, principal: Principal, objects: list[Any], collection_id: str,
+           default_tlp: str | None = None, sharing_group_id: int | None = None, upgrade: bool = True,
+           source: str = "api") -> IngestReport:
+    """Validate every object, then store all of them or none. Returns the report; on any failure nothing is
+    written and ``report.ok`` is False (callers turn that into a 400 or a TAXII status)."""
+    coll = get_collection(session, principal, collection_id, write=True)
+    if principal.via != "system":
+        policy.require(principal, "intel.write")
+    tlp_default = core.normalise_tlp(default_tlp or coll.default_tlp)
+    if sharing_group_id is not None and session.get(SharingGroup, sharing_group_id) is None:
+        raise BadRequest(f"No sharing group {sharing_group_id}")
+    report = IngestReport(total=len(objects))
+    prepared: list[dict[str, Any]] = []
+    for index, obj in enumerate(objects):
+        if upgrade:
+            obj = core.upgrade_object(obj)
+        errors = core.validate_object(obj)
+        oid = obj.get("id", f"objects[{index}]") if isinstance(obj, dict) else f"objects[{index}]"
+        if errors:
+            report.failures.append({"id": str(oid), "version": str(obj.get("modified", "")) if isinstance(obj, dict)
+                                    else "", "message": "; ".join(errors)})
+        else:
+            prepared.append(obj)
+    # Dangling references: relationship/sighting ends must be in the bundle or already readable in the store.
+    in_bundle = {o["id"] for o in prepared}
+    wanted: dict[str, list[tuple[str, str]]] = {}
+    for o in prepared:
+        for prop in core.REQUIRED_REFS.get(o["type"], ()):
+            ref = o.get(prop)
+            if isinstance(ref, str) and ref not in in_bundle:
+                wanted.setdefault(ref, []).append((o["id"], prop))
+    if wanted:
+        found: set[str] = set()
+        refs = list(wanted)
+        vis = visible(session, principal)
+        for i in range(0, len(refs), CHUNK):
+            found.update(session.scalars(select(StixObject.stix_id).where(StixObject.stix_id.in_(refs[i:i + CHUNK]),
+                                                                          vis).distinct()))
+        for ref, users in wanted.items():
+            if ref not in found:
+                for oid, prop in users:
+                    report.failures.append({"id": oid, "message": f"dangling reference: {prop} {ref} is neither in "
+                                                                  "the bundle nor in the store"})
+    if report.failures:
+        failed = {f["id"] for f in report.failures}
+        for o in prepared:
+            if o["id"] not in failed:
+                report.failures.append({"id": o["id"], "version": o.get("modified", o.get("created", "")),
+                                        "message": "not stored: other objects in the same bundle were rejected"})
+        return report
+
+    identity = _agency_identity(session, principal) if principal.via != "system" else None
+    to_store: list[dict[str, Any]] = []
+    if identity is not None:
+        for o in prepared:
+            if o["type"] not in core.SCO and not o.get("created_by_ref") and o["id"] != identity["id"]:
+                o["created_by_ref"] = identity["id"]
+        if any(o.get("created_by_ref") == identity["id"] for o in prepared) and identity["id"] not in in_bundle:
+            to_store.append(identity)
+    to_store.extend(prepared)
+
+    # Existing versions (dedup by id+modified) and the current latest per id in this collection.
+    ids = list({o["id"] for o in to_store})
+    existing: set[tuple[str, datetime]] = set()
+    latest: dict[str, datetime] = {}
+    for i in range(0, len(ids), CHUNK):
+        for sid, mod, is_latest in session.execute(
+                select(StixObject.stix_id, StixObject.modified, StixObject.is_latest)
+                .where(StixObject.collection_id == coll.id, StixObject.stix_id.in_(ids[i:i + CHUNK]))):
+            mod = aware(mod)
+            existing.add((sid, mod))
+            if is_latest:
+                latest[sid] = mod
+    last_added = aware(session.scalar(select(func.max(StixObject.date_added))))
+    now = utcnow()
+    base = max(now, last_added + timedelta(microseconds=1)) if last_added else now
+    rows: list[dict[str, Any]] = []
+    newest_in_batch: dict[str, datetime] = {}
+    step = 0
+    for o in to_store:
+        version_text = o.get("modified") or o.get("created")
+        modified = core.parse_timestamp(version_text) if version_text else now
+        key = (o["id"], modified)
+        if key in existing:
+            if o is not identity:
+                report.duplicates += 1
+                report.successes.append({"id": o["id"], "version": version_text or ""})
+            continue
+        existing.add(key)
+        created = core.parse_timestamp(o["created"]) if o.get("created") else None
+        labels = o.get("labels") if isinstance(o.get("labels"), list) else []
+        rows.append({
+            "stix_id": o["id"], "stix_type": o["type"], "spec_version": o.get("spec_version", "2.1"),
+            "created": created, "modified": modified, "modified_text": version_text or core.format_timestamp(now),
+            "revoked": bool(o.get("revoked")), "is_latest": False, "tlp": core.tlp_of(o, tlp_default),
+            "owner_agency_id": principal.agency_id if principal.via != "system" else _system_agency(session),
+            "sharing_group_id": sharing_group_id, "collection_id": coll.id,
+            "date_added": base + timedelta(microseconds=step), "name": core.display_name(o),
+            "labels": " ".join(str(x) for x in labels)[:5000],
+            "body": json.dumps(o, ensure_ascii=False, separators=(",", ":")), "search_text": core.search_text(o),
+            "added_by": principal.username,
+        })
+        step += 1
+        if o["id"] not in newest_in_batch or modified > newest_in_batch[o["id"]]:
+            newest_in_batch[o["id"]] = modified
+        if o is not identity:
+            report.successes.append({"id": o["id"], "version": version_text or ""})
+            report.new_ids.append(o["id"])
+    # Latest flags: a new version becomes latest if newer than what was latest.
+    demote = []
+    row_of = {(r["stix_id"], r["modified"]): r for r in rows}
+    for sid, mod in newest_in_batch.items():
+        current = latest.get(sid)
+        if current is None or mod > current:
+            row_of[(sid, mod)]["is_latest"] = True
+            if current is not None:
+                demote.append(sid)
+    for i in range(0, len(demote), CHUNK):
+        session.execute(update(StixObject).where(StixObject.collection_id == coll.id,
+                                                 StixObject.stix_id.in_(demote[i:i + CHUNK]))
+                        .values(is_latest=False))
+    for i in range(0, len(rows), 2000):
+        session.execute(StixObject.__table__.insert(), rows[i:i + 2000])
+    report.stored = len(rows)
+    session.flush()
+    audit.record(session, principal, "intel.ingest", "intel_collection", coll.id,
+                 detail={"source": source, "total": report.total, "stored": report.stored,
+                         "duplicates": report.duplicates})
+    return report
+
+
+def _system_agency(session: Session) -> int:
+    agency_id = session.scalar(select(Agency.id).order_by(Agency.id).limit(1))
+    if agency_id is None:
+        raise BadRequest("No agency exists to own system-imported intelligence")
+    return agency_id
+
+
+def ingest_or_raise(session: Session, principal: Principal, objects: list[Any], collection_id: str,
+                    **kwargs) -> IngestReport:
+    report = ingest(session, principal, objects, collection_id, **kwargs)
+    if not report.ok:
+        raise Problem(400, f"{sum(1 for f in report.failures if not f['message'].startswith('not stored'))} "
+                           f"of {report.total} objects were rejected; nothing was stored",
+                      title="Invalid STIX bundle", extra={"errors": report.failures[:1000]})
+    return report
+
+
+# --- reads ---------------------------------------------------------------------------------------------------------
+def loads(row: StixObject) -> dict[str, Any]:
+    return json.loads(row.body)
+
+
+@dataclass
+class SearchFilter:
+    q: str = ""
+    types: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    modified_from: datetime | None = None
+    modified_to: datetime | None = None
+    related_to: str = ""
+    collection_id: str = ""
+    tlp: str = ""
+
+
+def search_stmt(session: Session, principal: Principal, flt: SearchFilter):
+    policy.require(principal, "intel.read") if principal.via != "system" else None
+    stmt = select(StixObject).where(StixObject.is_latest.is_(True), visible(session, principal))
+    readable = [c.id for c, r, _w in list_collections(session, principal) if r]
+    stmt = stmt.where(StixObject.collection_id.in_(readable))
+    if flt.collection_id:
+        stmt = stmt.where(StixObject.collection_id == flt.collection_id)
+    if flt.types:
+        stmt = stmt.where(StixObject.stix_type.in_(flt.types))
+    for word in (flt.q or "").lower().split():
+        stmt = stmt.where(or_(StixObject.search_text.contains(word, autoescape=True),
+                              StixObject.stix_id == word))
+    for label in flt.labels:
+        stmt = stmt.where(StixObject.labels.contains(label, autoescape=True))
+    if flt.tlp:
+        stmt = stmt.where(StixObject.tlp == core.normalise_tlp(flt.tlp))
+    if flt.created_from:
+        stmt = stmt.where(StixObject.created >= flt.created_from)
+    if flt.created_to:
+        stmt = stmt.where(StixObject.created <= flt.created_to)
+    if flt.modified_from:
+        stmt = stmt.where(StixObject.modified >= flt.modified_from)
+    if flt.modified_to:
+        stmt = stmt.where(StixObject.modified <= flt.modified_to)
+    if flt.related_to:
+        stmt = stmt.where(StixObject.body.contains(f'"{flt.related_to}"', autoescape=True),
+                          StixObject.stix_id != flt.related_to)
+    return stmt
+
+
+def search(session: Session, principal: Principal, flt: SearchFilter, cursor: str | None, limit: int):
+    from vigil.platform.pagination import paginate
+
+    return paginate(session, search_stmt(session, principal, flt), StixObject.id, cursor, limit)
+
+
+def count_by_type(session: Session, principal: Principal, flt: SearchFilter | None = None) -> dict[str, int]:
+    stmt = search_stmt(session, principal, flt or SearchFilter()).subquery()
+    rows = session.execute(select(stmt.c.stix_type, func.count()).group_by(stmt.c.stix_type))
+    return {t: n for t, n in rows}
+
+
+def versions(session: Session, principal: Principal, stix_id: str, collection_id: str | None = None
+             ) -> list[StixObject]:
+    if principal.via != "system":
+        policy.require(principal, "intel.read")
+    readable = [c.id for c, r, _w in list_collections(session, principal) if r]
+    stmt = select(StixObject).where(StixObject.stix_id == stix_id, visible(session, principal),
+                                    StixObject.collection_id.in_(readable))
+    if collection_id:
+        stmt = stmt.where(StixObject.collection_id == collection_id)
+    return list(session.scalars(stmt.order_by(StixObject.modified, StixObject.id)))
+
+
+def get_latest(session: Session, principal: Principal, stix_id: str) -> StixObject:
+    rows = versions(session, principal, stix_id)
+    if not rows:
+        raise NotFound(f"No object {stix_id}")
+    latest = [r for r in rows if r.is_latest] or rows
+    return latest[-1]
+
+
+def related(session: Session, principal: Principal, stix_id: str, limit: int = 200) -> list[StixObject]:
+    stmt = search_stmt(session, principal, SearchFilter(related_to=stix_id)).order_by(StixObject.id).limit(limit)
+    return list(session.scalars(stmt))
+
+
+def export_bundle(session: Session, principal: Principal, flt: SearchFilter, max_objects: int = 50_000
+                  ) -> dict[str, Any]:
+    stmt = search_stmt(session, principal, flt).order_by(StixObject.id).limit(max_objects)
+    objects = [loads(r) for r in session.scalars(stmt)]
+    audit.record(session, principal, "intel.export", "intel_bundle", "", detail={"objects": len(objects)})
+    return {"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": objects}
+
+
+# --- TAXII queries -------------------------------------------------------------------------------------------------
+@dataclass
+class TaxiiQuery:
+    types: list[str] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+    versions: list[str] = field(default_factory=lambda: ["last"])
+    spec_versions: list[str] = field(default_factory=list)
+    added_after: datetime | None = None
+    after_row: int = 0
+    limit: int = 100
+
+
+def taxii_stmt(session: Session, principal: Principal, coll: Collection, q: TaxiiQuery, stix_id: str | None = None):
+    stmt = select(StixObject).where(StixObject.collection_id == coll.id, visible(session, principal))
+    if stix_id:
+        stmt = stmt.where(StixObject.stix_id == stix_id)
+    if q.ids:
+        stmt = stmt.where(StixObject.stix_id.in_(q.ids))
+    if q.types:
+        stmt = stmt.where(StixObject.stix_type.in_(q.types))
+    if q.spec_versions:
+        stmt = stmt.where(StixObject.spec_version.in_(q.spec_versions))
+    if q.added_after:
+        stmt = stmt.where(StixObject.date_added > q.added_after)
+    if q.after_row:
+        stmt = stmt.where(StixObject.id > q.after_row)
+    if "all" not in q.versions:
+        alt = []
+        other = StixObject.__table__.alias("v2")
+        for v in q.versions:
+            if v == "last":
+                alt.append(StixObject.is_latest.is_(True))
+            elif v == "first":
+                first = (select(func.min(other.c.modified)).where(other.c.collection_id == StixObject.collection_id,
+                                                                  other.c.stix_id == StixObject.stix_id)
+                         .scalar_subquery())
+                alt.append(StixObject.modified == first)
+            else:
+                try:
+                    alt.append(StixObject.modified == core.parse_timestamp(v))
+                except ValueError as exc:
+                    raise BadRequest(f"match[version]: {exc}") from exc
+        stmt = stmt.where(or_(*alt))
+    return stmt
+
+
+def taxii_page(session: Session, principal: Principal, coll: Collection, q: TaxiiQuery,
+               stix_id: str | None = None) -> tuple[list[StixObject], bool]:
+    stmt = taxii_stmt(session, principal, coll, q, stix_id).order_by(StixObject.id).limit(q.limit + 1)
+    rows = list(session.scalars(stmt))
+    return rows[:q.limit], len(rows) > q.limit
+
+
+def delete_object(session: Session, principal: Principal, coll: Collection, stix_id: str, q: TaxiiQuery) -> int:
+    policy.require(principal, "intel.write")
+    rows = list(session.scalars(taxii_stmt(session, principal, coll, q, stix_id)))
+    if not rows:
+        raise NotFound(f"No object {stix_id}")
+    if any(r.owner_agency_id != principal.agency_id for r in rows):
+        raise Forbidden("Only the owning agency may delete this object")
+    session.execute(delete(StixObject).where(StixObject.id.in_([r.id for r in rows])))
+    remaining = session.scalars(select(StixObject).where(StixObject.collection_id == coll.id,
+                                                         StixObject.stix_id == stix_id)
+                                .order_by(StixObject.modified.desc())).first()
+    if remaining is not None and not remaining.is_latest:
+        remaining.is_latest = True
+    audit.record(session, principal, "intel.delete", "stix_object", stix_id,
+                 detail={"collection": coll.id, "versions": len(rows)})
+    session.flush()
+    return len(rows)
+
+
+def save_status(session: Session, principal: Principal, body: dict[str, Any]) -> None:
+    session.add(TaxiiStatus(id=body["id"], agency_id=principal.agency_id, body=json.dumps(body)))
+    session.flush()
+
+
+def get_status(session: Session, principal: Principal, status_id: str) -> dict[str, Any]:
+    row = session.get(TaxiiStatus, status_id)
+    if row is None or (row.agency_id != principal.agency_id and principal.via != "system"):
+        raise NotFound(f"No status {status_id}")
+    return json.loads(row.body)
