@@ -109,20 +109,24 @@ def audit_verify():
     raise typer.Exit(2)
 
 
-def _serve(host: str, port: int) -> None:
+def _serve(host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
     uvicorn.run("vigil.web.app:create_app", factory=True, host=host, port=port, log_level="warning",
-                access_log=False)
+                access_log=False, workers=workers)
 
 
 @app.command()
-def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000)):
+def serve(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000),
+          workers: int = typer.Option(1, min=1, help="worker processes (one per core is typical)")):
     """Serve the console and API."""
     from vigil.platform.migrations import upgrade
 
+    from vigil.platform.config import get_settings
+
     upgrade()
-    _serve(host, port)
+    get_settings().resolved_secret_key()  # created once here, so every worker signs sessions with the same key
+    _serve(host, port, workers)
 
 
 @app.command()
