@@ -87,3 +87,16 @@ def test_fuzz_normaliser(text):
     forms = name_forms(text)
     for f in forms:
         assert all(isinstance(t, str) and t for t in f.tokens)
+
+
+def test_typo_tolerance():
+    ix = ScreeningIndex.build([Entry("custom", "a", "person", "AL-GADDAFI, Ayesha"),
+                               Entry("custom", "b", "person", "Taha al-Khuwayt"),
+                               Entry("custom", "c", "person", "Mohamed Lebachir"),
+                               Entry("custom", "d", "organization", "DANDONG HONGDA TRADE CO. LTD."),
+                               Entry("custom", "e", "person", "POURNAGHSHBAND, Hossein")])
+    assert keys(ix.search("Ayesha ALGADDAFI")) == [("custom", "a")]
+    assert keys(ix.search("taa al-khuwayt")) == [("custom", "b")]
+    assert keys(ix.search("mohmaed lebachir")) == [("custom", "c")]
+    assert keys(ix.search("DANDONG HONGDA TRADE CO. LD.")) == [("custom", "d")]
+    assert keys(ix.search("Hossein PjURNAGHSHBAD")) == [("custom", "e")]

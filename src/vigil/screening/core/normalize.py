@@ -118,6 +118,49 @@ for _g in _VARIANT_GROUPS:
         FOLD.setdefault(_w, _words[0])
 for _w in ("el", "ul", "ud"):
     FOLD[_w] = "al"
+
+def _edit1(w: str, subs: bool = True) -> set[str]:
+    """Strings one edit (deletion, insertion, substitution, transposition) from ``w``."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    out = {w[:i] + w[i + 1:] for i in range(len(w))}
+    out |= {w[:i] + w[i + 1] + w[i] + w[i + 2:] for i in range(len(w) - 1)}
+    for i in range(len(w) + 1):
+        for c in letters:
+            out.add(w[:i] + c + w[i:])
+            if i < len(w) and subs:
+                out.add(w[:i] + c + w[i + 1:])
+    out.discard(w)
+    return out
+
+
+# Variant spellings with a typo (mohmaed, ahoed) fold like the variant itself when the
+# typo is unambiguous, keeps the first and last letters and the token has >= 5 letters
+# (substitutions only from 7 letters).
+_FUZZY_FOLD: dict[str, str] = {}
+_ambiguous: set[str] = set()
+for _w, _canon in FOLD.items():
+    if len(_w) < 5:
+        continue
+    for _v in _edit1(_w, subs=len(_w) >= 7):  # short names differ by one consonant (hasani/haqani)
+        if _v in FOLD or _v[:1] != _w[:1] or _v[-1:] != _w[-1:]:
+            continue
+        if _FUZZY_FOLD.get(_v, _canon) != _canon:
+            _ambiguous.add(_v)
+        _FUZZY_FOLD[_v] = _canon
+for _v in _ambiguous:
+    del _FUZZY_FOLD[_v]
+del _ambiguous
+
+# Legal-form abbreviations with a typo ("LD.", "LTOD", "GMBG") are weak like the form itself
+# (the index applies this only to tokens that are not in its vocabulary).
+_FUZZY_LEGAL_BASE = (
+    "ltd", "limited", "llc", "inc", "incorporated", "corp", "corporation", "company", "gmbh",
+    "plc", "pjsc", "ojsc", "cjsc", "jsc", "ooo", "zao", "oao", "pao", "sdn", "bhd", "pte",
+    "pty", "fzco", "fzllc", "fzc", "ltda", "llp", "sarl", "establishment", "holding", "holdings",
+)
+FUZZY_WEAK = frozenset(v for f in _FUZZY_LEGAL_BASE for v in _edit1(f)
+                       if v and v[:1] == f[:1] and v not in WEAK and len(v) >= 2)
+
 _ABD_AL = {"abdel", "abdul", "abdal", "abdoul", "abdil", "abdelal"}
 # "abdul rahman" / "abdel kader" -> "abd al rahman"
 _ABD_PREFIXES = ("abdoul", "abdul", "abdel", "abdal", "abdil")
@@ -161,6 +204,8 @@ def strip_diacritics(text: str) -> str:
 def _fold_token(tok: str) -> list[str]:
     if tok in FOLD:
         return [FOLD[tok]]
+    if tok in _FUZZY_FOLD:
+        return [_FUZZY_FOLD[tok]]
     if tok in _ABD_AL:
         return ["abd", "al"]
     for p in _ABD_PREFIXES:
@@ -188,6 +233,25 @@ def _latin_tokens(latin: str) -> tuple[str, ...]:
     return tuple(toks[: MAX_TOKENS * 2])
 
 
+_ARTICLE_RE = re.compile(r"^(al|el)([a-z]{4,})$")
+
+
+def _split_articles(toks: tuple[str, ...]) -> tuple[str, ...]:
+    """"algaddafi" -> "al gaddafi": an article written joined to the next word (an extra
+    form on both sides, so joined and hyphenated spellings meet)."""
+    out: list[str] = []
+    changed = False
+    for t in toks:
+        m = _ARTICLE_RE.match(t) if t not in FOLD.values() else None
+        if m and not t.startswith("allah"):
+            rest = m.group(2)
+            out.extend(("al", FOLD.get(rest, rest)))
+            changed = True
+        else:
+            out.append(t)
+    return tuple(out) if changed else toks
+
+
 @dataclass(frozen=True)
 class NameForm:
     tokens: tuple[str, ...]  # all tokens (folded)
@@ -210,10 +274,17 @@ def name_forms(raw: str) -> list[NameForm]:
     cjk = bool(scripts(text) & {"HAN", "HANGUL", "KANA"})
     forms = []
     seen = set()
+    variants = []
     for latin in to_latin_variants(text):
         toks = _latin_tokens(latin)
         if not toks:
             continue
+        variants.append(toks)
+        if not cjk:
+            split = _split_articles(toks)
+            if split != toks:
+                variants.append(split)
+    for toks in variants:
         strong = tuple(t for t in toks if t not in WEAK)
         if not strong:  # a name made only of weak tokens keeps them strong
             strong = toks
