@@ -231,14 +231,18 @@ def _readable(db, who: Principal, collection_id: str):
     return coll
 
 
-@router.get(f"/{API_ROOT}/collections/{{collection_id}}/objects/")
-def get_objects(request: Request, collection_id: str, who: Principal = Depends(taxii_principal)):
+def _collection_page(request: Request, who: Principal, collection_id: str):
+    """One page of a readable collection, filtered by the request's match[] / added_after / next."""
     check_accept(request)
     q = _query(request)
     with session_scope() as db:
-        coll = _readable(db, who, collection_id)
-        rows, more = service.taxii_page(db, who, coll, q)
-        return _objects_response(rows, more)
+        return service.taxii_page(db, who, _readable(db, who, collection_id), q)
+
+
+@router.get(f"/{API_ROOT}/collections/{{collection_id}}/objects/")
+def get_objects(request: Request, collection_id: str, who: Principal = Depends(taxii_principal)):
+    rows, more = _collection_page(request, who, collection_id)
+    return _objects_response(rows, more)
 
 
 @router.post(f"/{API_ROOT}/collections/{{collection_id}}/objects/")
@@ -326,14 +330,10 @@ def object_versions(request: Request, collection_id: str, object_id: str,
 
 @router.get(f"/{API_ROOT}/collections/{{collection_id}}/manifest/")
 def manifest(request: Request, collection_id: str, who: Principal = Depends(taxii_principal)):
-    check_accept(request)
-    q = _query(request)
-    with session_scope() as db:
-        coll = _readable(db, who, collection_id)
-        rows, more = service.taxii_page(db, who, coll, q)
-        return taxii(_envelope(rows, more, "objects", lambda r: {
-            "id": r.stix_id, "date_added": core.format_timestamp(r.date_added), "version": r.modified_text,
-            "media_type": STIX_MEDIA}), headers=_page_headers(rows))
+    rows, more = _collection_page(request, who, collection_id)
+    return taxii(_envelope(rows, more, "objects", lambda r: {
+        "id": r.stix_id, "date_added": core.format_timestamp(r.date_added), "version": r.modified_text,
+        "media_type": STIX_MEDIA}), headers=_page_headers(rows))
 
 
 @router.get(f"/{API_ROOT}/status/{{status_id}}/")

@@ -199,12 +199,15 @@ def load_un(path: str | Path, list_name: str = "UN Security Council Consolidated
 
 
 # ------------------------------------------------------------------------- OFAC
-def _read_legacy(path: Path) -> str:
+def _read_bytes(path: Path) -> bytes:
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise ListFormatError(path, f"cannot read file ({exc})") from None
-    raw = raw.rstrip(b"\x1a\r\n ")  # legacy files end with a DOS EOF marker
+
+
+def _read_legacy(path: Path) -> str:
+    raw = _read_bytes(path).rstrip(b"\x1a\r\n ")  # legacy files end with a DOS EOF marker
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -299,10 +302,7 @@ def load_ofac(directory: str | Path, list_name: str = "OFAC SDN List") -> list[E
 
 # -------------------------------------------------------------------------- CSV
 def _open_text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ListFormatError(path, f"cannot read file ({exc})") from None
+    raw = _read_bytes(path)
     if b"\x00" in raw:
         raise ListFormatError(path, "binary content (NUL bytes); wrong encoding?")
     try:
