@@ -23,6 +23,6 @@ if [ "${VIGIL_SKIP_SYSTEM_PACKAGES:-}" != "1" ]; then
   command -v java >/dev/null 2>&1 || need+=(default-jre-headless)  # Apache Spark runs on the JVM
   if [ ${#need[@]} -gt 0 ]; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-    $SUDO apt-get update -qq && $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+    $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   fi
 fi
