@@ -146,3 +146,45 @@ def test_admin_console_creates_users_and_shows_token_once(as_user):
     bad = admin.post("/admin/users", data={"username": "x", "password": "short", "agency": "city", "role": "god",
                                            "csrf_token": csrf})
     assert bad.status_code == 422 and "Please correct the form" in bad.text
+
+
+def test_verified_credentials_are_reused_only_for_the_cache_time(as_user, monkeypatch):
+    """A token revoked by another worker process (here: straight in the database) stops working once the
+    process's auth cache entry expires; failures are never cached."""
+    import time
+
+    from vigil.platform.config import get_settings
+    from vigil.platform.database import session_scope
+    from vigil.platform.identity.models import ApiToken
+    from vigil.platform.database import utcnow
+
+    monkeypatch.setattr(get_settings(), "auth_cache_seconds", 0.5)
+    admin = as_user("admin")
+    created = admin.post("/api/v1/admin/tokens", json={"username": "viewer", "name": "cache-check"}).json()
+    auth = {"Authorization": f"Bearer {created['token']}"}
+    with make_client() as machine:
+        assert machine.get("/api/v1/me", headers=auth).status_code == 200
+        with session_scope() as db:  # what another worker's revocation looks like to this process
+            db.get(ApiToken, created["id"]).revoked_at = utcnow()
+        assert machine.get("/api/v1/me", headers=auth).status_code == 200  # still inside the cache time
+        time.sleep(0.6)
+        assert machine.get("/api/v1/me", headers=auth).status_code == 401
+        assert machine.get("/api/v1/me", headers=auth).status_code == 401  # and the refusal is not cached away
+
+
+def test_basic_auth_cache_keeps_wrong_passwords_out(as_user):
+    """HTTP Basic (TAXII partners): a cached success does not let a different password in, and wrong
+    passwords still reach the lockout counter."""
+    import base64
+
+    def basic(password):
+        return {"Authorization": "Basic " + base64.b64encode(f"analyst:{password}".encode()).decode(),
+                "Accept": "application/taxii+json;version=2.1"}
+
+    with make_client() as partner:
+        assert partner.get("/taxii2/", headers=basic("analyst-demo-pass")).status_code == 200
+        assert partner.get("/taxii2/", headers=basic("analyst-demo-pass")).status_code == 200
+        assert partner.get("/taxii2/", headers=basic("analyst-demo-wrong")).status_code == 401
+    admin = as_user("admin")
+    events = admin.get("/api/v1/audit", params={"action": "auth.login_failed"}).json()["items"]
+    assert any(e["actor"] == "analyst" for e in events)

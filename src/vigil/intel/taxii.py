@@ -82,29 +82,27 @@ def check_accept(request: Request, media: str = "application/taxii+json") -> Non
     raise Problem(406, f"This server only produces {TAXII_MEDIA}", title="Not Acceptable")
 
 
-def taxii_principal(request: Request) -> Principal:
+async def taxii_principal(request: Request) -> Principal:
     cached = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
-    scheme = scheme.lower()
-    with session_scope() as db:
-        user = None
-        if scheme in ("bearer", "token") and value.strip():
-            user = identity.user_for_token(db, value.strip())
-            via = "token"
-        elif scheme == "basic" and value.strip():
-            try:
-                username, _, password = base64.b64decode(value.strip()).decode().partition(":")
-            except (binascii.Error, UnicodeDecodeError):
-                username, password = "", ""
-            user = identity.authenticate(db, username, password) if username else None
-            via = "token"
-        if user is None or not user.active:
-            raise Problem(401, "Send a Vigil API token (Authorization: Bearer vgl_...) or HTTP Basic credentials",
-                          title="Unauthorized", headers={"WWW-Authenticate": 'Basic realm="vigil-taxii", Bearer'})
-        principal = identity.principal_of(user, via)
+    scheme, value = scheme.lower(), value.strip()
+    principal = None
+    if scheme in ("bearer", "token") and value:
+        principal = (identity.cached_principal_for_token(value)
+                     or await run_in_threadpool(identity.principal_for_token, value))
+    elif scheme == "basic" and value:
+        try:
+            username, _, password = base64.b64decode(value).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            username, password = "", ""
+        if username:
+            principal = await run_in_threadpool(identity.principal_for_password, username, password)
+    if principal is None:
+        raise Problem(401, "Send a Vigil API token (Authorization: Bearer vgl_...) or HTTP Basic credentials",
+                      title="Unauthorized", headers={"WWW-Authenticate": 'Basic realm="vigil-taxii", Bearer'})
     request.state.principal = principal
     return principal
 

@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 200_000_000
     lockout_threshold: int = 5
     lockout_minutes: int = 15
+    # How long a worker process reuses a verified API token / session / Basic credential before asking the
+    # database again. A revocation in the same process applies at once; other workers see it within this time.
+    auth_cache_seconds: float = 5.0
     log_level: str = "INFO"
 
     @property

@@ -32,6 +32,12 @@ def utcnow() -> datetime:
 
 _engine: Engine | None = None
 _sessionmaker: sessionmaker[Session] | None = None
+_reset_hooks: list = []
+
+
+def on_engine_reset(hook) -> None:
+    """Call ``hook()`` whenever the engine is dropped (another database): process caches of rows register here."""
+    _reset_hooks.append(hook)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -68,6 +74,8 @@ def reset_engine() -> None:
         _engine.dispose()
     _engine = None
     _sessionmaker = None
+    for hook in _reset_hooks:
+        hook()
 
 
 def new_session() -> Session:

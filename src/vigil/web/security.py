@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 
 from vigil.platform.database import session_scope
 from vigil.platform.errors import Problem
@@ -57,17 +58,19 @@ async def current_principal(request: Request) -> Principal:
     if cached is not None:
         return cached
     secret = _bearer(request)
-    with session_scope() as db:
-        if secret is not None:
-            user = identity.user_for_token(db, secret)
-            via = "token"
-        else:
-            uid = request.session.get("uid")
-            user = db.get(User, uid) if uid else None
-            via = "session"
-        if user is None or not user.active:
-            raise LoginRequired()
-        principal = identity.principal_of(user, via)
+    if secret is not None:
+        via = "token"
+        principal = (identity.cached_principal_for_token(secret)
+                     or await run_in_threadpool(identity.principal_for_token, secret))
+    else:
+        via = "session"
+        uid = request.session.get("uid")
+        principal = None
+        if isinstance(uid, int):
+            principal = (identity.cached_principal_for_user_id(uid)
+                         or await run_in_threadpool(identity.principal_for_user_id, uid))
+    if principal is None:
+        raise LoginRequired()
     if via == "session" and request.method not in SAFE_METHODS:
         await _check_csrf(request)
     request.state.principal = principal

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+import time
 from datetime import timedelta, timezone
 
 from argon2 import PasswordHasher
@@ -13,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from vigil.platform.audit import service as audit_service
 from vigil.platform.config import get_settings
-from vigil.platform.database import utcnow
+from vigil.platform.database import on_engine_reset, session_scope, utcnow
 from vigil.platform.errors import BadRequest, Conflict, NotFound
 from vigil.platform.identity.models import Agency, ApiToken, User
 from vigil.platform.identity.principal import ROLES, Principal
@@ -159,6 +161,7 @@ def revoke_token(session: Session, actor: Principal, token_id: int) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         audit_service.record(session, actor, "token.revoke", "api_token", token.id)
+    _auth_cache.clear()
     return token
 
 
@@ -169,3 +172,99 @@ def user_for_token(session: Session, secret: str) -> User | None:
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
     return token.user
+
+
+class _AuthCache:
+    """Verified credentials -> Principal for a few seconds (see Settings.auth_cache_seconds).
+
+    The hot API and TAXII paths would otherwise spend a database round trip (and for HTTP Basic an argon2
+    verification, ~50 ms by design) per request on the same answer. Only successes are cached, so failed
+    attempts still reach ``authenticate`` and its lockout counter."""
+
+    def __init__(self, max_entries: int = 10000) -> None:
+        self._items: dict[str, tuple[float, Principal]] = {}
+        self._lock = threading.Lock()
+        self._max = max_entries
+
+    def get(self, key: str) -> Principal | None:
+        hit = self._items.get(key)
+        if hit is None or hit[0] < time.monotonic():
+            return None
+        return hit[1]
+
+    def put(self, key: str, principal: Principal) -> None:
+        ttl = get_settings().auth_cache_seconds
+        if ttl <= 0:
+            return
+        with self._lock:
+            if len(self._items) >= self._max:
+                self._items.clear()
+            self._items[key] = (time.monotonic() + ttl, principal)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_auth_cache = _AuthCache()
+on_engine_reset(_auth_cache.clear)
+
+
+def forget_cached_credentials() -> None:
+    """Drop every cached credential of this process (after a revocation, deactivation or role change)."""
+    _auth_cache.clear()
+
+
+def cached_principal_for_token(secret: str) -> Principal | None:
+    """Only the cache: lets async callers skip a thread hop when the answer is known."""
+    return _auth_cache.get("t:" + _digest(secret)) if secret.startswith(TOKEN_PREFIX) else None
+
+
+def cached_principal_for_user_id(user_id: int) -> Principal | None:
+    return _auth_cache.get(f"u:{user_id}")
+
+
+def principal_for_token(secret: str) -> Principal | None:
+    """The principal (via "token") of an active API token, cached briefly; None if unknown, revoked or inactive."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    key = "t:" + _digest(secret)
+    hit = _auth_cache.get(key)
+    if hit is not None:
+        return hit
+    with session_scope() as session:
+        user = user_for_token(session, secret)
+        principal = principal_of(user, "token") if user is not None else None
+    if principal is not None:
+        _auth_cache.put(key, principal)
+    return principal
+
+
+def principal_for_user_id(user_id: int) -> Principal | None:
+    """The principal of a signed-in (session) user, cached briefly; None if unknown or inactive."""
+    key = f"u:{user_id}"
+    hit = _auth_cache.get(key)
+    if hit is not None:
+        return hit
+    with session_scope() as session:
+        user = session.get(User, user_id)
+        principal = principal_of(user, "session") if user is not None and user.active else None
+    if principal is not None:
+        _auth_cache.put(key, principal)
+    return principal
+
+
+def principal_for_password(username: str, password: str, via: str = "token") -> Principal | None:
+    """HTTP Basic credentials -> principal. A miss runs ``authenticate`` (argon2, lockout, audit); a success is
+    cached under a keyed hash of the credentials, never the password itself."""
+    secret = get_settings().resolved_secret_key().encode()
+    key = "b:" + hashlib.sha256(secret + b"\0" + username.encode() + b"\0" + password.encode()).hexdigest()
+    hit = _auth_cache.get(key)
+    if hit is not None:
+        return hit
+    with session_scope() as session:
+        user = authenticate(session, username, password)
+        principal = principal_of(user, via) if user is not None else None
+    if principal is not None:
+        _auth_cache.put(key, principal)
+    return principal
