@@ -67,6 +67,13 @@ def test_page_through_and_read_back_exactly(collection, written, live_server):
         stored = copy.deepcopy(got[oid])
         if "created_by_ref" not in original:
             assert stored.pop("created_by_ref") == agency
+        if not core.has_tlp_marking(original):
+            # ATT&CK objects carry no TLP marking: the level they were stored at (the collection default, AMBER)
+            # is added as the TLP 2.0 marking ref, after the markings they had
+            refs = stored.pop("object_marking_refs")
+            assert refs[-1] == core.TLP_MARKING_ID["AMBER"], oid
+            if refs[:-1] or "object_marking_refs" in original:
+                stored["object_marking_refs"] = refs[:-1]
         assert stored == original, oid
 
 
@@ -110,6 +117,22 @@ def test_new_version_added_after_and_delete(collection, written):
     collection.delete_object(fresh["id"])
     with pytest.raises((TAXIIServiceException, requests.HTTPError)):
         collection.get_object(fresh["id"])
+
+
+def test_tlp_marking_travels_with_every_copy(collection):
+    """A marked object reads back exactly; an unmarked one reads back with the TLP it was stored at."""
+    ts = "2025-02-01T00:00:00.000Z"
+    marked = {"type": "campaign", "spec_version": "2.1", "id": f"campaign--{uuid.uuid4()}", "name": "marked green",
+              "created": ts, "modified": ts, "object_marking_refs": [core.TLP_MARKING_ID["GREEN"]],
+              "created_by_ref": core.agency_identity_id("ctb")}
+    unmarked = {"type": "campaign", "spec_version": "2.1", "id": f"campaign--{uuid.uuid4()}", "name": "unmarked",
+                "created": ts, "modified": ts, "created_by_ref": core.agency_identity_id("ctb")}
+    status = collection.add_objects(json.dumps({"objects": [marked, unmarked]}))
+    assert status.success_count == 2
+    assert collection.get_object(marked["id"])["objects"][0] == marked
+    got = collection.get_object(unmarked["id"])["objects"][0]
+    assert got["object_marking_refs"] == ["marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"]  # TLP:AMBER
+    assert {k: v for k, v in got.items() if k != "object_marking_refs"} == unmarked
 
 
 def test_invalid_envelope_reports_failures_and_stores_nothing(collection):

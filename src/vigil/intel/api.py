@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import tempfile
 from datetime import datetime
 
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from vigil.intel import service
+from vigil.intel import service, sharing
 from vigil.intel.core import stix as core
-from vigil.intel.schemas import CollectionOut, IngestOut, ObjectDetail, ObjectSummary, SuggestionOut
+from vigil.intel.schemas import (CollectionAccessOut, CollectionAccessPatch, CollectionOut, GrantIn, GroupDeleted,
+                                 GroupIn, GroupOut, GroupPatch, IngestOut, ObjectDetail, ObjectSummary, SuggestionOut)
+from vigil.platform import policy
 from vigil.platform.database import session_scope
 from vigil.platform.errors import BadRequest, Problem
 from vigil.platform.identity.principal import Principal
@@ -18,6 +21,7 @@ from vigil.web.security import current_principal
 
 router = APIRouter(prefix="/api/v1/intel", tags=["intel"])
 JSON_TYPES = ("application/json", "application/stix+json", "application/taxii+json")
+SPOOL_BYTES = 8 * 1024 * 1024
 
 
 def _filter(q: str = "", type: list[str] = Query(default=[]), label: list[str] = Query(default=[]),
@@ -46,21 +50,34 @@ async def import_bundle(request: Request, collection: str = service.DEFAULT_COLL
             tlp = core.normalise_tlp(tlp)
         except ValueError as exc:
             raise BadRequest(str(exc)) from exc
-    raw = await request.body()
+    # The body is spooled (memory up to SPOOL_BYTES, then a temporary file) and parsed one object at a time.
+    limit = service.MAX_BUNDLE_BYTES
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise Problem(413, f"Bundle exceeds the limit of {limit} bytes")
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+    try:
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise Problem(413, f"Bundle exceeds the limit of {limit} bytes")
+            spool.write(chunk)
+        spool.seek(0)
 
-    def work():
-        data = service.parse_bundle_bytes(raw)
-        objects = service.bundle_objects(data)
-        with session_scope() as db:
-            report = service.ingest_or_raise(db, who, objects, collection, default_tlp=tlp or None,
-                                             sharing_group_id=sharing_group)
-            from vigil.intel import correlate
+        def work():
+            with session_scope() as db:
+                report = service.ingest_or_raise(db, who, service.iter_bundle(spool), collection,
+                                                 default_tlp=tlp or None, sharing_group_id=sharing_group)
+                from vigil.intel import correlate
 
-            correlate.after_ingest(db, who, report.new_ids, collection)
-        return IngestOut(total=report.total, stored=report.stored, duplicates=report.duplicates,
-                         collection_id=collection)
+                correlate.after_ingest(db, who, report.new_ids, collection)
+            return IngestOut(total=report.total, stored=report.stored, duplicates=report.duplicates,
+                             collection_id=collection)
 
-    return await run_in_threadpool(work)
+        return await run_in_threadpool(work)
+    finally:
+        spool.close()
 
 
 @router.get("/objects", response_model=Page[ObjectSummary])
@@ -89,6 +106,86 @@ def collections(who: Principal = Depends(current_principal)):
     with session_scope() as db:
         return [CollectionOut(id=c.id, title=c.title, description=c.description, default_tlp=c.default_tlp,
                               can_read=r, can_write=w) for c, r, w in service.list_collections(db, who)]
+
+
+# --- sharing groups and collection access: supervisors and administrators (policy action intel.sharing.manage) ----
+def _manager(who: Principal = Depends(current_principal)) -> Principal:
+    policy.require(who, sharing.MANAGE)
+    return who
+
+
+@router.get("/sharing-groups", response_model=list[GroupOut], description="Sharing groups and their member agencies.")
+def sharing_groups(who: Principal = Depends(current_principal)):
+    with session_scope() as db:
+        return [GroupOut.model_validate(g) for g in sharing.list_groups(db, who)]
+
+
+@router.post("/sharing-groups", response_model=GroupOut, status_code=201,
+             description="Create a sharing group (AMBER objects bound to it are readable by its member agencies).")
+def create_sharing_group(data: GroupIn, who: Principal = Depends(_manager)):
+    with session_scope() as db:
+        return GroupOut.model_validate(sharing.create_group(db, who, data.name, data.description, data.agencies))
+
+
+@router.get("/sharing-groups/{group_id}", response_model=GroupOut)
+def sharing_group(group_id: int, who: Principal = Depends(current_principal)):
+    with session_scope() as db:
+        return GroupOut.model_validate(sharing.group_view(db, who, group_id))
+
+
+@router.patch("/sharing-groups/{group_id}", response_model=GroupOut, description="Rename or describe a group.")
+def update_sharing_group(group_id: int, data: GroupPatch, who: Principal = Depends(_manager)):
+    with session_scope() as db:
+        return GroupOut.model_validate(sharing.update_group(db, who, group_id, data.name, data.description))
+
+
+@router.delete("/sharing-groups/{group_id}", response_model=GroupDeleted,
+               description="Delete a group; AMBER objects bound to it narrow to their owner agency.")
+def delete_sharing_group(group_id: int, who: Principal = Depends(_manager)):
+    with session_scope() as db:
+        return GroupDeleted(**sharing.delete_group(db, who, group_id))
+
+
+@router.put("/sharing-groups/{group_id}/members/{agency}", response_model=GroupOut,
+            description="Add an agency (by code) to a group; idempotent.")
+def add_group_member(group_id: int, agency: str, who: Principal = Depends(_manager)):
+    with session_scope() as db:
+        return GroupOut.model_validate(sharing.add_member(db, who, group_id, agency))
+
+
+@router.delete("/sharing-groups/{group_id}/members/{agency}", response_model=GroupOut)
+def remove_group_member(group_id: int, agency: str, who: Principal = Depends(_manager)):
+    with session_scope() as db:
+        return GroupOut.model_validate(sharing.remove_member(db, who, group_id, agency))
+
+
+@router.get("/collections/{collection_id}/access", response_model=CollectionAccessOut,
+            description="Whether a collection is open for reading/writing, and its per-agency grants.")
+def collection_access(collection_id: str, who: Principal = Depends(_manager)):
+    with session_scope() as db:
+        return CollectionAccessOut.model_validate(sharing.collection_access(db, who, collection_id))
+
+
+@router.patch("/collections/{collection_id}/access", response_model=CollectionAccessOut,
+              description="Open or close a collection (closed: only agencies with a grant).")
+def set_collection_access(collection_id: str, data: CollectionAccessPatch, who: Principal = Depends(_manager)):
+    with session_scope() as db:
+        return CollectionAccessOut.model_validate(sharing.set_open(db, who, collection_id, data.open_read,
+                                                                   data.open_write))
+
+
+@router.put("/collections/{collection_id}/grants/{agency}", response_model=CollectionAccessOut,
+            description="Grant (or change) an agency's read/write on a collection.")
+def grant_collection(collection_id: str, agency: str, data: GrantIn, who: Principal = Depends(_manager)):
+    with session_scope() as db:
+        return CollectionAccessOut.model_validate(sharing.set_grant(db, who, collection_id, agency, data.can_read,
+                                                                    data.can_write))
+
+
+@router.delete("/collections/{collection_id}/grants/{agency}", response_model=CollectionAccessOut)
+def revoke_collection_grant(collection_id: str, agency: str, who: Principal = Depends(_manager)):
+    with session_scope() as db:
+        return CollectionAccessOut.model_validate(sharing.revoke_grant(db, who, collection_id, agency))
 
 
 @router.get("/graph", description="Link-analysis graph (TLP filtered before any computation).")

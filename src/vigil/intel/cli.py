@@ -26,11 +26,14 @@ def import_file(file: Path = typer.Argument(..., exists=True, dir_okay=False),
     from vigil.platform.database import session_scope
     from vigil.platform.errors import Problem
 
-    data = service.parse_bundle_bytes(file.read_bytes())
     try:
-        with session_scope() as db:
+        size = file.stat().st_size
+        if size > service.MAX_BUNDLE_BYTES:
+            raise Problem(413, f"{file.name} has {size} bytes; at most {service.MAX_BUNDLE_BYTES} are accepted")
+        # Read one object at a time (ijson): the file is never loaded whole; all objects are stored or none.
+        with file.open("rb") as stream, session_scope() as db:
             service.ensure_collection(db)
-            report = service.ingest_or_raise(db, _principal(db, as_user), service.bundle_objects(data),
+            report = service.ingest_or_raise(db, _principal(db, as_user), service.iter_bundle(stream),
                                              collection or service.DEFAULT_COLLECTION_ID, default_tlp=tlp or None,
                                              source=f"cli:{file.name}")
     except Problem as exc:

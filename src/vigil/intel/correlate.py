@@ -27,6 +27,7 @@ from vigil.platform.identity.principal import Principal
 
 ENTITY_TYPES = ("identity", "threat-actor", "x-vigil-vehicle", "x-vigil-phone-number", "x-vigil-travel-document")
 NAME_THRESHOLD = 90.0
+WATCHLIST_MAX_HITS = 5  # suggestions per screened name (the best matches)
 MAX_CANDIDATES = 20_000
 
 
@@ -65,21 +66,43 @@ def compare(new: dict[str, Any], old: dict[str, Any]) -> tuple[str, float] | Non
     return None
 
 
-def _screen(session: Session, principal: Principal, obj: dict[str, Any]) -> None:
+def _screen(session: Session, principal: Principal, row: StixObject, obj: dict[str, Any]) -> int:
+    """Screen a new person/threat actor name against every watchlist (the screening engine); each match becomes a
+    "watchlist" suggestion carrying the engine's explanation. Such suggestions are at least AMBER+STRICT (the
+    submitting agency only) and listed only to those who may run screening. Returns how many were made."""
     try:
         from vigil.screening.service import screen_name  # built by another capability; optional
     except ImportError:
-        return
+        return 0
     name = obj.get("name")
-    if obj.get("type") not in ("identity", "threat-actor") or not name:
-        return
+    if obj.get("type") not in ("identity", "threat-actor") or not isinstance(name, str) or not name.strip():
+        return 0
     try:
         hits = screen_name(session, principal, name)
     except Exception:  # screening refusing (role, list state) must not block intelligence intake
-        return
-    if hits:
-        audit.record(session, principal, "intel.watchlist_hit", "stix_object", obj["id"],
-                     detail={"name": name, "hits": len(hits)})
+        return 0
+    if not hits:
+        return 0
+    audit.record(session, principal, "intel.watchlist_hit", "stix_object", obj["id"],
+                 detail={"name": name, "hits": len(hits)})
+    tlp = max(row.tlp, "AMBER+STRICT", key=core.TLP_RANK.__getitem__)
+    made = 0
+    for match in hits[:WATCHLIST_MAX_HITS]:
+        list_name = getattr(match.entry, "list_name", "") or match.source
+        listed = getattr(match.entry, "name", "") or match.name
+        matched = f" as {match.name}" if match.name and match.name != listed else ""
+        target = f"watchlist:{match.source}:{match.source_id}"[:300]
+        exists = session.scalars(select(LinkSuggestion.id).where(
+            LinkSuggestion.source_ref == row.stix_id, LinkSuggestion.target_ref == target)).first()
+        if exists:
+            continue
+        session.add(LinkSuggestion(
+            collection_id=row.collection_id, source_ref=row.stix_id, target_ref=target, kind="watchlist",
+            reason=f"watchlist match: {listed}{matched} ({list_name})"[:300], explanation=match.explanation or "",
+            score=float(match.score), tlp=tlp, owner_agency_id=row.owner_agency_id,
+            sharing_group_id=row.sharing_group_id))
+        made += 1
+    return made
 
 
 def after_ingest(session: Session, principal: Principal, new_ids: list[str], collection_id: str) -> int:
@@ -100,14 +123,14 @@ def after_ingest(session: Session, principal: Principal, new_ids: list[str], col
     new_set = {r.stix_id for r in new_rows}
     for row in new_rows:
         obj = service.loads(row)
-        _screen(session, principal, obj)
+        made += _screen(session, principal, row, obj)
         for cand in candidates:
             if cand.stix_id == row.stix_id or (cand.stix_id in new_set and cand.stix_id < row.stix_id):
                 continue
             found = compare(obj, service.loads(cand))
             if not found:
                 continue
-            exists = session.scalars(select(LinkSuggestion.id).where(or_(
+            exists = session.scalars(select(LinkSuggestion.id).where(LinkSuggestion.kind == "link", or_(
                 (LinkSuggestion.source_ref == row.stix_id) & (LinkSuggestion.target_ref == cand.stix_id),
                 (LinkSuggestion.source_ref == cand.stix_id) & (LinkSuggestion.target_ref == row.stix_id)))).first()
             if exists:
@@ -130,6 +153,8 @@ def _visible_suggestions(session: Session, principal: Principal):
 def list_suggestions(session: Session, principal: Principal, status: str = "open") -> list[LinkSuggestion]:
     policy.require(principal, "intel.read")
     stmt = select(LinkSuggestion).where(_visible_suggestions(session, principal))
+    if not policy.allowed(principal, "screening.run"):
+        stmt = stmt.where(LinkSuggestion.kind != "watchlist")  # watchlist matches: only for those who screen
     if status:
         stmt = stmt.where(LinkSuggestion.status == status)
     return list(session.scalars(stmt.order_by(LinkSuggestion.id.desc()).limit(500)))
@@ -139,11 +164,13 @@ def decide(session: Session, principal: Principal, suggestion_id: int, accept: b
     policy.require(principal, "intel.suggestion.decide")
     s = session.scalars(select(LinkSuggestion).where(LinkSuggestion.id == suggestion_id,
                                                      _visible_suggestions(session, principal))).first()
+    if s is not None and s.kind == "watchlist" and not policy.allowed(principal, "screening.run"):
+        s = None
     if s is None:
         raise NotFound(f"No suggestion {suggestion_id}")
     if s.status != "open":
         raise Conflict(f"Suggestion {suggestion_id} was already {s.status}")
-    if accept:
+    if accept and s.kind == "link":
         now = core.now_timestamp()
         rel = {"type": "relationship", "spec_version": "2.1", "id": f"relationship--{uuid.uuid4()}", "created": now,
                "modified": now, "relationship_type": "related-to", "source_ref": s.source_ref,

@@ -60,6 +60,9 @@ class StixObject(Base):
         UniqueConstraint("collection_id", "stix_id", "modified", name="uq_intel_objects_version"),
         Index("ix_intel_objects_coll_added", "collection_id", "date_added"),
         Index("ix_intel_objects_coll_stix", "collection_id", "stix_id"),
+        # TAXII pages walk a collection in row order (`next` is the last row id): this index serves them in order
+        # and lets the database stop after one page instead of sorting the collection.
+        Index("ix_intel_objects_coll_row", "collection_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -110,7 +113,11 @@ class TaxiiStatus(Base):
 
 
 class LinkSuggestion(Base):
-    """A possible link between two graph entities found by clue correlation; an analyst decides."""
+    """A possible link found by clue correlation; an analyst decides.
+
+    kind "link": two graph entities (accepting creates a STIX relationship). kind "watchlist": an entity whose name
+    the screening engine matched to a watchlist entry (target_ref "watchlist:<list>:<entry>", the engine's
+    explanation kept); accepting confirms it, no STIX object is created."""
 
     __tablename__ = "intel_link_suggestions"
 
@@ -128,3 +135,5 @@ class LinkSuggestion(Base):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     relationship_ref: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    kind: Mapped[str] = mapped_column(String(12), default="link", server_default="link")  # link | watchlist
+    explanation: Mapped[str] = mapped_column(Text, default="", server_default="")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 
 class ObjectSummary(BaseModel):
@@ -54,3 +54,62 @@ class SuggestionOut(BaseModel):
     tlp: str
     status: str
     relationship_ref: str
+    kind: str = "link"
+    explanation: str = ""
+
+
+# --- sharing groups and collection access (vigil.intel.sharing) ------------------------------------------------------
+class GroupIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=120)
+    description: str = Field("", max_length=2000)
+    agencies: list[str] = Field(default_factory=list, max_length=500, description="member agency codes")
+
+
+class GroupPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(None, min_length=1, max_length=120)
+    description: str | None = Field(None, max_length=2000)
+
+
+class GroupOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    name: str
+    description: str
+    agencies: list[str]
+
+
+class GroupDeleted(BaseModel):
+    id: int
+    objects_unbound: int
+    suggestions_unbound: int
+
+
+class GrantIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    can_read: StrictBool = True
+    can_write: StrictBool = False
+
+
+class CollectionAccessPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    open_read: StrictBool | None = None
+    open_write: StrictBool | None = None
+
+
+class GrantOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    agency: str
+    can_read: bool
+    can_write: bool
+
+
+class CollectionAccessOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: str
+    title: str
+    default_tlp: str
+    open_read: bool
+    open_write: bool
+    grants: list[GrantOut]

@@ -5,14 +5,17 @@ Every read filters through ``policy.stix_visible_clause`` (lists, counts) or ``p
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable
+from typing import IO, Any, Iterable, Iterator
 
-from sqlalchemy import and_, delete, func, or_, select, update
-from sqlalchemy.orm import Session
+import ijson
+
+from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from vigil.intel.core import stix as core
 from vigil.intel.models import (Collection, CollectionAccess, SharingGroup, SharingGroupMember, StixObject,
@@ -25,6 +28,8 @@ from vigil.platform.identity.models import Agency
 from vigil.platform.identity.principal import Principal
 
 MAX_BUNDLE_OBJECTS = 100_000
+MAX_BUNDLE_BYTES = 1 << 30  # 1 GiB; API uploads are also bounded by VIGIL_MAX_UPLOAD_BYTES
+INGEST_BATCH = 1000  # objects validated and written at a time
 DEFAULT_COLLECTION_ID = "6a3c1c8e-2c1d-4c5e-9b0e-1d7f0a5b2c01"
 CHUNK = 500
 
@@ -48,8 +53,9 @@ def group_agency_ids(session: Session, group_id: int | None) -> frozenset[int]:
 
 
 def visible(session: Session, principal: Principal, model=StixObject):
-    return policy.stix_visible_clause(principal, model.tlp, model.owner_agency_id, model.sharing_group_id,
-                                      member_group_ids(session, principal.agency_id))
+    """The TLP filter as a SQL clause; the principal's sharing groups are a subquery of the same statement."""
+    groups = select(SharingGroupMember.group_id).where(SharingGroupMember.agency_id == principal.agency_id)
+    return policy.stix_visible_clause(principal, model.tlp, model.owner_agency_id, model.sharing_group_id, groups)
 
 
 def can_read_row(session: Session, principal: Principal, row) -> bool:
@@ -58,19 +64,11 @@ def can_read_row(session: Session, principal: Principal, row) -> bool:
 
 def create_sharing_group(session: Session, actor: Principal, name: str, agency_codes: Iterable[str],
                          description: str = "") -> SharingGroup:
-    policy.require(actor, "admin.manage") if actor.via != "system" else None
-    group = SharingGroup(name=name.strip(), description=description)
-    session.add(group)
-    session.flush()
-    for code in agency_codes:
-        agency = session.scalars(select(Agency).where(Agency.code == code)).first()
-        if agency is None:
-            raise NotFound(f"No agency {code}")
-        session.add(SharingGroupMember(group_id=group.id, agency_id=agency.id))
-    session.flush()
-    audit.record(session, actor, "intel.group.create", "intel_sharing_group", group.id,
-                 detail={"name": name, "agencies": list(agency_codes)})
-    return group
+    """Create a group of agencies (see ``vigil.intel.sharing`` for managing groups and collection grants)."""
+    from vigil.intel import sharing
+
+    view = sharing.create_group(session, actor, name, description, list(agency_codes), unknown_agency_status=404)
+    return session.get(SharingGroup, view.id)
 
 
 def list_sharing_groups(session: Session) -> list[SharingGroup]:
@@ -112,12 +110,29 @@ def grant(session: Session, collection_id: str, agency_id: int, can_read: bool, 
     session.flush()
 
 
-def collection_rights(session: Session, principal: Principal, coll: Collection) -> tuple[bool, bool]:
+def collection_with_rights(session: Session, principal: Principal,
+                           collection_id: str) -> tuple[Collection | None, bool, bool]:
+    """The collection and the caller's (read, write) rights on it, in one query (the TAXII hot path)."""
+    grant = aliased(CollectionAccess)
+    row = session.execute(select(Collection, grant).outerjoin(
+        grant, and_(grant.collection_id == Collection.id, grant.agency_id == principal.agency_id))
+        .where(Collection.id == collection_id)).first()
+    if row is None:
+        return None, False, False
+    return row[0], *collection_rights(session, principal, row[0], grant_row=row[1])
+
+
+_LOOK_UP = object()
+
+
+def collection_rights(session: Session, principal: Principal, coll: Collection,
+                      grant_row=_LOOK_UP) -> tuple[bool, bool]:
     if principal.via == "system":
         return True, True
     read_ok = policy.allowed(principal, "intel.read")
     write_ok = policy.allowed(principal, "intel.write")
-    grant_row = session.get(CollectionAccess, (coll.id, principal.agency_id))
+    if grant_row is _LOOK_UP:
+        grant_row = session.get(CollectionAccess, (coll.id, principal.agency_id))
     can_read = read_ok and (coll.open_read or bool(grant_row and grant_row.can_read))
     can_write = write_ok and (coll.open_write or bool(grant_row and grant_row.can_write))
     return can_read, can_write
@@ -161,16 +176,28 @@ class IngestReport:
         return not self.failures
 
 
-def parse_bundle_bytes(raw: bytes, max_objects: int | None = None) -> dict[str, Any]:
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest(f"Malformed JSON: {exc}") from exc
-    bundle_objects(data, max_objects)
-    return data
+class BundleSource:
+    """A bundle that is read incrementally: ``bundle_objects`` yields its objects one at a time (ijson)."""
+
+    def __init__(self, stream: IO[bytes], max_objects: int | None = None):
+        self.stream = stream
+        self.max_objects = max_objects
 
 
-def bundle_objects(data: Any, max_objects: int | None = None) -> list[Any]:
+def parse_bundle_bytes(raw: bytes, max_objects: int | None = None) -> BundleSource:
+    """Wrap a request body for incremental parsing. Nothing is parsed yet: ``bundle_objects`` builds one object at
+    a time, and a malformed body (400) or one object too many (413) raises while the objects are being stored —
+    inside the caller's transaction, which then rolls back, so nothing is kept."""
+    if len(raw) > MAX_BUNDLE_BYTES:
+        raise Problem(413, f"Bundle of {len(raw)} bytes; at most {MAX_BUNDLE_BYTES} bytes are accepted")
+    return BundleSource(io.BytesIO(raw), max_objects)
+
+
+def bundle_objects(data: Any, max_objects: int | None = None) -> Iterable[Any]:
+    """The objects of a bundle or TAXII envelope: lazily for a ``BundleSource`` (bytes or a file), or the list of
+    an already parsed dict."""
+    if isinstance(data, BundleSource):
+        return iter_bundle(data.stream, max_objects or data.max_objects)
     max_objects = max_objects or MAX_BUNDLE_OBJECTS
     if not isinstance(data, dict):
         raise BadRequest("Expected a STIX bundle or TAXII envelope (a JSON object)")
@@ -186,6 +213,95 @@ def bundle_objects(data: Any, max_objects: int | None = None) -> list[Any]:
     return objects
 
 
+def iter_bundle(stream: IO[bytes], max_objects: int | None = None) -> Iterator[Any]:
+    """Yield the objects of a STIX bundle / TAXII envelope read from a binary stream, one at a time.
+
+    Only the object being built is held in memory. The top level must be a JSON object; ``type``, if present, must
+    be "bundle"; ``objects`` must be a list (or null). Malformed JSON anywhere (also after the last object) raises
+    400, more than ``max_objects`` objects 413 — possibly after earlier objects were yielded, so callers consume
+    this inside one transaction."""
+    limit = max_objects or MAX_BUNDLE_OBJECTS
+    try:
+        yield from _walk_bundle(ijson.parse(stream, use_float=True), limit)
+    except ijson.JSONError as exc:
+        raise BadRequest(f"Malformed JSON: {_ijson_message(exc)}") from None
+    except UnicodeDecodeError as exc:
+        raise BadRequest(f"Malformed JSON: {exc}") from None
+
+
+def _ijson_message(exc: Exception) -> str:
+    text = exc.args[0] if exc.args else str(exc)
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return str(text).strip().splitlines()[0][:200] if str(text).strip() else "invalid JSON"
+
+
+def _walk_bundle(events: Iterator[tuple[str, str, Any]], limit: int) -> Iterator[Any]:
+    first = next(events, None)
+    if first is None:
+        raise BadRequest("Malformed JSON: empty body")
+    if first[1] != "start_map":
+        raise BadRequest("Expected a STIX bundle or TAXII envelope (a JSON object)")
+    count, key, seen = 0, None, set()
+    for _prefix, event, value in events:
+        if event == "end_map":
+            break
+        if event == "map_key":
+            key = value
+            if key in seen and key in ("type", "objects"):
+                raise BadRequest(f"Duplicate key {key!r} in the bundle")
+            seen.add(key)
+            continue
+        if key == "type" and (event != "string" or value != "bundle"):
+            raise BadRequest(f"Expected type 'bundle', got {value if event == 'string' else event!r}")
+        if key == "objects":
+            if event == "null":
+                continue
+            if event != "start_array":
+                raise BadRequest("'objects' must be a list")
+            for obj in _array_items(events):
+                count += 1
+                if count > limit:
+                    raise Problem(413, f"Bundle has more than {limit} objects; at most {limit} are accepted per "
+                                       "request")
+                yield obj
+        elif event in ("start_map", "start_array"):
+            _skip_value(events)
+    for _ in events:  # the rest must be well formed too (trailing garbage raises)
+        pass
+
+
+def _array_items(events: Iterator[tuple[str, str, Any]]) -> Iterator[Any]:
+    for _prefix, event, value in events:
+        if event == "end_array":
+            return
+        if event in ("start_map", "start_array"):
+            builder = ijson.ObjectBuilder()
+            builder.event(event, value)
+            depth = 1
+            for _p, ev, val in events:
+                builder.event(ev, val)
+                if ev in ("start_map", "start_array"):
+                    depth += 1
+                elif ev in ("end_map", "end_array"):
+                    depth -= 1
+                    if depth == 0:
+                        break
+            yield builder.value
+        else:
+            yield value  # a scalar where an object belongs: validation reports it
+
+
+def _skip_value(events: Iterator[tuple[str, str, Any]]) -> None:
+    depth = 1
+    for _p, ev, _v in events:
+        if ev in ("start_map", "start_array"):
+            depth += 1
+        elif ev in ("end_map", "end_array"):
+            depth -= 1
+            if depth == 0:
+                return
+
 def _agency_identity(session: Session, principal: Principal) -> dict[str, Any]:
     agency = session.get(Agency, principal.agency_id)
     code = agency.code if agency else principal.agency_code
@@ -196,135 +312,191 @@ def _agency_identity(session: Session, principal: Principal) -> dict[str, Any]:
             "object_marking_refs": [core.TLP_MARKING_ID["CLEAR"]]}
 
 
-def ingest(session: Session, principal: Principal, objects: list[Any], collection_id: str,
+def ingest(session: Session, principal: Principal, objects: Iterable[Any], collection_id: str,
            default_tlp: str | None = None, sharing_group_id: int | None = None, upgrade: bool = True,
            source: str = "api") -> IngestReport:
-    """Validate every object, then store all of them or none. Returns the report; on any failure nothing is
-    written and ``report.ok`` is False (callers turn that into a 400 or a TAXII status)."""
+    """Validate every object, then keep all of them or none. Returns the report; on any failure nothing is kept
+    and ``report.ok`` is False (callers turn that into a 400 or a TAXII status).
+
+    ``objects`` may be a list or an iterator (``bundle_objects`` of a streamed bundle). They are validated and
+    written ``INGEST_BATCH`` at a time, so memory is bounded by a batch, not by the bundle; for the whole bundle only
+    ids and versions are kept (dedup, dangling references, latest flags, the report). Rows are written with
+    ``is_latest`` false; the flags and the audit row are set only after the last object passed. When an object
+    fails, writing stops (the rest is still validated, to report every failure) and the rows this call wrote are
+    deleted again; a Problem raised while reading the stream (malformed JSON, too many objects) deletes them too
+    before it propagates (and the caller's transaction rolls back)."""
     coll = get_collection(session, principal, collection_id, write=True)
     if principal.via != "system":
         policy.require(principal, "intel.write")
     tlp_default = core.normalise_tlp(default_tlp or coll.default_tlp)
     if sharing_group_id is not None and session.get(SharingGroup, sharing_group_id) is None:
         raise BadRequest(f"No sharing group {sharing_group_id}")
-    report = IngestReport(total=len(objects))
-    prepared: list[dict[str, Any]] = []
-    for index, obj in enumerate(objects):
-        if upgrade:
-            obj = core.upgrade_object(obj)
-        errors = core.validate_object(obj)
-        oid = obj.get("id", f"objects[{index}]") if isinstance(obj, dict) else f"objects[{index}]"
-        if errors:
-            report.failures.append({"id": str(oid), "version": str(obj.get("modified", "")) if isinstance(obj, dict)
-                                    else "", "message": "; ".join(errors)})
-        else:
-            prepared.append(obj)
-    # Dangling references: relationship/sighting ends must be in the bundle or already readable in the store.
-    in_bundle = {o["id"] for o in prepared}
-    wanted: dict[str, list[tuple[str, str]]] = {}
-    for o in prepared:
-        for prop in core.REQUIRED_REFS.get(o["type"], ()):
-            ref = o.get(prop)
-            if isinstance(ref, str) and ref not in in_bundle:
-                wanted.setdefault(ref, []).append((o["id"], prop))
-    if wanted:
-        found: set[str] = set()
-        refs = list(wanted)
-        vis = visible(session, principal)
-        for i in range(0, len(refs), CHUNK):
-            found.update(session.scalars(select(StixObject.stix_id).where(StixObject.stix_id.in_(refs[i:i + CHUNK]),
-                                                                          vis).distinct()))
-        for ref, users in wanted.items():
-            if ref not in found:
-                for oid, prop in users:
-                    report.failures.append({"id": oid, "message": f"dangling reference: {prop} {ref} is neither in "
-                                                                  "the bundle nor in the store"})
-    if report.failures:
-        failed = {f["id"] for f in report.failures}
-        for o in prepared:
-            if o["id"] not in failed:
-                report.failures.append({"id": o["id"], "version": o.get("modified", o.get("created", "")),
-                                        "message": "not stored: other objects in the same bundle were rejected"})
-        return report
-
-    identity = _agency_identity(session, principal) if principal.via != "system" else None
-    to_store: list[dict[str, Any]] = []
-    if identity is not None:
-        for o in prepared:
-            if o["type"] not in core.SCO and not o.get("created_by_ref") and o["id"] != identity["id"]:
-                o["created_by_ref"] = identity["id"]
-        if any(o.get("created_by_ref") == identity["id"] for o in prepared) and identity["id"] not in in_bundle:
-            to_store.append(identity)
-    to_store.extend(prepared)
-
-    # Existing versions (dedup by id+modified) and the current latest per id in this collection.
-    ids = list({o["id"] for o in to_store})
-    existing: set[tuple[str, datetime]] = set()
-    latest: dict[str, datetime] = {}
-    for i in range(0, len(ids), CHUNK):
-        for sid, mod, is_latest in session.execute(
-                select(StixObject.stix_id, StixObject.modified, StixObject.is_latest)
-                .where(StixObject.collection_id == coll.id, StixObject.stix_id.in_(ids[i:i + CHUNK]))):
-            mod = aware(mod)
-            existing.add((sid, mod))
-            if is_latest:
-                latest[sid] = mod
-    last_added = aware(session.scalar(select(func.max(StixObject.date_added))))
-    now = utcnow()
-    base = max(now, last_added + timedelta(microseconds=1)) if last_added else now
-    rows: list[dict[str, Any]] = []
-    newest_in_batch: dict[str, datetime] = {}
-    step = 0
-    for o in to_store:
-        version_text = o.get("modified") or o.get("created")
-        modified = core.parse_timestamp(version_text) if version_text else now
-        key = (o["id"], modified)
-        if key in existing:
-            if o is not identity:
-                report.duplicates += 1
-                report.successes.append({"id": o["id"], "version": version_text or ""})
-            continue
-        existing.add(key)
-        created = core.parse_timestamp(o["created"]) if o.get("created") else None
-        labels = o.get("labels") if isinstance(o.get("labels"), list) else []
-        rows.append({
-            "stix_id": o["id"], "stix_type": o["type"], "spec_version": o.get("spec_version", "2.1"),
-            "created": created, "modified": modified, "modified_text": version_text or core.format_timestamp(now),
-            "revoked": bool(o.get("revoked")), "is_latest": False, "tlp": core.tlp_of(o, tlp_default),
-            "owner_agency_id": principal.agency_id if principal.via != "system" else _system_agency(session),
-            "sharing_group_id": sharing_group_id, "collection_id": coll.id,
-            "date_added": base + timedelta(microseconds=step), "name": core.display_name(o),
-            "labels": " ".join(str(x) for x in labels)[:5000],
-            "body": json.dumps(o, ensure_ascii=False, separators=(",", ":")), "search_text": core.search_text(o),
-            "added_by": principal.username,
-        })
-        step += 1
-        if o["id"] not in newest_in_batch or modified > newest_in_batch[o["id"]]:
-            newest_in_batch[o["id"]] = modified
-        if o is not identity:
-            report.successes.append({"id": o["id"], "version": version_text or ""})
-            report.new_ids.append(o["id"])
-    # Latest flags: a new version becomes latest if newer than what was latest.
-    demote = []
-    row_of = {(r["stix_id"], r["modified"]): r for r in rows}
-    for sid, mod in newest_in_batch.items():
-        current = latest.get(sid)
-        if current is None or mod > current:
-            row_of[(sid, mod)]["is_latest"] = True
-            if current is not None:
-                demote.append(sid)
-    for i in range(0, len(demote), CHUNK):
-        session.execute(update(StixObject).where(StixObject.collection_id == coll.id,
-                                                 StixObject.stix_id.in_(demote[i:i + CHUNK]))
-                        .values(is_latest=False))
-    for i in range(0, len(rows), 2000):
-        session.execute(StixObject.__table__.insert(), rows[i:i + 2000])
-    report.stored = len(rows)
-    session.flush()
-    audit.record(session, principal, "intel.ingest", "intel_collection", coll.id,
-                 detail={"source": source, "total": report.total, "stored": report.stored,
-                         "duplicates": report.duplicates})
+    run = _IngestRun(session, principal, coll, tlp_default, sharing_group_id, upgrade)
+    try:
+        batch: list[tuple[int, Any]] = []
+        for index, obj in enumerate(objects):
+            batch.append((index, obj))
+            if len(batch) >= INGEST_BATCH:
+                run.add(batch)
+                batch = []
+        run.add(batch)
+    except Problem:
+        run.discard()
+        raise
+    report = run.finish()
+    if report.ok:
+        audit.record(session, principal, "intel.ingest", "intel_collection", coll.id,
+                     detail={"source": source, "total": report.total, "stored": report.stored,
+                             "duplicates": report.duplicates})
     return report
+
+
+class _IngestRun:
+    """The state of one ingest across its batches (see ``ingest``)."""
+
+    def __init__(self, session: Session, principal: Principal, coll: Collection, tlp_default: str,
+                 sharing_group_id: int | None, upgrade: bool):
+        self.session, self.principal, self.coll = session, principal, coll
+        self.tlp_default, self.sharing_group_id, self.upgrade = tlp_default, sharing_group_id, upgrade
+        self.report = IngestReport()
+        self.in_bundle: set[str] = set()
+        self.versions: list[tuple[str, str]] = []  # (id, version) of every valid object, for "not stored"
+        self.wanted: dict[str, list[tuple[str, str]]] = {}  # ref -> [(object id, property)]
+        self.inserted: list[int] = []
+        self.touched: set[str] = set()
+        self.identity = _agency_identity(session, principal) if principal.via != "system" else None
+        self.identity_used = False
+        self.owner = principal.agency_id if principal.via != "system" else _system_agency(session)
+        self.now = utcnow()
+        last_added = aware(session.scalar(select(func.max(StixObject.date_added))))
+        self.base = max(self.now, last_added + timedelta(microseconds=1)) if last_added else self.now
+        self.step = 0
+
+    def add(self, batch: list[tuple[int, Any]]) -> None:
+        report = self.report
+        prepared: list[dict[str, Any]] = []
+        for index, obj in batch:
+            report.total += 1
+            if self.upgrade:
+                obj = core.upgrade_object(obj)
+            errors = core.validate_object(obj)
+            oid = obj.get("id", f"objects[{index}]") if isinstance(obj, dict) else f"objects[{index}]"
+            if errors:
+                report.failures.append({"id": str(oid), "version": str(obj.get("modified", ""))
+                                        if isinstance(obj, dict) else "", "message": "; ".join(errors)})
+                continue
+            prepared.append(obj)
+            self.in_bundle.add(obj["id"])
+            self.versions.append((obj["id"], obj.get("modified", obj.get("created", ""))))
+            for prop in core.REQUIRED_REFS.get(obj["type"], ()):
+                ref = obj.get(prop)
+                if isinstance(ref, str) and ref not in self.in_bundle:
+                    self.wanted.setdefault(ref, []).append((obj["id"], prop))
+        if report.failures or not prepared:
+            return  # after a failure the rest is only validated
+        if self.identity is not None:
+            ident = self.identity["id"]
+            for o in prepared:
+                if o["type"] not in core.SCO and not o.get("created_by_ref") and o["id"] != ident:
+                    o["created_by_ref"] = ident
+                    self.identity_used = True
+        self._store(prepared)
+
+    def _store(self, prepared: list[dict[str, Any]], agency_identity: bool = False) -> None:
+        report, coll = self.report, self.coll
+        ids = list({o["id"] for o in prepared})
+        existing: set[tuple[str, datetime]] = set()
+        for i in range(0, len(ids), CHUNK):
+            for sid, mod in self.session.execute(
+                    select(StixObject.stix_id, StixObject.modified)
+                    .where(StixObject.collection_id == coll.id, StixObject.stix_id.in_(ids[i:i + CHUNK]))):
+                existing.add((sid, aware(mod)))
+        rows: list[dict[str, Any]] = []
+        for o in prepared:
+            version_text = o.get("modified") or o.get("created")
+            modified = core.parse_timestamp(version_text) if version_text else self.now
+            key = (o["id"], modified)
+            if key in existing:
+                if not agency_identity:
+                    report.duplicates += 1
+                    report.successes.append({"id": o["id"], "version": version_text or ""})
+                continue
+            existing.add(key)
+            tlp = core.tlp_of(o, self.tlp_default)
+            core.add_tlp_marking(o, tlp)  # unmarked objects carry the level they were stored at
+            created = core.parse_timestamp(o["created"]) if o.get("created") else None
+            labels = o.get("labels") if isinstance(o.get("labels"), list) else []
+            rows.append({
+                "stix_id": o["id"], "stix_type": o["type"], "spec_version": o.get("spec_version", "2.1"),
+                "created": created, "modified": modified,
+                "modified_text": version_text or core.format_timestamp(self.now),
+                "revoked": bool(o.get("revoked")), "is_latest": False, "tlp": tlp, "owner_agency_id": self.owner,
+                "sharing_group_id": self.sharing_group_id, "collection_id": coll.id,
+                "date_added": self.base + timedelta(microseconds=self.step), "name": core.display_name(o),
+                "labels": " ".join(str(x) for x in labels)[:5000],
+                "body": json.dumps(o, ensure_ascii=False, separators=(",", ":")),
+                "search_text": core.search_text(o), "added_by": self.principal.username,
+            })
+            self.step += 1
+            self.touched.add(o["id"])
+            if not agency_identity:
+                report.successes.append({"id": o["id"], "version": version_text or ""})
+                report.new_ids.append(o["id"])
+        table = StixObject.__table__
+        for i in range(0, len(rows), 2000):
+            self.inserted.extend(self.session.execute(insert(table).returning(table.c.id), rows[i:i + 2000])
+                                 .scalars())
+
+    def discard(self) -> None:
+        """Delete the rows this run wrote (nothing else was changed yet)."""
+        for i in range(0, len(self.inserted), CHUNK):
+            self.session.execute(delete(StixObject.__table__).where(
+                StixObject.__table__.c.id.in_(self.inserted[i:i + CHUNK])))
+        self.inserted.clear()
+
+    def finish(self) -> IngestReport:
+        report, session = self.report, self.session
+        # Dangling references: relationship/sighting ends must be in the bundle or already readable in the store.
+        wanted = {ref: users for ref, users in self.wanted.items() if ref not in self.in_bundle}
+        if wanted and not report.failures:
+            found: set[str] = set()
+            refs = list(wanted)
+            vis = visible(session, self.principal)
+            for i in range(0, len(refs), CHUNK):
+                found.update(session.scalars(select(StixObject.stix_id).where(
+                    StixObject.stix_id.in_(refs[i:i + CHUNK]), vis).distinct()))
+            for ref, users in wanted.items():
+                if ref not in found:
+                    for oid, prop in users:
+                        report.failures.append({"id": oid, "message": f"dangling reference: {prop} {ref} is "
+                                                                      "neither in the bundle nor in the store"})
+        if report.failures:
+            self.discard()
+            failed = {f["id"] for f in report.failures}
+            for oid, version in self.versions:
+                if oid not in failed:
+                    report.failures.append({"id": oid, "version": version,
+                                            "message": "not stored: other objects in the same bundle were rejected"})
+            report.successes, report.new_ids, report.duplicates = [], [], 0
+            return report
+        if self.identity_used and self.identity is not None and self.identity["id"] not in self.in_bundle:
+            self._store([self.identity], agency_identity=True)
+        # Latest flags: per id, the version with the greatest `modified` in this collection.
+        table = StixObject.__table__
+        other = table.alias("v2")
+        newest = (select(func.max(other.c.modified))
+                  .where(other.c.collection_id == table.c.collection_id, other.c.stix_id == table.c.stix_id)
+                  .scalar_subquery())
+        touched = sorted(self.touched)
+        for i in range(0, len(touched), CHUNK):
+            part = touched[i:i + CHUNK]
+            session.execute(update(table).where(table.c.collection_id == self.coll.id, table.c.stix_id.in_(part),
+                                                table.c.is_latest.is_(True)).values(is_latest=False))
+            session.execute(update(table).where(table.c.collection_id == self.coll.id, table.c.stix_id.in_(part),
+                                                table.c.modified == newest).values(is_latest=True))
+        report.stored = len(self.inserted)
+        session.flush()
+        return report
 
 
 def _system_agency(session: Session) -> int:

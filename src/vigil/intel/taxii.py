@@ -146,11 +146,7 @@ def collections(request: Request, who: Principal = Depends(taxii_principal)):
 def collection(request: Request, collection_id: str, who: Principal = Depends(taxii_principal)):
     check_accept(request)
     with session_scope() as db:
-        coll = db.get(service.Collection, collection_id)
-        rights = service.collection_rights(db, who, coll) if coll else (False, False)
-        if coll is None or not any(rights):
-            raise Problem(404, f"No collection {collection_id}", title="Collection not found")
-        return taxii(_collection_json(coll, *rights))
+        return taxii(_collection_json(*_collection(db, who, collection_id)))
 
 
 def _query(request: Request, allow_version: bool = True) -> service.TaxiiQuery:
@@ -219,18 +215,28 @@ def _objects_response(rows, more: bool) -> Response:
     return Response(text.encode(), status_code=200, media_type=TAXII_MEDIA, headers=_page_headers(rows))
 
 
-def _readable(db, who: Principal, collection_id: str):
-    coll = db.get(service.Collection, collection_id)
-    rights = service.collection_rights(db, who, coll) if coll else (False, False)
-    if coll is None or not any(rights):
+def _collection(db, who: Principal, collection_id: str, need: str = ""):
+    """The collection if the caller may see it (404 otherwise) and has the right ``need`` ("read"/"write", 403)."""
+    coll, can_read, can_write = service.collection_with_rights(db, who, collection_id)
+    if coll is None or not (can_read or can_write):
         raise Problem(404, f"No collection {collection_id}", title="Collection not found")
-    if not rights[0]:
-        raise Problem(403, "You may not read this collection", title="Forbidden")
-    return coll
+    if (need == "read" and not can_read) or (need == "write" and not can_write):
+        raise Problem(403, "You may not read this collection" if need == "read" else
+                      "You may not write to this collection", title="Forbidden")
+    return coll, can_read, can_write
+
+
+def _readable(db, who: Principal, collection_id: str):
+    return _collection(db, who, collection_id, "read")[0]
 
 
 def _collection_page(request: Request, who: Principal, collection_id: str):
-    """One page of a readable collection, filtered by the request's match[] / added_after / next."""
+    """One page of a readable collection, filtered by the request's match[] / added_after / next.
+
+    The paging routes (objects, manifest) are ``async`` and call this on the event loop: a page is a few indexed
+    queries of well under a millisecond, and measured under 20 paging clients (benchmarks/intel.py) running them
+    inline beat the thread pool on both throughput and p99, because thread hand-offs and GIL contention between
+    40 pool threads cost more than the queries. Writes and bulk work stay on the thread pool."""
     check_accept(request)
     q = _query(request)
     with session_scope() as db:
@@ -238,7 +244,7 @@ def _collection_page(request: Request, who: Principal, collection_id: str):
 
 
 @router.get(f"/{API_ROOT}/collections/{{collection_id}}/objects/")
-def get_objects(request: Request, collection_id: str, who: Principal = Depends(taxii_principal)):
+async def get_objects(request: Request, collection_id: str, who: Principal = Depends(taxii_principal)):
     rows, more = _collection_page(request, who, collection_id)
     return _objects_response(rows, more)
 
@@ -260,12 +266,7 @@ def _add_objects_sync(raw: bytes, collection_id: str, who: Principal):
     data = service.parse_bundle_bytes(raw)
     objects = service.bundle_objects(data)
     with session_scope() as db:
-        coll = db.get(service.Collection, collection_id)
-        rights = service.collection_rights(db, who, coll) if coll else (False, False)
-        if coll is None or not any(rights):
-            raise Problem(404, f"No collection {collection_id}", title="Collection not found")
-        if not rights[1]:
-            raise Problem(403, "You may not write to this collection", title="Forbidden")
+        coll = _collection(db, who, collection_id, "write")[0]
         report = service.ingest(db, who, objects, collection_id, source="taxii")
         if not report.ok:
             db.rollback()
@@ -302,12 +303,7 @@ def delete_object(request: Request, collection_id: str, object_id: str, who: Pri
     if not request.query_params.get("match[version]"):
         q.versions = ["all"]
     with session_scope() as db:
-        coll = db.get(service.Collection, collection_id)
-        rights = service.collection_rights(db, who, coll) if coll else (False, False)
-        if coll is None or not any(rights):
-            raise Problem(404, f"No collection {collection_id}", title="Collection not found")
-        if not rights[1]:
-            raise Problem(403, "You may not write to this collection", title="Forbidden")
+        coll = _collection(db, who, collection_id, "write")[0]
         service.delete_object(db, who, coll, object_id, q)
     return Response(status_code=200, media_type=TAXII_MEDIA)
 
@@ -327,7 +323,7 @@ def object_versions(request: Request, collection_id: str, object_id: str,
 
 
 @router.get(f"/{API_ROOT}/collections/{{collection_id}}/manifest/")
-def manifest(request: Request, collection_id: str, who: Principal = Depends(taxii_principal)):
+async def manifest(request: Request, collection_id: str, who: Principal = Depends(taxii_principal)):
     rows, more = _collection_page(request, who, collection_id)
     return taxii(_envelope(rows, more, "objects", lambda r: {
         "id": r.stix_id, "date_added": core.format_timestamp(r.date_added), "version": r.modified_text,

@@ -106,6 +106,10 @@ def require_purpose(purpose: str | None) -> str:
 # ---------------------------------------------------------------------------------------------------------------------
 TLP_OPEN = ("CLEAR", "GREEN")
 
+# Who may define the audiences above: sharing groups (members) and collection access (open/closed, per-agency
+# read/write grants). Supervisors and administrators; vigil.intel.sharing and its routes ask for this action.
+ACTIONS["intel.sharing.manage"] = "supervisor"
+
 
 def can_read_stix(principal: Principal, tlp: str, owner_agency_id: int | None,
                   sharing_group_agency_ids=frozenset()) -> bool:
@@ -124,8 +128,10 @@ def can_read_stix(principal: Principal, tlp: str, owner_agency_id: int | None,
 
 
 def stix_visible_clause(principal: Principal, tlp_col, owner_col, group_col, member_group_ids):
-    """SQL form of ``can_read_stix``; ``member_group_ids`` are the sharing groups the principal's agency is in."""
+    """SQL form of ``can_read_stix``; ``member_group_ids`` are the sharing groups the principal's agency is in,
+    as ids or as a SQL subquery selecting them (one query per page instead of two)."""
     from sqlalchemy import and_, false, or_, true
+    from sqlalchemy.sql import Select
 
     if principal.via == "system":
         return true()
@@ -133,7 +139,8 @@ def stix_visible_clause(principal: Principal, tlp_col, owner_col, group_col, mem
         return false()
     clauses = [tlp_col.in_(TLP_OPEN),
                and_(owner_col == principal.agency_id, tlp_col.in_(("AMBER", "AMBER+STRICT", "RED")))]
-    groups = list(member_group_ids or ())
-    if groups:
+    if isinstance(member_group_ids, Select):
+        clauses.append(and_(tlp_col == "AMBER", group_col.in_(member_group_ids)))
+    elif groups := list(member_group_ids or ()):
         clauses.append(and_(tlp_col == "AMBER", group_col.in_(groups)))
     return or_(*clauses)

@@ -55,6 +55,28 @@ def tlp_of(obj: dict[str, Any], default: str) -> str:
     return max(levels, key=TLP_RANK.__getitem__)
 
 
+def has_tlp_marking(obj: dict[str, Any]) -> bool:
+    """Whether the object carries a TLP marking (2.0 or 1.0 definition; object or granular)."""
+    refs = list(obj.get("object_marking_refs") or [])
+    for gm in obj.get("granular_markings") or []:
+        if isinstance(gm, dict) and gm.get("marking_ref"):
+            refs.append(gm["marking_ref"])
+    return any(isinstance(r, str) and r in TLP_IDS for r in refs)
+
+
+def add_tlp_marking(obj: dict[str, Any], level: str) -> bool:
+    """Give an object without a TLP marking the TLP 2.0 marking-definition of ``level`` (the level it is stored
+    at, e.g. the collection default), so every exported or TAXII copy carries it. Objects that already carry a
+    TLP marking, and the TLP marking definitions themselves, are left as they are. True when a ref was added."""
+    if obj.get("type") == "marking-definition" and obj.get("id") in TLP_IDS:
+        return False
+    if has_tlp_marking(obj):
+        return False
+    refs = obj.get("object_marking_refs")
+    obj["object_marking_refs"] = (list(refs) if isinstance(refs, list) else []) + [TLP_MARKING_ID[level]]
+    return True
+
+
 # --- types ---------------------------------------------------------------------------------------------------------
 SDO_SRO = {
     "attack-pattern", "campaign", "course-of-action", "grouping", "identity", "incident", "indicator",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 import threading
 import time
@@ -256,9 +257,9 @@ def principal_for_user_id(user_id: int) -> Principal | None:
 
 def principal_for_password(username: str, password: str, via: str = "token") -> Principal | None:
     """HTTP Basic credentials -> principal. A miss runs ``authenticate`` (argon2, lockout, audit); a success is
-    cached under a keyed hash of the credentials, never the password itself."""
+    cached under an HMAC of the credentials, never the password itself."""
     secret = get_settings().resolved_secret_key().encode()
-    key = "b:" + hashlib.sha256(secret + b"\0" + username.encode() + b"\0" + password.encode()).hexdigest()
+    key = "b:" + hmac.new(secret, username.encode() + b"\0" + password.encode(), hashlib.sha256).hexdigest()
     hit = _auth_cache.get(key)
     if hit is not None:
         return hit
