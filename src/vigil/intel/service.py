@@ -14,7 +14,7 @@ from typing import IO, Any, Iterable, Iterator
 
 import ijson
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session, aliased
 
 from vigil.intel.core import stix as core
@@ -348,7 +348,20 @@ def ingest(session: Session, principal: Principal, objects: Iterable[Any], colle
         audit.record(session, principal, "intel.ingest", "intel_collection", coll.id,
                      detail={"source": source, "total": report.total, "stored": report.stored,
                              "duplicates": report.duplicates})
+        _refresh_planner_statistics(session, report.stored)
     return report
+
+
+ANALYZE_AFTER = 5000  # stored objects
+
+
+def _refresh_planner_statistics(session: Session, stored: int) -> None:
+    """After a bulk ingest, PostgreSQL's planner still believes the table is as small as before until autovacuum
+    gets to it, and picks bitmap scans that sort a whole collection for every TAXII page (measured: 21 ms instead
+    of 0.3 ms per page of 100 on 25,000 objects). ANALYZE is allowed inside the transaction and samples, so it
+    costs well under a second."""
+    if stored >= ANALYZE_AFTER and session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE intel_objects"))
 
 
 class _IngestRun:
