@@ -15,7 +15,7 @@ from typing import IO, Any, Iterable, Iterator
 import ijson
 
 from sqlalchemy import and_, delete, func, insert, or_, select, text, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from vigil.intel.core import stix as core
 from vigil.intel.models import (Collection, CollectionAccess, SharingGroup, SharingGroupMember, StixObject,
@@ -113,9 +113,9 @@ def grant(session: Session, collection_id: str, agency_id: int, can_read: bool, 
 def collection_with_rights(session: Session, principal: Principal,
                            collection_id: str) -> tuple[Collection | None, bool, bool]:
     """The collection and the caller's (read, write) rights on it, in one query (the TAXII hot path)."""
-    grant = aliased(CollectionAccess)
-    row = session.execute(select(Collection, grant).outerjoin(
-        grant, and_(grant.collection_id == Collection.id, grant.agency_id == principal.agency_id))
+    row = session.execute(select(Collection, CollectionAccess).outerjoin(
+        CollectionAccess, and_(CollectionAccess.collection_id == Collection.id,
+                               CollectionAccess.agency_id == principal.agency_id))
         .where(Collection.id == collection_id)).first()
     if row is None:
         return None, False, False
