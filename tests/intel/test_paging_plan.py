@@ -20,9 +20,10 @@ def campaigns(n: int) -> list[dict]:
 
 
 def page_plan(db, who) -> str:
-    coll = db.get(service.Collection, service.DEFAULT_COLLECTION_ID)
     q = service.TaxiiQuery(versions=["last"], after_row=10)
-    stmt = service.taxii_stmt(db, who, coll, q, columns=service.PAGE_COLUMNS).order_by(service.StixObject.id)
+    stmt = service.taxii_stmt(db, who, service.DEFAULT_COLLECTION_ID, q, columns=service.PAGE_COLUMNS)
+    stmt = stmt.where(service.readable_collection_clause(who, service.DEFAULT_COLLECTION_ID))
+    stmt = stmt.order_by(service.StixObject.id)
     compiled = stmt.limit(101).compile(db.get_bind(), compile_kwargs={"literal_binds": True})
     explain = "EXPLAIN " if on_postgres() else "EXPLAIN QUERY PLAN "
     return "\n".join(str(r) for r in db.execute(text(explain + str(compiled))))
@@ -49,13 +50,44 @@ def test_page_rows_are_in_order_and_complete(fresh_db):
         service.ingest_or_raise(db, who, campaigns(250), service.DEFAULT_COLLECTION_ID, default_tlp="GREEN")
     seen, after = [], 0
     with session_scope() as db:
-        coll = db.get(service.Collection, service.DEFAULT_COLLECTION_ID)
         while True:
-            rows, more = service.taxii_page(db, who, coll, service.TaxiiQuery(versions=["last"], after_row=after,
-                                                                              limit=100))
+            rows, more = service.taxii_page(db, who, service.DEFAULT_COLLECTION_ID, service.TaxiiQuery(
+                versions=["last"], after_row=after, limit=100), check_read=True)
             seen.extend(r.stix_id for r in rows)
             if not more:
                 break
             after = rows[-1].id
     names = [i for i in seen if i.startswith("campaign--")]
     assert len(names) == len(set(names)) >= 250
+
+
+def test_read_clause_agrees_with_collection_rights(fresh_db):
+    """The page query's collection-read check (SQL) and collection_rights (Python) give the same answer for every
+    demo user on an open collection, a closed one, and closed ones with read and write-only grants."""
+    from sqlalchemy import select
+
+    from vigil.intel import sharing
+    from vigil.platform.identity.principal import SYSTEM
+
+    users = ["admin", "supervisor", "analyst", "operator", "viewer", "liaison"]
+    ids = {title: f"00000000-0000-4000-8000-00000000000{n}" for n, title in
+           enumerate(("open", "closed", "granted", "write-only"))}
+    with session_scope() as db:
+        for title, cid in ids.items():
+            service.create_collection(db, SYSTEM, f"rights {title}", default_tlp="GREEN", collection_id=cid)
+    with session_scope() as db:
+        for title in ("closed", "granted", "write-only"):
+            sharing.set_open(db, SYSTEM, ids[title], False, False)
+        sharing.set_grant(db, SYSTEM, ids["granted"], "liaison-fr", True, False)
+        sharing.set_grant(db, SYSTEM, ids["write-only"], "liaison-fr", False, True)
+    answers = set()
+    with session_scope() as db:
+        for name in users:
+            who = identity.principal_of(identity.user_by_name(db, name), "token")
+            for cid in ids.values():
+                coll = db.get(service.Collection, cid)
+                python = service.collection_rights(db, who, coll)[0]
+                sql = db.scalar(select(service.readable_collection_clause(who, cid)))
+                assert bool(sql) == python, (name, cid)
+                answers.add(python)
+    assert answers == {True, False}  # both outcomes were exercised

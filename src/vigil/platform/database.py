@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from typing import TypeVar
 
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from vigil.platform.config import get_settings
@@ -32,7 +34,10 @@ def utcnow() -> datetime:
 
 _engine: Engine | None = None
 _sessionmaker: sessionmaker[Session] | None = None
+_read_engine: Engine | None = None  # PostgreSQL: a second pool without pre-ping (see _read_session)
+_read_sessionmaker: sessionmaker[Session] | None = None
 _reset_hooks: list = []
+T = TypeVar("T")
 
 
 def on_engine_reset(hook) -> None:
@@ -49,12 +54,12 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, pre_ping: bool = True) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=pre_ping, pool_size=10, max_overflow=20)
 
 
 def get_engine() -> Engine:
@@ -69,11 +74,13 @@ def get_engine() -> Engine:
 
 
 def reset_engine() -> None:
-    global _engine, _sessionmaker
-    if _engine is not None:
-        _engine.dispose()
-    _engine = None
+    global _engine, _sessionmaker, _read_engine, _read_sessionmaker
+    for engine in (_engine, _read_engine):
+        if engine is not None:
+            engine.dispose()
+    _engine = _read_engine = None
     _sessionmaker = None
+    _read_sessionmaker = None
     for hook in _reset_hooks:
         hook()
 
@@ -96,3 +103,32 @@ def session_scope() -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def _read_session() -> Session:
+    """Sessions on a second pool for short reads outside a transaction: no BEGIN/COMMIT and no pre-ping round
+    trips to PostgreSQL, which together cost more than a TAXII page query itself (see ``read``)."""
+    global _read_engine, _read_sessionmaker
+    if _read_sessionmaker is None:
+        engine = get_engine()
+        if engine.dialect.name != "sqlite":  # SQLite has no round trips to save; share its engine
+            engine = _read_engine = make_engine(get_settings().resolved_database_url, pre_ping=False)
+        _read_sessionmaker = sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"),
+                                          expire_on_commit=False)
+    return _read_sessionmaker()
+
+
+def read(fn: Callable[[Session], T]) -> T:
+    """Run read-only ``fn(session)`` outside a transaction (queries do not share a snapshot; never write through
+    it: each statement commits on its own). The read pool skips the pre-ping, so a connection the database dropped (a restart) is found by the
+    query itself: SQLAlchemy then invalidates it and ``fn`` runs once more on a fresh connection."""
+    for attempt in (1, 2):
+        session = _read_session()
+        try:
+            return fn(session)
+        except DBAPIError as exc:
+            if attempt == 2 or not exc.connection_invalidated:
+                raise
+        finally:
+            session.close()
+    raise AssertionError("unreachable")
