@@ -142,3 +142,17 @@ def test_cli_import(as_user, tmp_path):
     path.write_text(json.dumps({"type": "bundle", "objects": [{"type": "nonsense"}]}))
     result = CliRunner().invoke(intel_app, ["import", str(path)])
     assert result.exit_code == 1
+
+
+def test_several_versions_in_one_bundle_keep_one_latest(as_user):
+    """A bundle carrying an object's newer version before its older one: both versions are kept and the newer
+    is the one latest (ids with one version are written as latest at once, others recomputed at the end)."""
+    c = as_user("analyst")
+    older = obj("campaign", name="Grey Lantern")
+    newer = dict(older, modified=TS2, name="Grey Lantern (renamed)")
+    single = obj("campaign", name="Grey Lantern single")
+    assert post(c, [newer, older, single], tlp="GREEN").status_code == 201
+    detail = c.get(f"/api/v1/intel/objects/{older['id']}").json()
+    assert detail["versions"] == [TS, TS2] and detail["object"]["name"] == "Grey Lantern (renamed)"
+    listed = [i["stix_id"] for i in c.get("/api/v1/intel/objects", params={"q": "grey lantern"}).json()["items"]]
+    assert sorted(listed) == sorted([older["id"], single["id"]])  # one row per object: one latest version each

@@ -334,8 +334,9 @@ def ingest(session: Session, principal: Principal, objects: Iterable[Any], colle
 
     ``objects`` may be a list or an iterator (``bundle_objects`` of a streamed bundle). They are validated and
     written ``INGEST_BATCH`` at a time, so memory is bounded by a batch, not by the bundle; for the whole bundle only
-    ids and versions are kept (dedup, dangling references, latest flags, the report). Rows are written with
-    ``is_latest`` false; the flags and the audit row are set only after the last object passed. When an object
+    ids and versions are kept (dedup, dangling references, latest flags, the report). A row whose id has no other
+    version is written as the latest; flags of ids with several versions are recomputed, and the audit row is
+    written, only after the last object passed. When an object
     fails, writing stops (the rest is still validated, to report every failure) and the rows this call wrote are
     deleted again; a Problem raised while reading the stream (malformed JSON, too many objects) deletes them too
     before it propagates (and the caller's transaction rolls back)."""
@@ -362,20 +363,22 @@ def ingest(session: Session, principal: Principal, objects: Iterable[Any], colle
         audit.record(session, principal, "intel.ingest", "intel_collection", coll.id,
                      detail={"source": source, "total": report.total, "stored": report.stored,
                              "duplicates": report.duplicates})
-        _refresh_planner_statistics(session, report.stored)
     return report
 
 
 ANALYZE_AFTER = 5000  # stored objects
 
 
-def _refresh_planner_statistics(session: Session, stored: int) -> None:
-    """After a bulk ingest, PostgreSQL's planner still believes the table is as small as before until autovacuum
-    gets to it, and picks bitmap scans that sort a whole collection for every TAXII page (measured: 21 ms instead
-    of 0.3 ms per page of 100 on 25,000 objects). ANALYZE is allowed inside the transaction and samples, so it
-    costs well under a second."""
+def _refresh_planner_statistics(session: Session, stored: int) -> bool:
+    """After a bulk insert, PostgreSQL's planner still believes the table is as small as before until autovacuum
+    gets to it: the ingest's own latest-flag updates then plan scans of the whole table per row (a 25,000-object
+    bundle took 25 s instead of 10 s), and TAXII pages get bitmap scans that sort a whole collection (21 ms instead
+    of 0.3 ms per page of 100). ANALYZE is allowed inside the transaction, sees its rows, and samples, so it costs
+    well under a second."""
     if stored >= ANALYZE_AFTER and session.get_bind().dialect.name == "postgresql":
         session.execute(text("ANALYZE intel_objects"))
+        return True
+    return False
 
 
 class _IngestRun:
@@ -390,7 +393,8 @@ class _IngestRun:
         self.versions: list[tuple[str, str]] = []  # (id, version) of every valid object, for "not stored"
         self.wanted: dict[str, list[tuple[str, str]]] = {}  # ref -> [(object id, property)]
         self.inserted: list[int] = []
-        self.touched: set[str] = set()
+        self.touched: set[str] = set()  # ids whose latest flag must be recomputed at the end
+        self.stored_ids: set[str] = set()
         self.identity = _agency_identity(session, principal) if principal.via != "system" else None
         self.identity_used = False
         self.owner = principal.agency_id if principal.via != "system" else _system_agency(session)
@@ -398,6 +402,7 @@ class _IngestRun:
         last_added = aware(session.scalar(select(func.max(StixObject.date_added))))
         self.base = max(self.now, last_added + timedelta(microseconds=1)) if last_added else self.now
         self.step = 0
+        self.analyzed = False
 
     def add(self, batch: list[tuple[int, Any]]) -> None:
         report = self.report
@@ -438,6 +443,7 @@ class _IngestRun:
                     select(StixObject.stix_id, StixObject.modified)
                     .where(StixObject.collection_id == coll.id, StixObject.stix_id.in_(ids[i:i + CHUNK]))):
                 existing.add((sid, aware(mod)))
+        stored_before = {sid for sid, _ in existing} | self.stored_ids
         rows: list[dict[str, Any]] = []
         for o in prepared:
             version_text = o.get("modified") or o.get("created")
@@ -457,7 +463,9 @@ class _IngestRun:
                 "stix_id": o["id"], "stix_type": o["type"], "spec_version": o.get("spec_version", "2.1"),
                 "created": created, "modified": modified,
                 "modified_text": version_text or core.format_timestamp(self.now),
-                "revoked": bool(o.get("revoked")), "is_latest": False, "tlp": tlp, "owner_agency_id": self.owner,
+                # the only version so far is the latest; ids with other versions are recomputed in finish()
+                "revoked": bool(o.get("revoked")), "is_latest": o["id"] not in stored_before,
+                "tlp": tlp, "owner_agency_id": self.owner,
                 "sharing_group_id": self.sharing_group_id, "collection_id": coll.id,
                 "date_added": self.base + timedelta(microseconds=self.step), "name": core.display_name(o),
                 "labels": " ".join(str(x) for x in labels)[:5000],
@@ -465,7 +473,10 @@ class _IngestRun:
                 "search_text": core.search_text(o), "added_by": self.principal.username,
             })
             self.step += 1
-            self.touched.add(o["id"])
+            if o["id"] in stored_before:
+                self.touched.add(o["id"])
+            stored_before.add(o["id"])
+            self.stored_ids.add(o["id"])
             if not agency_identity:
                 report.successes.append({"id": o["id"], "version": version_text or ""})
                 report.new_ids.append(o["id"])
@@ -473,6 +484,9 @@ class _IngestRun:
         for i in range(0, len(rows), 2000):
             self.inserted.extend(self.session.execute(insert(table).returning(table.c.id), rows[i:i + 2000])
                                  .scalars())
+        if not self.analyzed and len(self.inserted) >= ANALYZE_AFTER:
+            # once, midway through a big bundle: the duplicate checks of the later batches then use the index
+            self.analyzed = _refresh_planner_statistics(self.session, len(self.inserted))
 
     def discard(self) -> None:
         """Delete the rows this run wrote (nothing else was changed yet)."""
@@ -508,6 +522,7 @@ class _IngestRun:
             return report
         if self.identity_used and self.identity is not None and self.identity["id"] not in self.in_bundle:
             self._store([self.identity], agency_identity=True)
+        _refresh_planner_statistics(session, len(self.inserted))  # before the flag updates below plan their scans
         # Latest flags: per id, the version with the greatest `modified` in this collection.
         table = StixObject.__table__
         other = table.alias("v2")
