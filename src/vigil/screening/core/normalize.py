@@ -160,6 +160,10 @@ _FUZZY_LEGAL_BASE = (
 )
 FUZZY_WEAK = frozenset(v for f in _FUZZY_LEGAL_BASE for v in _edit1(f)
                        if v and v[:1] == f[:1] and v not in WEAK and len(v) >= 2)
+# Arabic particles with a typo ("ale-ubaydi", "alt-ousta", "oul-furqaan", "plf-au abbas") likewise: an unknown
+# 2-4 letter token one edit from al/ul/el/abu/bin/ibn is weak, not a missing strong name part.
+FUZZY_WEAK |= frozenset(v for f in ("al", "ul", "el", "abu", "bin", "ibn") for v in _edit1(f)
+                        if 2 <= len(v) <= 4 and v not in WEAK)
 
 _ABD_AL = {"abdel", "abdul", "abdal", "abdoul", "abdil", "abdelal"}
 # "abdul rahman" / "abdel kader" -> "abd al rahman"
@@ -201,11 +205,13 @@ def strip_diacritics(text: str) -> str:
     return out
 
 
-def _fold_token(tok: str) -> list[str]:
+def _fold_token(tok: str, split: bool = True) -> list[str]:
     if tok in FOLD:
         return [FOLD[tok]]
     if tok in _FUZZY_FOLD:
         return [_FUZZY_FOLD[tok]]
+    if not split:
+        return [tok]
     if tok in _ABD_AL:
         return ["abd", "al"]
     for p in _ABD_PREFIXES:
@@ -222,13 +228,14 @@ def _fold_token(tok: str) -> list[str]:
 
 
 @lru_cache(maxsize=8192)
-def _latin_tokens(latin: str) -> tuple[str, ...]:
+def _latin_tokens(latin: str, split: bool = True) -> tuple[str, ...]:
+    """Folded tokens; ``split`` separates compounds (abdulrahman -> abd al rahman, jundollah -> jund allah)."""
     s = strip_diacritics(latin).casefold()
     s = s.replace("'", "").replace("`", "").replace("\u2019", "").replace("\u2018", "")
     s = _PUNCT_RE.sub(" ", s).replace("_", " ")
     toks: list[str] = []
     for t in s.split():
-        toks.extend(_fold_token(t))
+        toks.extend(_fold_token(t, split))
     # abd + al merge: ["abd", "al", "x"] already; ["abdel"] handled by fold
     return tuple(toks[: MAX_TOKENS * 2])
 
@@ -284,6 +291,10 @@ def name_forms(raw: str) -> list[NameForm]:
             split = _split_articles(toks)
             if split != toks:
                 variants.append(split)
+            # and the compounds as written, so a typo inside one (junzdollh ~ jundollah) still finds it
+            joined = _latin_tokens(latin, False)
+            if joined != toks:
+                variants.append(joined)
     for toks in variants:
         strong = tuple(t for t in toks if t not in WEAK)
         if not strong:  # a name made only of weak tokens keeps them strong
