@@ -188,3 +188,36 @@ def test_basic_auth_cache_keeps_wrong_passwords_out(as_user):
     admin = as_user("admin")
     events = admin.get("/api/v1/audit", params={"action": "auth.login_failed"}).json()["items"]
     assert any(e["actor"] == "analyst" for e in events)
+
+
+def test_expired_credential_is_rechecked_by_one_caller_only(monkeypatch):
+    """When a cached credential expires, the first caller re-checks it with the database; callers arriving
+    meanwhile keep the old answer (briefly) instead of all querying at once; a failed re-check drops it."""
+    import time
+
+    from vigil.platform.config import get_settings
+    from vigil.platform.identity.principal import Principal
+    from vigil.platform.identity.service import _AuthCache
+
+    monkeypatch.setattr(get_settings(), "auth_cache_seconds", 0.05)
+    cache = _AuthCache()
+    who = Principal(user_id=7, username="partner", agency_id=2, agency_code="liaison-fr", role="analyst",
+                    clearance=1, via="token")
+    loads = []
+
+    def load(answer):
+        loads.append(answer)
+        return answer
+
+    assert cache.lookup("k", lambda: load(who)) == who and len(loads) == 1
+    assert cache.lookup("k", lambda: load(who)) == who and len(loads) == 1  # cached
+    time.sleep(0.06)
+    assert cache.claim("k")  # a first caller starts re-checking the expired entry
+    assert cache.lookup("k", lambda: load(None)) == who and len(loads) == 1  # others keep the old answer
+    cache.settle("k", None, claimed=True)  # the re-check found the token revoked
+    assert cache.lookup("k", lambda: load(None)) is None and len(loads) == 2  # nobody gets the old answer now
+    cache.lookup("k", lambda: load(who))
+    time.sleep(0.06)
+    monkeypatch.setattr(_AuthCache, "STALE_GRACE", 0.0)
+    assert cache.claim("k")
+    assert cache.lookup("k", lambda: load(None)) is None  # past the grace the old answer is not used

@@ -71,8 +71,9 @@ def create_app() -> FastAPI:
 
 
 def _tune_gc() -> None:
-    """Move the long-lived objects built at start-up (routes, models, lists) out of the collector's way and collect
-    the young generation less often: full collections over them otherwise pause every in-flight request."""
+    """Move the long-lived objects built at start-up (routes, models, lists) out of the collector's way: full
+    collections over them otherwise pause every in-flight request. The default thresholds stay: measured with
+    gc callbacks under TAXII paging, a 50,000-object young generation made each young collection a 15-40 ms
+    pause, while the defaults give pauses under 1 ms (and a few full ones of ~10 ms)."""
     gc.collect()
     gc.freeze()
-    gc.set_threshold(50_000, 20, 20)

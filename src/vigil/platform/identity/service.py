@@ -7,6 +7,7 @@ import hmac
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from datetime import timedelta, timezone
 
 from argon2 import PasswordHasher
@@ -180,24 +181,43 @@ class _AuthCache:
 
     The hot API and TAXII paths would otherwise spend a database round trip (and for HTTP Basic an argon2
     verification, ~50 ms by design) per request on the same answer. Only successes are cached, so failed
-    attempts still reach ``authenticate`` and its lockout counter."""
+    attempts still reach ``authenticate`` and its lockout counter. When an entry expires, one caller re-checks
+    it with the database while the others keep the old answer for at most ``STALE_GRACE`` seconds, instead of
+    every in-flight request querying at once (that burst, once per TTL, showed in the TAXII paging p99)."""
+
+    STALE_GRACE = 1.0
 
     def __init__(self, max_entries: int = 10000) -> None:
         self._items: dict[str, tuple[float, Principal]] = {}
+        self._refreshing: set[str] = set()
         self._lock = threading.Lock()
         self._max = max_entries
 
     def get(self, key: str) -> Principal | None:
         hit = self._items.get(key)
-        if hit is None or hit[0] < time.monotonic():
+        if hit is None:
             return None
-        return hit[1]
+        late = time.monotonic() - hit[0]
+        if late <= 0 or (late <= self.STALE_GRACE and key in self._refreshing):
+            return hit[1]
+        return None
 
-    def put(self, key: str, principal: Principal) -> None:
-        ttl = get_settings().auth_cache_seconds
-        if ttl <= 0:
-            return
+    def claim(self, key: str) -> bool:
+        """True for the one caller that re-checks ``key`` now; False if another already does."""
         with self._lock:
+            if key in self._refreshing:
+                return False
+            self._refreshing.add(key)
+            return True
+
+    def settle(self, key: str, principal: Principal | None, claimed: bool) -> None:
+        ttl = get_settings().auth_cache_seconds
+        with self._lock:
+            if claimed:
+                self._refreshing.discard(key)
+            if principal is None or ttl <= 0:
+                self._items.pop(key, None)
+                return
             if len(self._items) >= self._max:
                 self._items.clear()
             self._items[key] = (time.monotonic() + ttl, principal)
@@ -205,6 +225,21 @@ class _AuthCache:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+
+    def lookup(self, key: str, load: Callable[[], Principal | None]) -> Principal | None:
+        """The cached principal for ``key``, or ``load()`` (a database check) stored for the next callers."""
+        hit = self.get(key)
+        if hit is not None:
+            return hit
+        claimed = self.claim(key)
+        if not claimed and (hit := self.get(key)) is not None:
+            return hit
+        principal = None
+        try:
+            principal = load()
+        finally:
+            self.settle(key, principal, claimed)
+        return principal
 
 
 _auth_cache = _AuthCache()
@@ -229,30 +264,24 @@ def principal_for_token(secret: str) -> Principal | None:
     """The principal (via "token") of an active API token, cached briefly; None if unknown, revoked or inactive."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    key = "t:" + _digest(secret)
-    hit = _auth_cache.get(key)
-    if hit is not None:
-        return hit
-    with session_scope() as session:
-        user = user_for_token(session, secret)
-        principal = principal_of(user, "token") if user is not None else None
-    if principal is not None:
-        _auth_cache.put(key, principal)
-    return principal
+
+    def load() -> Principal | None:
+        with session_scope() as session:
+            user = user_for_token(session, secret)
+            return principal_of(user, "token") if user is not None else None
+
+    return _auth_cache.lookup("t:" + _digest(secret), load)
 
 
 def principal_for_user_id(user_id: int) -> Principal | None:
     """The principal of a signed-in (session) user, cached briefly; None if unknown or inactive."""
-    key = f"u:{user_id}"
-    hit = _auth_cache.get(key)
-    if hit is not None:
-        return hit
-    with session_scope() as session:
-        user = session.get(User, user_id)
-        principal = principal_of(user, "session") if user is not None and user.active else None
-    if principal is not None:
-        _auth_cache.put(key, principal)
-    return principal
+
+    def load() -> Principal | None:
+        with session_scope() as session:
+            user = session.get(User, user_id)
+            return principal_of(user, "session") if user is not None and user.active else None
+
+    return _auth_cache.lookup(f"u:{user_id}", load)
 
 
 def principal_for_password(username: str, password: str, via: str = "token") -> Principal | None:
@@ -260,12 +289,10 @@ def principal_for_password(username: str, password: str, via: str = "token") -> 
     cached under an HMAC of the credentials, never the password itself."""
     secret = get_settings().resolved_secret_key().encode()
     key = "b:" + hmac.new(secret, username.encode() + b"\0" + password.encode(), hashlib.sha256).hexdigest()
-    hit = _auth_cache.get(key)
-    if hit is not None:
-        return hit
-    with session_scope() as session:
-        user = authenticate(session, username, password)
-        principal = principal_of(user, via) if user is not None else None
-    if principal is not None:
-        _auth_cache.put(key, principal)
-    return principal
+
+    def load() -> Principal | None:
+        with session_scope() as session:
+            user = authenticate(session, username, password)
+            return principal_of(user, via) if user is not None else None
+
+    return _auth_cache.lookup(key, load)
