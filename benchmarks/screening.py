@@ -226,6 +226,12 @@ def main() -> None:
     misses = [(q, n) for q, key, n in pert if key not in [(m.source, m.source_id) for m in index.search(q, limit=5)]]
     if misses:
         print(f"perturbation misses ({len(misses)}):", "; ".join(f"{q!r}<-{n!r}" for q, n in misses[:25]))
+    # original-script misses: the query and the names the expected entry is listed under (Latin index)
+    by_key = {(e.source, e.source_id): e for e in latin_only}
+    omisses = [(q, key) for q, key in orig if key not in [(m.source, m.source_id) for m in index_latin.search(q, limit=5)]]
+    if omisses:
+        print(f"original-script misses ({len(omisses)}):", "; ".join(
+            f"{q!r}<-{' | '.join(by_key[k].names[:4]) if k in by_key else k}" for q, k in omisses[:25]))
 
     if not args.no_cli:
         with tempfile.TemporaryDirectory() as td:

@@ -118,3 +118,58 @@ def test_compound_with_a_typo_still_found_as_written():
                                Entry("custom", "o2", "organization", "JUNDALLAH BRIGADE")])
     assert ("custom", "o1") in keys(ix.search("JUNzDOLLH"))
     assert ("custom", "o1") in keys(ix.search("Jund Allah"))  # the split form still matches
+
+
+def test_arabic_compounds_split_like_latin_lists():
+    """Joined compounds (Jalaluddin, Abderrahmane, Abubakar, Binalshibh; عبدالله, نورالدين, أبوغيث,
+    Urdu اللہ) get a form split the way the other script writes them."""
+    def forms(n):
+        return {f.tokens for f in name_forms(n)}
+
+    assert forms("جلال الدين") == {("jlal", "al", "dyn")} and ("jalal", "al", "din") in forms("Jalaluddin")
+    assert ("abd", "al", "rahmane") in forms("Abderrahmane")
+    assert ("abd", "al", "rahman") in forms("Abdurrahman") and ("abd", "al", "rahman") in forms("Abdirahman")
+    assert ("nour", "al", "din") in forms("Noureddine")
+    assert ("abu", "bakar") in forms("Abubakar") and ("bin", "al", "shibh") in forms("Binalshibh")
+    assert ("al", "sabar") in forms("Essabar")
+    assert forms("عبدالله") == {("abdallah",)} and forms("عبد الله") == {("abdallah",)}
+    assert ("thna", "allah", "ghfary") in forms("ثناء اللہ غفاری")  # Urdu heh goal
+    assert ("abu", "ghyth") in forms("أبوغيث") and ("nwr", "al", "dyn") in forms("نورالدين")
+    # the as-written form stays, and ordinary names are untouched
+    assert ("jalaluddin",) in forms("Jalaluddin") and forms("Bourdin") == {("bourdin",)}
+
+
+def test_abjad_pattern_accepts_spellings_only():
+    from vigil.screening.core.normalize import abjad_pattern
+    ok = [("syf", "saif"), ("dyn", "din"), ("kazm", "kathim"), ("dhakr", "zakir"), ("thaqb", "saqib"),
+          ("fdl", "fazl"), ("hqana", "haqqani"), ("mhmd", "muhammad"), ("lwnysy", "lounici"), ("qdyr", "ghedeir")]
+    bad = [("mhdys", "muhammad"), ("rshdy", "rashid"), ("jwyn", "ghani"), ("shrf", "sarafi")]
+    for a, b in ok:
+        assert abjad_pattern(a)[0].match(b), (a, b)
+    for a, b in bad:
+        assert not abjad_pattern(a)[0].match(b), (a, b)
+    assert abjad_pattern("muhammad") is None  # a Latin spelling (has e/o/u) has no pattern
+
+
+def test_cross_script_scores_spellings_high_and_others_low():
+    ix = ScreeningIndex.build([
+        Entry("custom", "r", "person", "SAIF-AL-DIN FULAYYIH HASSAN TAHA AL-RAWI"),
+        Entry("custom", "h", "person", "JALALUDDIN HAQQANI"),
+        Entry("custom", "s", "person", "SOLTANI, Mohammad"),
+        Entry("custom", "z", "person", "ZAKARYA ESSABAR")])
+    assert keys(ix.search("سيف الدين فليح حسن طه الراوي")[:1]) == [("custom", "r")]
+    assert keys(ix.search("جلال الدين حقانى")[:1]) == [("custom", "h")]
+    assert keys(ix.search("زكريا الصبار")[:1]) == [("custom", "z")]
+    # Mahdis is not a spelling of Muhammad: one shared surname does not alert
+    assert not ix.search("مهدیس سلطانی")
+    assert ix._sim("mhdys", "muhammad", 3) <= 0.85 < ix._sim("sltany", "soltani", 3)
+
+
+def test_query_contained_in_list_name():
+    """A dropped word: the whole query (name + legal form) is inside the list name."""
+    ix = ScreeningIndex.build([Entry("custom", "t", "organization", "TROPICANA TOURS GMBH"),
+                               Entry("custom", "n", "organization", "NOVIN ENERGY COMPANY")])
+    assert keys(ix.search("TROPICANA GMBH")) == [("custom", "t")]
+    assert keys(ix.search("NOVIN COMPANY")) == [("custom", "n")]
+    # not when a query word is missing from the list name
+    assert not ix.search("NOVIN SHIPPING COMPANY")

@@ -72,25 +72,39 @@ def is_abjad(text: str) -> bool:
     return any(s in ABJAD for s in scripts(text))
 
 
+# Persian/Urdu letter forms -> the Arabic letter they stand for, so the compound rules below see one
+# spelling (Urdu اللہ = الله, Persian کریم = كريم)
+_ARABIC_FORMS = str.maketrans({"ہ": "ه", "ۀ": "ه", "ھ": "ه", "ی": "ي", "ک": "ك", "ۃ": "ة", "ٱ": "ا",
+                               "أ": "ا", "إ": "ا"})
+
+
 def _arabic(text: str) -> str:
-    # Split the definite article and the "abd al" compounds: العبيدي -> al abydy
+    # Split the definite article and the compounds the Latin lists write as separate words:
+    # العبيدي -> al abydy, عبدالرحمن -> abd al rhmn, نورالدين -> nwr al dyn, أبوغيث -> abw ghyth
+    # harakat and tatweel carry no letters; dropping them first lets the compound rules see whole words
+    text = "".join(ch for ch in text if ch != "ـ" and unicodedata.category(ch) != "Mn")
     out = []
     for word in text.split():
-        if word == "الله":
-            out.append("allah")
-            continue
-        if word.startswith("عبدال") and len(word) > 5:
-            out.append("abd al " + _arabic_word(word[5:]))
-            continue
-        if word.endswith("الله") and len(word) > 4:
-            out.append(_arabic_word(word[:-4]) + " allah")
-            continue
-        if word.startswith("ال") and len(word) > 3:
-            out.append("al " + _arabic_word(word[2:]))
-            continue
-        out.append(_arabic_word(word))
+        out.append(_arabic_compound(word))
     res = " ".join(out)
     return (" " + res + " ").replace(" abd allah ", " abdallah ").replace(" abd al allah ", " abdallah ").strip()
+
+
+def _arabic_compound(word: str) -> str:
+    norm = word.translate(_ARABIC_FORMS)
+    if norm in ("الله", "اللة"):
+        return "allah"
+    if norm.endswith(("الله", "اللة")) and len(norm) > 4:  # عبدالله, سيف الله written joined
+        return _arabic_compound(word[:-4]) + " allah"
+    if norm.startswith("عبدال") and len(norm) > 5:
+        return "abd al " + _arabic_word(word[5:])
+    if norm.endswith("الدين") and len(norm) > 6:
+        return _arabic_compound(word[:-5]) + " al dyn"
+    if norm.startswith("ابو") and len(norm) > 4:
+        return "abw " + _arabic_compound(word[3:])
+    if norm.startswith("ال") and len(norm) > 3:
+        return "al " + _arabic_word(word[2:])
+    return _arabic_word(word)
 
 
 def _arabic_word(word: str) -> str:
