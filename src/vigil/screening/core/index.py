@@ -361,7 +361,6 @@ class ScreeningIndex:
                 # one edit in a 3-4 letter token (taha ~ taa, bank ~ bnk), first letter kept
                 s = max(s, _SHORT_EDIT_SIM)
         else:
-            # a folded list token stands for all its spellings: compare with the closest (ahoed ~ ahmed -> ahmad)
             s = JaroWinkler.normalized_similarity(q, c)
         sq, sc = skeleton(q), skeleton(c)
         if abjad in (_ABJAD_Q, _ABJAD_C):

@@ -213,6 +213,8 @@ def reorder_last_first(text: str) -> str:
 
 
 def strip_diacritics(text: str) -> str:
+    if text.isascii():  # most list and query names: nothing to strip
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     out = "".join(c for c in decomposed if not unicodedata.combining(c))
     if not out.isascii():
@@ -279,6 +281,7 @@ def _latin_tokens(latin: str, split: bool = True) -> tuple[str, ...]:
     return tuple(toks[: MAX_TOKENS * 2])
 
 
+_CANONICAL = frozenset(FOLD.values())  # folded spellings (a set: `in FOLD.values()` scans the dict)
 _ARTICLE_RE = re.compile(r"^(al|el)([a-z]{4,})$")
 # the article assimilated to a following sun letter and written joined: essabar, ettoumi -> al sabar
 _SUN_ARTICLE_RE = re.compile(r"^[ae](?=(tt|dd|rr|zz|ss|nn))[a-z]([a-z]{5,})$")
@@ -290,7 +293,7 @@ def _split_articles(toks: tuple[str, ...]) -> tuple[str, ...]:
     out: list[str] = []
     changed = False
     for t in toks:
-        m = (_ARTICLE_RE.match(t) or _SUN_ARTICLE_RE.match(t)) if t not in FOLD.values() else None
+        m = (_ARTICLE_RE.match(t) or _SUN_ARTICLE_RE.match(t)) if t not in _CANONICAL else None
         if m and not t.startswith("allah"):
             rest = m.group(2)
             out.extend(("al", FOLD.get(rest, rest)))

@@ -65,6 +65,8 @@ def char_script(ch: str) -> str:
 
 
 def scripts(text: str) -> set[str]:
+    if text.isascii():  # the common case, without a per-character lookup
+        return {"LATIN"} if any(c.isalpha() for c in text) else set()
     return {char_script(c) for c in text if c.isalpha()}
 
 
