@@ -246,11 +246,6 @@ _auth_cache = _AuthCache()
 on_engine_reset(_auth_cache.clear)
 
 
-def forget_cached_credentials() -> None:
-    """Drop every cached credential of this process (after a revocation, deactivation or role change)."""
-    _auth_cache.clear()
-
-
 def cached_principal_for_token(secret: str) -> Principal | None:
     """Only the cache: lets async callers skip a thread hop when the answer is known."""
     return _auth_cache.get("t:" + _digest(secret)) if secret.startswith(TOKEN_PREFIX) else None
