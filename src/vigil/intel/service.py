@@ -22,7 +22,7 @@ from vigil.intel.models import (Collection, CollectionAccess, SharingGroup, Shar
                                 TaxiiStatus)
 from vigil.platform import policy
 from vigil.platform.audit import service as audit
-from vigil.platform.database import utcnow
+from vigil.platform.database import get_or_404, utcnow
 from vigil.platform.errors import BadRequest, Forbidden, NotFound, Problem
 from vigil.platform.identity.models import Agency
 from vigil.platform.identity.principal import Principal
@@ -162,9 +162,7 @@ def list_collections(session: Session, principal: Principal) -> list[tuple[Colle
 
 
 def get_collection(session: Session, principal: Principal, collection_id: str, write: bool = False) -> Collection:
-    coll = session.get(Collection, collection_id)
-    if coll is None:
-        raise NotFound(f"No collection {collection_id}")
+    coll = get_or_404(session, Collection, collection_id, f"No collection {collection_id}")
     r, w = collection_rights(session, principal, coll)
     if not (r or w):
         raise NotFound(f"No collection {collection_id}")

@@ -17,7 +17,8 @@ from vigil.intel.models import Collection, CollectionAccess, LinkSuggestion, Sha
     StixObject
 from vigil.platform import policy
 from vigil.platform.audit import service as audit
-from vigil.platform.errors import BadRequest, Conflict, NotFound, Problem
+from vigil.platform.database import get_or_404
+from vigil.platform.errors import BadRequest, Conflict, Problem
 from vigil.platform.identity.models import Agency
 from vigil.platform.identity.principal import Principal
 
@@ -76,10 +77,7 @@ def _view(session: Session, group: SharingGroup) -> GroupView:
 
 
 def get_group(session: Session, group_id: int) -> SharingGroup:
-    group = session.get(SharingGroup, group_id)
-    if group is None:
-        raise NotFound(f"No sharing group {group_id}")
-    return group
+    return get_or_404(session, SharingGroup, group_id, f"No sharing group {group_id}")
 
 
 def list_groups(session: Session, actor: Principal) -> list[GroupView]:
@@ -171,9 +169,8 @@ def remove_member(session: Session, actor: Principal, group_id: int, agency_code
     require_manager(actor)
     group = get_group(session, group_id)
     agency = _agency(session, agency_code)
-    member = session.get(SharingGroupMember, (group.id, agency.id))
-    if member is None:
-        raise NotFound(f"Agency {agency.code} is not a member of {group.name}")
+    member = get_or_404(session, SharingGroupMember, (group.id, agency.id),
+                        f"Agency {agency.code} is not a member of {group.name}")
     session.delete(member)
     session.flush()
     audit.record(session, actor, "intel.group.member.remove", "intel_sharing_group", group.id,
@@ -200,10 +197,7 @@ class AccessView:
 
 
 def _collection(session: Session, collection_id: str) -> Collection:
-    coll = session.get(Collection, collection_id)
-    if coll is None:
-        raise NotFound(f"No collection {collection_id}")
-    return coll
+    return get_or_404(session, Collection, collection_id, f"No collection {collection_id}")
 
 
 def _access_view(session: Session, coll: Collection) -> AccessView:
@@ -270,9 +264,8 @@ def revoke_grant(session: Session, actor: Principal, collection_id: str, agency_
     require_manager(actor)
     coll = _collection(session, collection_id)
     agency = _agency(session, agency_code)
-    row = session.get(CollectionAccess, (coll.id, agency.id))
-    if row is None:
-        raise NotFound(f"Agency {agency.code} has no grant on this collection")
+    row = get_or_404(session, CollectionAccess, (coll.id, agency.id),
+                     f"Agency {agency.code} has no grant on this collection")
     before = {"can_read": row.can_read, "can_write": row.can_write}
     session.delete(row)
     session.flush()

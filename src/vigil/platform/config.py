@@ -5,12 +5,13 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="VIGIL_", extra="ignore")
+    _file_key: str | None = PrivateAttr(default=None)
 
     data_dir: Path = Field(default=Path("vigil-data"), description="Embedded database, uploads, secret key")
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; default is SQLite in data_dir")
@@ -42,16 +43,19 @@ class Settings(BaseSettings):
         return self.data_dir
 
     def resolved_secret_key(self) -> str:
-        """A configured key wins; otherwise one is generated once and kept in the data folder."""
+        """A configured key wins; otherwise one is generated once and kept in the data folder. Read once per
+        settings object: HTTP Basic on TAXII asks for it on every request (its cache key is an HMAC)."""
         if self.secret_key:
             return self.secret_key
-        import secrets
+        if self._file_key is None:
+            import secrets
 
-        path = self.ensure_data_dir() / "secret.key"
-        if not path.exists():
-            path.write_text(secrets.token_urlsafe(48))
-            path.chmod(0o600)
-        return path.read_text().strip()
+            path = self.ensure_data_dir() / "secret.key"
+            if not path.exists():
+                path.write_text(secrets.token_urlsafe(48))
+                path.chmod(0o600)
+            self._file_key = path.read_text().strip()
+        return self._file_key
 
 
 @lru_cache

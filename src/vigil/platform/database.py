@@ -85,6 +85,16 @@ def reset_engine() -> None:
         hook()
 
 
+def get_or_404(session: Session, model, key, message: str):
+    """The row with primary key ``key``, or NotFound(message) (an API 404 / console error page)."""
+    from vigil.platform.errors import NotFound
+
+    row = session.get(model, key)
+    if row is None:
+        raise NotFound(message)
+    return row
+
+
 def new_session() -> Session:
     get_engine()
     assert _sessionmaker is not None

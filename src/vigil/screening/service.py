@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from vigil.platform import policy
 from vigil.platform.audit import service as audit
+from vigil.platform.database import get_or_404
 from vigil.platform.errors import BadRequest, Conflict, NotFound
 from vigil.platform.identity.principal import Principal
 from vigil.screening.core import (DEFAULT_THRESHOLD, Entry, ListFormatError, Match, Query, ScreeningIndex,
@@ -64,10 +65,7 @@ def list_watchlists(session: Session, actor: Principal) -> list[tuple[Watchlist,
 
 
 def get_watchlist(session: Session, watchlist_id: int) -> Watchlist:
-    wl = session.get(Watchlist, watchlist_id)
-    if wl is None:
-        raise NotFound(f"No watchlist {watchlist_id}")
-    return wl
+    return get_or_404(session, Watchlist, watchlist_id, f"No watchlist {watchlist_id}")
 
 
 def _owned(actor: Principal, wl: Watchlist) -> None:

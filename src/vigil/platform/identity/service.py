@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from vigil.platform.audit import service as audit_service
 from vigil.platform.config import get_settings
-from vigil.platform.database import on_engine_reset, session_scope, utcnow
+from vigil.platform.database import get_or_404, on_engine_reset, session_scope, utcnow
 from vigil.platform.errors import BadRequest, Conflict, NotFound
 from vigil.platform.identity.models import Agency, ApiToken, User
 from vigil.platform.identity.principal import ROLES, Principal
@@ -157,9 +157,7 @@ def list_tokens(session: Session) -> list[ApiToken]:
 
 
 def revoke_token(session: Session, actor: Principal, token_id: int) -> ApiToken:
-    token = session.get(ApiToken, token_id)
-    if token is None:
-        raise NotFound(f"No token {token_id}")
+    token = get_or_404(session, ApiToken, token_id, f"No token {token_id}")
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         audit_service.record(session, actor, "token.revoke", "api_token", token.id)
