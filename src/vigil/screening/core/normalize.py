@@ -352,6 +352,16 @@ def name_forms(raw: str) -> list[NameForm]:
     return forms
 
 
+def spelling_key(raw: str) -> str:
+    """The letters and digits of a Latin-script name in writing order ("LAST, First" reordered),
+    without spaces, punctuation, case, diacritics or folding: "AL-RA'Y" and "ALRA'Y" give "alray".
+    Empty for a name in another script (its transliteration is not a spelling someone typed)."""
+    text = reorder_last_first(clean(raw))
+    if scripts(text) - {"LATIN"}:
+        return ""
+    return "".join(ch for ch in strip_diacritics(text).casefold() if ch.isalnum())
+
+
 def normalize_name(raw: str) -> str:
     """A single canonical normalised string (first form, all tokens)."""
     forms = name_forms(raw)
