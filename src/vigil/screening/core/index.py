@@ -21,14 +21,15 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from itertools import chain
+from bisect import bisect_left
+from itertools import accumulate, chain
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from .importers import Entry, parse_date
-from .normalize import FUZZY_WEAK, WEAK, abjad_pattern, clean, name_forms, skeleton, spelling_key
+from .normalize import FUZZY_WEAK, WEAK, abjad_pattern, clean, name_forms, skeleton, spelling_key, spelling_words
 
 __all__ = ["DEFAULT_THRESHOLD", "Query", "Match", "ScreeningIndex"]
 
@@ -83,13 +84,20 @@ _ABJAD_C = 4  # list name in an abjad script, query in Latin
 _ABJAD_MODES = (1, _ABJAD_Q, _ABJAD_C)
 # With two or more name parts matched, a list name part the query lacks (a dropped middle name) counts this much
 _MISSING_LIST_PART = 0.22
+# ... a list name part between two the query spells exactly, when the query has nothing else (a dropped middle name)
+_MISSING_MIDDLE = 0.1
 # ... and when the query has one name part and all its other words (legal form, title) match too
 _CONTAINED_MISSING_PART = 0.1
 _SHORT_PENALTY = 0.02  # per 0.1 of mean token dissimilarity, for names with <= 2 strong tokens
 # Whole-spelling comparison (Latin script): a name typed with one or two slips (EP-IC ~ EP-IEC, S. DE RL.. ~
 # S. DE R.L., myvola ~ Mykola) is compared letter by letter, ignoring spaces and punctuation.
 _SPELL_MAX_EDITS = 2
-_SPELL_DEL_MAX = 16  # spellings up to this long are indexed by deletion neighbourhood (longer ones: tokens)
+_SPELL_DEL_MAX = 16  # spellings up to this long are indexed by deletion neighbourhood (one edit)
+# Two edits score >= 0.88 only from 17 letters on; such spellings are indexed by their three thirds (two
+# edits leave one third intact, shifted by at most two places).  A third shared by many names (...limited)
+# is not looked up: the other two find the name.
+_SPELL_PART_MIN = 12
+_SPELL_PART_BUCKET = 200
 
 
 @dataclass(frozen=True)
@@ -178,6 +186,7 @@ class ScreeningIndex:
         self.rec_spell: list[str] = []  # spelling key of the record's listed name ("" if not Latin)
         self.spell: dict[str, list[int]] = {}  # spelling key -> first record of each listed name
         self.spell_del: dict[str, list[str]] = {}  # short spelling key minus one character -> keys
+        self.spell_part: dict[tuple[int, int, str], list[str]] = {}  # (length, third, text) -> long keys
         self.id_index: dict[str, list[int]] = {}
         self._n_docs = 0
         self._cache: dict = {}
@@ -248,6 +257,9 @@ class ScreeningIndex:
             if len(sk) <= _SPELL_DEL_MAX:
                 for k in set(_deletes(sk)):
                     self.spell_del.setdefault(k, []).append(sk)
+            if len(sk) >= _SPELL_PART_MIN:
+                for i, (a, b) in enumerate(_thirds(len(sk))):
+                    self.spell_part.setdefault((len(sk), i, sk[a:b]), []).append(sk)
         return self
 
     def __len__(self) -> int:
@@ -457,9 +469,13 @@ class ScreeningIndex:
         for i, q in enumerate(qt):
             if i not in used_q:
                 den += self._weight(q) * (1.0 if not self._weak(q) else 0.5)
+        inner = (min(used_c), max(used_c)) if beta == _MISSING_LIST_PART and all(
+            s >= 1.0 for _, _, s in aligned) and len(used_q) == len(qt) else (0, 0)
         for j, c in enumerate(ct):
             if j not in used_c:
-                den += self._weight(c) * (beta if not self._weak(c) else 0.3)
+                # a middle name the query leaves out, between name parts it spells exactly, costs less
+                part = _MISSING_MIDDLE if inner[0] < j < inner[1] else beta
+                den += self._weight(c) * (part if not self._weak(c) else 0.3)
         score = num / den if den else 0.0
         if strong_matched <= 2 and any(s < 1.0 for _, _, s in aligned):
             # few, inexact tokens: weak evidence (common short names collide)
@@ -494,9 +510,9 @@ class ScreeningIndex:
                 s, _ = self._name_score(f.tokens, self.rec_tokens[r], mode)
                 if s >= _KEEP and s > best.get(ei, (0.0,))[0]:
                     best[ei] = (s, r, qn)
-        qk = spelling_key(key)
-        if qk:
-            for r, s, how in self._spelling_matches(qk, token_cands):
+        words = spelling_words(key)
+        if words:
+            for r, s, how in self._spelling_matches(words, token_cands):
                 ei = self.rec_entry[r]
                 if s > best.get(ei, (0.0,))[0]:
                     best[ei] = (s, r, how)
@@ -512,8 +528,9 @@ class ScreeningIndex:
             return how
         return f"name '{how}' ~ '{' '.join(self.rec_tokens[r])}'"
 
-    def _spelling_matches(self, qk: str, token_cands: set[int]) -> list[tuple[int, float, str]]:
+    def _spelling_matches(self, words: tuple[str, ...], token_cands: set[int]) -> list[tuple[int, float, str]]:
         """(record, score, explanation) for listed Latin names within two edits of the query's spelling."""
+        qk = "".join(words)
         keys: set[str] = {self.rec_spell[r] for r in token_cands} - {""}
         if len(qk) <= _SPELL_DEL_MAX + 1:
             # symmetric deletion: one deletion on either side or both covers one edit (and a transposition)
@@ -525,16 +542,33 @@ class ScreeningIndex:
                 if k in spell:
                     keys.add(k)
                 keys.update(sdel.get(k, ()))
+        if len(qk) >= _SPELL_PART_MIN - _SPELL_MAX_EDITS:
+            keys.update(self._long_spellings(qk))
         out = []
         for ck in keys:
             d = OSA.distance(qk, ck, score_cutoff=_SPELL_MAX_EDITS)
             if d > _SPELL_MAX_EDITS:
                 continue
-            s = spelling_score(d, max(len(qk), len(ck)))
+            s = spelling_score(d, max(len(qk), len(ck)), d < 2 or _one_word_edited(words, qk, ck))
             if s < _KEEP:
                 continue
             how = f"spelling '{qk}' ~ '{ck}': {d} edit{'s' if d != 1 else ''} in {max(len(qk), len(ck))} letters"
             out.extend((r, s, how) for r in self.spell[ck])
+        return out
+
+    def _long_spellings(self, qk: str) -> set[str]:
+        """Listed spellings of 17+ letters that share a third with ``qk`` (at most two places off)."""
+        out: set[str] = set()
+        parts = self.spell_part
+        n = len(qk)
+        for length in range(max(_SPELL_PART_MIN, n - _SPELL_MAX_EDITS), n + _SPELL_MAX_EDITS + 1):
+            for i, (a, b) in enumerate(_thirds(length)):
+                for shift in range(-_SPELL_MAX_EDITS, _SPELL_MAX_EDITS + 1):
+                    if a + shift < 0 or b + shift > n:
+                        continue
+                    bucket = parts.get((length, i, qk[a + shift:b + shift]))
+                    if bucket and len(bucket) <= _SPELL_PART_BUCKET:
+                        out.update(bucket)
         return out
 
     # ----------------------------------------------------------------- public
@@ -607,12 +641,26 @@ class ScreeningIndex:
         return Match(e.source, e.source_id, listed, score, "; ".join(parts), e)
 
 
-def spelling_score(edits: int, length: int) -> float:
-    """Score of two spellings ``edits`` apart: each edit costs a tenth, or 1/length in a name
-    longer than ten letters (two slips in 20 letters ~ 0.90, in 12 letters ~ 0.83)."""
+def _thirds(length: int) -> tuple[tuple[int, int], ...]:
+    a, b = length // 3, 2 * length // 3
+    return ((0, a), (a, b), (b, length))
+
+
+def spelling_score(edits: int, length: int, one_word: bool = True) -> float:
+    """Score of two spellings ``edits`` apart: each edit costs a tenth, or less in a long name -- 0.72/length
+    when the edits fall in one word (a typo: two slips in 12 letters ~ 0.88), 1/length when they are spread over
+    several words (Michael Warner ~ Mihael Karner is another name, 0.85)."""
     if length < 3:
         return 1.0 if edits == 0 else 0.0
-    return 1.0 - edits * min(0.1, 1.0 / length)
+    return 1.0 - edits * min(0.1, (0.72 if one_word else 1.0) / length)
+
+
+def _one_word_edited(words: Sequence[str], qk: str, ck: str) -> bool:
+    """Whether every edit turning ``qk`` (the query's words joined) into ``ck`` falls inside one query word."""
+    ends = list(accumulate(len(w) for w in words))
+    last = len(ends) - 1
+    touched = {min(last, bisect_left(ends, pos + 1)) for _, pos, _ in Levenshtein.editops(qk, ck)}
+    return len(touched) <= 1
 
 
 def _abjad_mode(query_abjad: bool, list_abjad: bool) -> int:

@@ -185,6 +185,7 @@ _ABU_RE = re.compile(r"^(?:abu|abou)([a-z]{4,})$")
 _BIN_AL_RE = re.compile(r"^(?:bin|ben|ibn)(?:al|el)([a-z]{3,})$")
 
 _PUNCT_RE = re.compile(r"[^\w]+", re.UNICODE)
+_ALNUM_SPLIT = re.compile(r"[\W_]+", re.UNICODE)
 _CTRL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 
 
@@ -352,14 +353,19 @@ def name_forms(raw: str) -> list[NameForm]:
     return forms
 
 
-def spelling_key(raw: str) -> str:
-    """The letters and digits of a Latin-script name in writing order ("LAST, First" reordered),
-    without spaces, punctuation, case, diacritics or folding: "AL-RA'Y" and "ALRA'Y" give "alray".
-    Empty for a name in another script (its transliteration is not a spelling someone typed)."""
+def spelling_words(raw: str) -> tuple[str, ...]:
+    """The words of a Latin-script name as typed ("LAST, First" reordered), letters and digits only, without
+    case, diacritics or folding.  Empty for a name in another script (its transliteration is not a spelling
+    someone typed)."""
     text = reorder_last_first(clean(raw))
     if scripts(text) - {"LATIN"}:
-        return ""
-    return "".join(ch for ch in strip_diacritics(text).casefold() if ch.isalnum())
+        return ()
+    return tuple(w for w in _ALNUM_SPLIT.split(strip_diacritics(text).casefold()) if w)
+
+
+def spelling_key(raw: str) -> str:
+    """The words of ``spelling_words`` joined: "AL-RA'Y" and "ALRA'Y" both give "alray"."""
+    return "".join(spelling_words(raw))
 
 
 def normalize_name(raw: str) -> str:
