@@ -67,9 +67,13 @@ __all__ = ["DEFAULT_THRESHOLD", "Query", "Match", "ScreeningIndex"]
 #: but 0.40 % alerts -- Hispanic double surnames; at 0.89 it was no better than this at 0.88.)
 DEFAULT_THRESHOLD = 0.88
 
+# Latin-script token pairs: Jaro-Winkler's distance is stretched by this factor (barozzi ~ bazzoni, myers ~ mayer are
+# other names; typos are caught by the whole-spelling comparison instead)
+_LATIN_STRICT = 1.5
 _SHORT_EDIT_SIM = 0.8  # one edit between a 3-letter and a 4-letter token
 _GRAM_MIN_LEN = 8  # tokens this long also get trigram candidates (two typos)
 _MIN_SIM = 0.8  # token pairs less similar than this are not aligned
+_TYPO_WEAK_SIM = 0.9  # an unknown token this close to a weak one (internatonl) is taken as a typo of it
 _VOWELS = frozenset("aeiou")
 _PARTIAL_SIM = 0.7  # abjad only: left-over token pairs at least this similar get partial credit
 _KEEP = 0.55  # name scores below this are dropped early
@@ -389,6 +393,8 @@ class ScreeningIndex:
                 s = max(s, _SHORT_EDIT_SIM)
         else:
             s = JaroWinkler.normalized_similarity(q, c)
+            if not abjad:
+                s = 1.0 - (1.0 - s) * _LATIN_STRICT
         sq, sc = skeleton(q), skeleton(c)
         if abjad in (_ABJAD_Q, _ABJAD_C):
             sp = _spelling_sim(q, c) if abjad == _ABJAD_Q else _spelling_sim(c, q)
@@ -412,12 +418,23 @@ class ScreeningIndex:
         self._sim_cache[key] = s
         return s
 
+    def _mistyped_weak(self, q: str, c: str, s: float, abjad: int) -> bool:
+        """Whether query token ``q`` may stand for list token ``c`` when only one of them is weak: a spelling of
+        it in the other script (syd ~ sayyid) or a close typo of a weak word the list does not know (tradyng)."""
+        if _spelled(q, c, abjad):
+            return True
+        return s >= _TYPO_WEAK_SIM and (q not in self.weights if self._weak(c) else c not in self.weights)
+
     def _name_score(self, qt: Sequence[str], ct: Sequence[str], abjad: bool) -> tuple[float, list]:
         pairs = []
+        weak_q = [self._weak(q) for q in qt]
+        weak_c = [self._weak(c) for c in ct]
         for i, q in enumerate(qt):
             for j, c in enumerate(ct):
                 s = self._sim(q, c, abjad)
-                if s >= _MIN_SIM:
+                # a name part only resembling a title, particle or legal form (shlan ~ shaykh) is not matched:
+                # it would hide a name part behind the small weight of the weak one
+                if s >= _MIN_SIM and (s >= 1.0 or weak_q[i] == weak_c[j] or self._mistyped_weak(q, c, s, abjad)):
                     pairs.append((s, i, j))
         if not pairs:
             return 0.0, []
@@ -433,7 +450,7 @@ class ScreeningIndex:
             used_q.add(i)
             used_c.add(j)
             w = self._weight(ct[j])
-            if self._weak(ct[j]) or self._weak(qt[i]):
+            if weak_c[j] or weak_q[i]:
                 w = min(self._weight(ct[j]), self._weight(qt[i]))
             else:
                 strong_matched += 1
@@ -450,7 +467,7 @@ class ScreeningIndex:
                     continue
                 bj, bs = -1, _PARTIAL_SIM
                 for j, c in enumerate(ct):
-                    if j not in used_c:
+                    if j not in used_c and (weak_c[j] == weak_q[i] or _spelled(q, ct[j], abjad)):
                         s = self._sim(q, c, abjad)
                         if s >= bs:
                             bj, bs = j, s
@@ -468,14 +485,14 @@ class ScreeningIndex:
             beta = _CONTAINED_MISSING_PART
         for i, q in enumerate(qt):
             if i not in used_q:
-                den += self._weight(q) * (1.0 if not self._weak(q) else 0.5)
+                den += self._weight(q) * (1.0 if not weak_q[i] else 0.5)
         inner = (min(used_c), max(used_c)) if beta == _MISSING_LIST_PART and all(
             s >= 1.0 for _, _, s in aligned) and len(used_q) == len(qt) else (0, 0)
         for j, c in enumerate(ct):
             if j not in used_c:
                 # a middle name the query leaves out, between name parts it spells exactly, costs less
                 part = _MISSING_MIDDLE if inner[0] < j < inner[1] else beta
-                den += self._weight(c) * (part if not self._weak(c) else 0.3)
+                den += self._weight(c) * (part if not weak_c[j] else 0.3)
         score = num / den if den else 0.0
         if strong_matched <= 2 and any(s < 1.0 for _, _, s in aligned):
             # few, inexact tokens: weak evidence (common short names collide)
@@ -667,6 +684,15 @@ def _abjad_mode(query_abjad: bool, list_abjad: bool) -> int:
     if query_abjad and list_abjad:
         return 1
     return _ABJAD_Q if query_abjad else _ABJAD_C if list_abjad else 0
+
+
+def _spelled(q: str, c: str, mode: int) -> bool:
+    """Whether the abjad-script token of a query/list pair can be spelled as the Latin one (syd ~ sayyid)."""
+    if mode == _ABJAD_Q:
+        return bool(_spelling_sim(q, c))
+    if mode == _ABJAD_C:
+        return bool(_spelling_sim(c, q))
+    return False
 
 
 def _spelling_sim(abjad_tok: str, latin_tok: str) -> float | None:
