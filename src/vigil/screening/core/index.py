@@ -93,6 +93,7 @@ _MISSING_MIDDLE = 0.1
 # ... and when the query has one name part and all its other words (legal form, title) match too
 _CONTAINED_MISSING_PART = 0.1
 _SHORT_PENALTY = 0.02  # per 0.1 of mean token dissimilarity, for names with <= 2 strong tokens
+_SYLLABLE_ORDER_PENALTY = 0.15  # Han/Hangul syllables of a given name in another order: another name (광수/수광)
 # Whole-spelling comparison (Latin script): a name typed with one or two slips (EP-IC ~ EP-IEC, S. DE RL.. ~
 # S. DE R.L., myvola ~ Mykola) is compared letter by letter, ignoring spaces and punctuation.
 _SPELL_MAX_EDITS = 2
@@ -497,6 +498,8 @@ class ScreeningIndex:
         if strong_matched <= 2 and any(s < 1.0 for _, _, s in aligned):
             # few, inexact tokens: weak evidence (common short names collide)
             score -= _SHORT_PENALTY * sum(1.0 - s for _, _, s in aligned) / len(aligned) / 0.1
+        if abjad == _CJK and not _in_order(aligned):
+            score -= _SYLLABLE_ORDER_PENALTY
         return score, aligned
 
     def _name_matches(self, name: str) -> list[tuple[int, int, float, str]]:
@@ -512,7 +515,8 @@ class ScreeningIndex:
         token_cands: set[int] = set()
         for f in forms:
             qn = " ".join(f.tokens)
-            ex = self.exact.get(tuple(sorted(f.strong)))
+            # the same name parts in any order (Han/Hangul syllables: their order is scored)
+            ex = self.exact.get(tuple(sorted(f.strong))) if not f.cjk else None
             if ex:
                 for r in ex:
                     ei = self.rec_entry[r]
@@ -678,6 +682,17 @@ def _one_word_edited(words: Sequence[str], qk: str, ck: str) -> bool:
     last = len(ends) - 1
     touched = {min(last, bisect_left(ends, pos + 1)) for _, pos, _ in Levenshtein.editops(qk, ck)}
     return len(touched) <= 1
+
+
+def _in_order(aligned: Sequence[tuple[int, int, float]]) -> bool:
+    """Whether the aligned list positions keep the query's order, the surname allowed to move from one end
+    to the other (김수광 "kim su gwang" ~ "Su-gwang KIM", but not 김광수 "kim gwang su")."""
+    if len(aligned) < 3:
+        return True
+    order = [j for _, j, _ in sorted(aligned)]
+    start = order.index(min(order))
+    rotated = order[start:] + order[:start]
+    return rotated == sorted(order)
 
 
 def _abjad_mode(query_abjad: bool, list_abjad: bool) -> int:
