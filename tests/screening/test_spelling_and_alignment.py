@@ -1,0 +1,98 @@
+"""Whole-spelling comparison, dropped middle names, weak-token alignment and Han/Hangul syllable order."""
+from hypothesis import given, settings, strategies as st
+
+from vigil.screening import DEFAULT_THRESHOLD, Entry, ScreeningIndex
+from vigil.screening.core.index import spelling_score
+from vigil.screening.core.normalize import spelling_key, spelling_words
+
+
+def keys(ms):
+    return [(m.source, m.source_id) for m in ms]
+
+
+def index_of(*names, filler=0, filler_name="{} INTERNATIONAL TRADING COMPANY LIMITED"):
+    entries = [Entry("custom", f"e{i}", "organization", n) for i, n in enumerate(names)]
+    # many names sharing the common words, so those words alone find nothing useful
+    entries += [Entry("custom", f"f{i}", "organization", filler_name.format(f"FILLER{i:04d}X"))
+                for i in range(filler)]
+    return ScreeningIndex.build(entries)
+
+
+def test_spelling_key_ignores_spaces_punctuation_case_and_reorders():
+    assert spelling_key("AL-RA'Y Satellite") == spelling_key("alra y satellite") == "alraysatellite"
+    assert spelling_key("AZAROV, Mykola") == "mykolaazarov"
+    assert spelling_words("Zoë Müller-Lüdenscheidt") == ("zoe", "muller", "ludenscheidt")
+    assert spelling_key("محمد") == "" and spelling_key("习近平") == ""
+
+
+def test_one_slip_in_a_short_code_is_found_by_spelling():
+    ix = index_of("EP-IEC", "EP-MNB", "EP-CFI", "YK-AQF")
+    ms = ix.search("EP-IC")
+    assert keys(ms)[:1] == [("custom", "e0")]
+    assert "spelling 'epic' ~ 'epiec': 1 edit in 5 letters" in ms[0].explanation
+    assert keys(ix.search("ik-aqf"))[:1] == [("custom", "e3")]
+
+
+def test_punctuation_slips_in_legal_forms(full_index):
+    ms = full_index.search("s. de rnl. de c.v. ilc exportaciones")
+    assert ms and ms[0].name == "ILC EXPORTACIONES, S. DE R.L. DE C.V."
+
+
+def test_folded_variants_are_compared_as_typed(full_index):
+    # Mykola folds to "nikolai" for the token comparison; the typed spelling still finds the typo
+    ms = full_index.search("myvola yanovych azarov")
+    assert ms and "AZAROV" in ms[0].name.upper()
+
+
+def test_two_slips_in_one_word_but_not_spread_over_two_names():
+    ix = index_of("SOVFRACHT JSC", "KARNER, Mihael")
+    assert keys(ix.search("SOVRAHCT JSC"))[:1] == [("custom", "e0")]
+    assert ix.search("Michael Warner") == []
+    assert spelling_score(2, 13, one_word=True) >= DEFAULT_THRESHOLD > spelling_score(2, 13, one_word=False)
+    assert spelling_score(1, 4) >= DEFAULT_THRESHOLD > spelling_score(2, 9)
+
+
+def test_long_spelling_with_two_slips_found_by_its_thirds():
+    # two slips leave too few shared trigrams for the token index; one third of the spelling is intact
+    ix = index_of("CHERNOMORNEFTEGAZ", filler=50)
+    ms = ix.search("chrnomzrneftegaz")
+    assert keys(ms) == [("custom", "e0")]
+    assert "spelling 'chrnomzrneftegaz' ~ 'chernomorneftegaz': 2 edits in 17 letters" in ms[0].explanation
+
+
+def test_dropped_middle_name_between_exact_parts():
+    ix = ScreeningIndex.build([Entry("custom", "m", "person", "HAWALA, Musa Kalim"),
+                               Entry("custom", "t", "person", "HERRERA BUITRAGO, William"),
+                               Entry("custom", "s", "organization", "STATE TIMBER BOARD")])
+    middle = ix.search("Musa Hawala", threshold=0)[0]
+    trailing = ix.search("William Herrera", threshold=0)[0]
+    assert middle.source_id == "m" and middle.score >= DEFAULT_THRESHOLD
+    # a trailing part the query lacks (a second surname) still costs the full weight
+    assert trailing.source_id == "t" and trailing.score < middle.score
+    assert keys(ix.search("STATE BOARD")) == [("custom", "s")]
+    # a middle name dropped *and* a typo elsewhere is weaker evidence
+    assert ix.search("Musa Hawalo", threshold=0)[0].score < middle.score
+
+
+def test_name_part_is_not_hidden_behind_a_title_it_only_resembles():
+    ix = ScreeningIndex.build([Entry("custom", "s", "person", "SAI'ID, Shaykh"),
+                               Entry("custom", "h", "person", "HAQQANI, Sayyid Muhammad"),
+                               Entry("custom", "e", "organization", "EASTNINE INTERNATIONAL TRADING CO., LTD.")])
+    assert ix.search("شعلان السادة", threshold=0.5) == []  # shlan is not shaykh
+    assert keys(ix.search("سيد محمد حقانی"))[:1] == [("custom", "h")]  # syd spells sayyid
+    assert keys(ix.search("LTD. EASTNINE INTERNATIONAL tradyng CO."))[:1] == [("custom", "e")]
+
+
+def test_hangul_syllable_order():
+    ix = ScreeningIndex.build([Entry("custom", "k", "person", "KIM, Su-gwang")])
+    assert keys(ix.search("김수광")) == [("custom", "k")]
+    assert ix.search("김광수") == []  # Gwang-su is another given name
+    assert ix.search("김광수", threshold=0)[0].score <= 1.0 - 0.15
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_spelling_key_total(text):
+    key = spelling_key(text)
+    assert key == "".join(spelling_words(text))
+    assert all(ch.isascii() and ch.isalnum() for ch in key)
