@@ -3,7 +3,7 @@ from hypothesis import given, settings, strategies as st
 
 from vigil.screening import DEFAULT_THRESHOLD, Entry, ScreeningIndex
 from vigil.screening.core.index import spelling_score
-from vigil.screening.core.normalize import spelling_key, spelling_words
+from vigil.screening.core.normalize import listed_spellings, spelling_key, spelling_words
 
 
 def keys(ms):
@@ -21,8 +21,25 @@ def index_of(*names, filler=0, filler_name="{} INTERNATIONAL TRADING COMPANY LIM
 def test_spelling_key_ignores_spaces_punctuation_case_and_reorders():
     assert spelling_key("AL-RA'Y Satellite") == spelling_key("alra y satellite") == "alraysatellite"
     assert spelling_key("AZAROV, Mykola") == "mykolaazarov"
-    assert spelling_words("Zoë Müller-Lüdenscheidt") == ("zoe", "muller", "ludenscheidt")
+    assert spelling_words("Zoë Müller-Lüdenscheidt") == ("zoe", "mullerludenscheidt")  # one typed word
     assert spelling_key("محمد") == "" and spelling_key("习近平") == ""
+    # a listed name can be typed in list order or with its legal form first
+    assert listed_spellings("AZAROV, Mykola") == {"mykolaazarov", "azarovmykola"}
+    assert listed_spellings("MOLOT-ORUZHIE, OOO") == {"molotoruzhieooo", "ooomolotoruzhie"}
+
+
+def test_typed_in_list_order_or_legal_form_first():
+    ix = index_of("MOLOT-ORUZHIE, OOO", "AZAROV, Mykola Yanovych")
+    assert keys(ix.search("OOO MOzOTORUZHIE"))[:1] == [("custom", "e0")]
+    assert keys(ix.search("Azarov Mykola Yanovich"))[:1] == [("custom", "e1")]
+
+
+def test_two_slips_in_one_hyphenated_word():
+    ix = ScreeningIndex.build([Entry("custom", "r", "person", "RADAN, Ahmad-Reza")])
+    ms = ix.search("Ahmd-eza RADAN")
+    assert keys(ms) == [("custom", "r")] and "2 edits in 14 letters" in ms[0].explanation
+    # the same two slips in two separate words are weaker evidence
+    assert ix.search("Ahmd Eza RADAN", threshold=0)[0].score < ms[0].score
 
 
 def test_one_slip_in_a_short_code_is_found_by_spelling():

@@ -29,7 +29,7 @@ from typing import Iterable, Sequence
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from .importers import Entry, parse_date
-from .normalize import FUZZY_WEAK, WEAK, abjad_pattern, clean, name_forms, skeleton, spelling_key, spelling_words
+from .normalize import FUZZY_WEAK, WEAK, abjad_pattern, clean, name_forms, listed_spellings, skeleton, spelling_words
 
 __all__ = ["DEFAULT_THRESHOLD", "Query", "Match", "ScreeningIndex"]
 
@@ -188,7 +188,7 @@ class ScreeningIndex:
         self.skel_index: dict[str, list[str]] = {}
         self.gram_index: dict[str, list[str]] = {}  # trigram -> long tokens (two-edit typos)
         self.exact: dict[tuple[str, ...], list[int]] = {}
-        self.rec_spell: list[str] = []  # spelling key of the record's listed name ("" if not Latin)
+        self.rec_spell: list[tuple[str, ...]] = []  # spelling keys of the record's listed name (none if not Latin)
         self.spell: dict[str, list[int]] = {}  # spelling key -> first record of each listed name
         self.spell_del: dict[str, list[str]] = {}  # short spelling key minus one character -> keys
         self.spell_part: dict[tuple[int, int, str], list[str]] = {}  # (length, third, text) -> long keys
@@ -213,12 +213,12 @@ class ScreeningIndex:
         for ei, e in enumerate(self.entries):
             seen_tokens: set[str] = set()
             for raw in e.names:
-                sk = spelling_key(raw)
-                if sk:
+                spellings = tuple(listed_spellings(raw))
+                for sk in spellings:
                     self.spell.setdefault(sk, []).append(len(self.rec_entry))
                 for form in name_forms(raw):
                     rid = len(self.rec_entry)
-                    self.rec_spell.append(sk)
+                    self.rec_spell.append(spellings)
                     self.rec_entry.append(ei)
                     self.rec_tokens.append(form.tokens)
                     self.rec_abjad.append(form.abjad)
@@ -552,7 +552,7 @@ class ScreeningIndex:
     def _spelling_matches(self, words: tuple[str, ...], token_cands: set[int]) -> list[tuple[int, float, str]]:
         """(record, score, explanation) for listed Latin names within two edits of the query's spelling."""
         qk = "".join(words)
-        keys: set[str] = {self.rec_spell[r] for r in token_cands} - {""}
+        keys: set[str] = set().union(*(self.rec_spell[r] for r in token_cands))
         if len(qk) <= _SPELL_DEL_MAX + 1:
             # symmetric deletion: one deletion on either side or both covers one edit (and a transposition)
             spell, sdel = self.spell, self.spell_del

@@ -185,7 +185,8 @@ _ABU_RE = re.compile(r"^(?:abu|abou)([a-z]{4,})$")
 _BIN_AL_RE = re.compile(r"^(?:bin|ben|ibn)(?:al|el)([a-z]{3,})$")
 
 _PUNCT_RE = re.compile(r"[^\w]+", re.UNICODE)
-_ALNUM_SPLIT = re.compile(r"[\W_]+", re.UNICODE)
+_WORD_SPLIT = re.compile(r"[\s,;/]+")
+_ALNUM_DROP = re.compile(r"[\W_]+", re.UNICODE)
 _CTRL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 
 
@@ -354,18 +355,34 @@ def name_forms(raw: str) -> list[NameForm]:
 
 
 def spelling_words(raw: str) -> tuple[str, ...]:
-    """The words of a Latin-script name as typed ("LAST, First" reordered), letters and digits only, without
-    case, diacritics or folding.  Empty for a name in another script (its transliteration is not a spelling
-    someone typed)."""
-    text = reorder_last_first(clean(raw))
-    if scripts(text) - {"LATIN"}:
-        return ()
-    return tuple(w for w in _ALNUM_SPLIT.split(strip_diacritics(text).casefold()) if w)
+    """The words of a Latin-script name as typed ("LAST, First" reordered), split at spaces and commas, letters
+    and digits only, without case, diacritics or folding (Mun-ch'o'l -> munchol).  Empty for a name in another
+    script (its transliteration is not a spelling someone typed)."""
+    return _words(reorder_last_first(clean(raw)))
 
 
 def spelling_key(raw: str) -> str:
     """The words of ``spelling_words`` joined: "AL-RA'Y" and "ALRA'Y" both give "alray"."""
     return "".join(spelling_words(raw))
+
+
+def listed_spellings(raw: str) -> set[str]:
+    """Spelling keys a listed name may be typed as: reordered like a query ("AZAROV, Mykola" -> mykolaazarov),
+    as written (azarovmykola), and swapped at its first comma even where the part after it is a legal form or
+    a long name ("MOLOT-ORUZHIE, OOO" -> ooomolotoruzhie)."""
+    text = clean(raw)
+    variants = [reorder_last_first(text), text]
+    if "," in text:
+        head, tail = text.split(",", 1)
+        variants.append(f"{tail} {head}")
+    return {k for k in ("".join(_words(v)) for v in variants) if k}
+
+
+def _words(text: str) -> tuple[str, ...]:
+    if scripts(text) - {"LATIN"}:
+        return ()
+    folded = strip_diacritics(text).casefold()
+    return tuple(w for w in (_ALNUM_DROP.sub("", part) for part in _WORD_SPLIT.split(folded)) if w)
 
 
 def normalize_name(raw: str) -> str:
