@@ -113,3 +113,11 @@ def test_spelling_key_total(text):
     key = spelling_key(text)
     assert key == "".join(spelling_words(text))
     assert all(ch.isascii() and ch.isalnum() for ch in key)
+
+
+def test_han_syllables_must_agree_but_hangul_romanisations_may_vary():
+    ix = ScreeningIndex.build([Entry("custom", "z", "person", "ZHANG, Lei"),
+                               Entry("custom", "k", "person", "KIM, Yong Su")])
+    assert keys(ix.search("张雷")) == [("custom", "z")]
+    assert ix.search("钟雷", threshold=0.5) == []  # zhong is another character than zhang
+    assert keys(ix.search("김영수")) == [("custom", "k")]  # yeong (Revised) ~ yong (McCune-Reischauer)

@@ -80,7 +80,10 @@ _KEEP = 0.55  # name scores below this are dropped early
 _COMMON_POSTINGS = 400  # tokens with more postings don't generate candidates alone
 _MAX_CANDIDATES = 64
 _WEAK_FACTOR = 0.12
-_CJK = 2  # "abjad" argument value meaning a Han/Hangul/Kana query (syllable comparison)
+_CJK = 2  # "abjad" argument value meaning a Hangul/Kana query (syllable comparison)
+_HAN = 5  # ... a query in Chinese characters only: pinyin syllables must (nearly) agree
+_SYLLABLE_MODES = (_CJK, _HAN)
+_HAN_MIN_SIM = 0.85
 # "abjad" argument values when only one side is in an abjad script: its tokens are then checked
 # against the other side's Latin spellings with ``abjad_pattern`` (syf ~ saif, kazm ~ kathim)
 _ABJAD_Q = 3  # query in Arabic/Persian/Hebrew script, list name in Latin
@@ -380,10 +383,12 @@ class ScreeningIndex:
         s = self._sim_cache.get(key)
         if s is not None:
             return s
-        if abjad == _CJK:
+        if abjad in _SYLLABLE_MODES:
             # romanised Han/Hangul syllables: an edit ratio, no prefix bonus or skeletons
             # (zhong ~ zheng is a different syllable; JW/skeletons made 钟刚 ~ Zheng Guanghua)
             s = Levenshtein.normalized_similarity(q, c)
+            if abjad == _HAN and s < _HAN_MIN_SIM:
+                s = 0.0  # pinyin is regular: zhong ~ zhang, cheng ~ chen are other characters
             self._sim_cache[key] = s
             return s
         m = min(len(q), len(c))
@@ -479,8 +484,8 @@ class ScreeningIndex:
                     num += w * bs
                     den += w
                     aligned.append((i, bj, bs))
-        beta = _MISSING_LIST_PART if strong_matched >= 2 and abjad != _CJK else 1.0
-        if strong_matched == 1 and len(used_q) == len(qt) >= 2 and abjad != _CJK:
+        beta = _MISSING_LIST_PART if strong_matched >= 2 and abjad not in _SYLLABLE_MODES else 1.0
+        if strong_matched == 1 and len(used_q) == len(qt) >= 2 and abjad not in _SYLLABLE_MODES:
             # the whole query (one name part + legal form/title) is inside the list name: a dropped
             # word (Tropicana GmbH ~ Tropicana Tours GmbH)
             beta = _CONTAINED_MISSING_PART
@@ -498,7 +503,7 @@ class ScreeningIndex:
         if strong_matched <= 2 and any(s < 1.0 for _, _, s in aligned):
             # few, inexact tokens: weak evidence (common short names collide)
             score -= _SHORT_PENALTY * sum(1.0 - s for _, _, s in aligned) / len(aligned) / 0.1
-        if abjad == _CJK and not _in_order(aligned):
+        if abjad in _SYLLABLE_MODES and not _in_order(aligned):
             score -= _SYLLABLE_ORDER_PENALTY
         return score, aligned
 
@@ -527,7 +532,7 @@ class ScreeningIndex:
                 ei = self.rec_entry[r]
                 if ei in best and best[ei][0] >= 1.0:
                     continue
-                mode = _CJK if f.cjk else _abjad_mode(f.abjad, self.rec_abjad[r])
+                mode = (_HAN if f.cjk == "han" else _CJK) if f.cjk else _abjad_mode(f.abjad, self.rec_abjad[r])
                 s, _ = self._name_score(f.tokens, self.rec_tokens[r], mode)
                 if s >= _KEEP and s > best.get(ei, (0.0,))[0]:
                     best[ei] = (s, r, qn)

@@ -310,7 +310,7 @@ class NameForm:
     tokens: tuple[str, ...]  # all tokens (folded)
     strong: tuple[str, ...]  # tokens that are not weak
     abjad: bool  # written in an abjad script originally
-    cjk: bool = False  # Han/Hangul/Kana: romanised syllables, compared as units
+    cjk: str = ""  # "han" (Chinese characters only) or "syllabic" (Hangul/Kana): romanised syllables, compared as units
 
 
 def name_forms(raw: str) -> list[NameForm]:
@@ -324,7 +324,8 @@ def name_forms(raw: str) -> list[NameForm]:
     text = _RU_LEGAL.sub(" ", text)
     text = reorder_last_first(text)
     abjad = is_abjad(text)
-    cjk = bool(scripts(text) & {"HAN", "HANGUL", "KANA"})
+    found = scripts(text)
+    cjk = ("han" if found.isdisjoint({"HANGUL", "KANA"}) else "syllabic") if found & {"HAN", "HANGUL", "KANA"} else ""
     forms = []
     seen = set()
     variants = []
