@@ -299,10 +299,14 @@ def invalidate_index() -> None:
     _cache.key = None
 
 
+_NEWEST_VERSION = select(func.max(WatchlistVersion.id))
+
+
 def _generation(session: Session) -> int | None:
     # Every change to any list (import, entry added or removed) creates a version, so the newest version id
-    # identifies the content; other processes' changes are seen on their next request.
-    return session.scalar(select(func.max(WatchlistVersion.id)))
+    # identifies the content; other processes' changes are seen on their next request. A version row is flushed
+    # as soon as it is made (_new_version), so the query can skip the ORM layer (half its cost per request).
+    return session.connection().scalar(_NEWEST_VERSION)
 
 
 def _entries(session: Session, *where) -> list[Entry]:

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
+from rapidfuzz.process import extract as _extract
 
 from .importers import Entry, parse_date
 from .normalize import FUZZY_WEAK, WEAK, abjad_pattern, clean, name_forms, listed_spellings, skeleton, spelling_words
@@ -57,6 +58,7 @@ _SHORT_EDIT_SIM = 0.8  # one edit between a 3-letter and a 4-letter token
 _GRAM_MIN_LEN = 8  # tokens this long also get trigram candidates (two typos)
 _MIN_SIM = 0.8  # token pairs less similar than this are not aligned
 _TYPO_WEAK_SIM = 0.9  # an unknown token this close to a weak one (internatonl) is taken as a typo of it
+_SKEL_RAISE = 0.78  # Latin tokens with one consonant skeleton and at least this Jaro-Winkler score count as 0.9
 _VOWELS = frozenset("aeiou")
 _PARTIAL_SIM = 0.7  # abjad only: left-over token pairs at least this similar get partial credit
 _KEEP = 0.55  # name scores below this are dropped early
@@ -251,6 +253,10 @@ class ScreeningIndex:
             if len(sk) >= _SPELL_PART_MIN:
                 for i, (a, b) in enumerate(_thirds(len(sk))):
                     self.spell_part.setdefault((len(sk), i, sk[a:b]), []).append(sk)
+        # compile the spelling patterns of the abjad-script list tokens now (~0.2 s for OFAC + UN): a Latin query
+        # meeting one of them would otherwise pay ~0.5 ms per pattern on first use
+        for t in {t for toks, ab in zip(self.rec_tokens, self.rec_abjad) if ab for t in toks}:
+            abjad_pattern(t)
         return self
 
     def __len__(self) -> int:
@@ -301,7 +307,9 @@ class ScreeningIndex:
         sk = skeleton(tok)
         if len(sk) >= 3 or (abjad and len(sk) >= 2):
             out.update(self.skel_index.get(sk, ()))
-        res = tuple(sorted((t, 1.0 if t == tok else self._sim(tok, t, abjad)) for t in out))
+        out = sorted(out)
+        near = self._near((tok,), out, abjad, _MIN_SIM)
+        res = tuple((t, s) for k, t in enumerate(out) if k in near and (s := self._sim(tok, t, abjad)) >= _MIN_SIM)
         if len(self._exp_cache) > 500000:
             self._exp_cache.clear()
         self._exp_cache[key] = res
@@ -316,8 +324,6 @@ class ScreeningIndex:
             best: dict[int, float] = {}
             big: list[tuple[set, float]] = []
             for t, sim in self._expand(q, abjad):
-                if sim < _MIN_SIM:
-                    continue
                 p = postings[t]
                 w = weights[t] * sim
                 if len(p) > _COMMON_POSTINGS:
@@ -400,7 +406,7 @@ class ScreeningIndex:
                 s = max(s, 0.95 if len(sq) >= 4 else 0.91 if len(sq) == 3 else 0.86)
             else:
                 s = max(s, 0.92 * JaroWinkler.normalized_similarity(sq, sc))
-        elif sq == sc and len(sq) >= 3 and s >= 0.78:
+        elif sq == sc and len(sq) >= 3 and s >= _SKEL_RAISE:
             s = max(s, 0.9)
         if len(self._sim_cache) > 1000000:
             self._sim_cache.clear()
@@ -414,17 +420,119 @@ class ScreeningIndex:
             return True
         return s >= _TYPO_WEAK_SIM and (q not in self.weights if self._weak(c) else c not in self.weights)
 
-    def _name_score(self, qt: Sequence[str], ct: Sequence[str], abjad: bool) -> tuple[float, list]:
-        pairs = []
-        weak_q = [self._weak(q) for q in qt]
-        weak_c = [self._weak(c) for c in ct]
+    def _near(self, qt: Sequence[str], cs: Sequence[str], abjad: int, floor: float) -> dict[int, int]:
+        """For the list tokens ``cs``: index -> bit mask of the query tokens ``qt`` whose ``_sim`` may reach
+        ``floor``.  A superset, found by C-level scans (rapidfuzz ``process.extract``) of the scores ``_sim`` starts
+        from, so that ``_sim`` itself runs only on the few pairs that can matter:
+
+        * the base score: Jaro-Winkler between tokens of 4+ letters, OSA similarity when one is shorter (one edit
+          in a 3-letter token scores at least 2/3 there); Levenshtein for Han/Hangul syllables;
+        * Latin pairs reach 0.9 by skeleton only from a base score of ``_SKEL_RAISE``;
+        * abjad modes: 0.92 x Jaro-Winkler of the skeletons (1 when equal), and a Latin token that is one of the
+          abjad token's spellings (``abjad_pattern``).
+        The scans use a cut-off 1e-6 below the exact one: their scores may differ from single calls in the last bit."""
+        out: dict[int, int] = {}
+
+        def scan(i: int, q: str, choices, scorer, cut: float) -> None:
+            for _, _, k in _extract(q, choices, scorer=scorer, score_cutoff=cut - 1e-6, limit=None):
+                out[k] = out.get(k, 0) | 1 << i
+
+        if abjad in _SYLLABLE_MODES:
+            for i, q in enumerate(qt):
+                scan(i, q, cs, Levenshtein.normalized_similarity, floor)
+            return out
+        base = floor if abjad else min(floor, _SKEL_RAISE)
+        longer = {k: c for k, c in enumerate(cs) if len(c) > 3}
+        shorter = {k: c for k, c in enumerate(cs) if len(c) <= 3}
+        skels = [skeleton(c) for c in cs] if abjad else None
         for i, q in enumerate(qt):
-            for j, c in enumerate(ct):
-                s = self._sim(q, c, abjad)
-                # a name part only resembling a title, particle or legal form (shlan ~ shaykh) is not matched:
-                # it would hide a name part behind the small weight of the weak one
-                if s >= _MIN_SIM and (s >= 1.0 or weak_q[i] == weak_c[j] or self._mistyped_weak(q, c, s, abjad)):
-                    pairs.append((s, i, j))
+            if len(q) > 3:
+                scan(i, q, longer, JaroWinkler.normalized_similarity, base)
+            scan(i, q, shorter if len(q) > 3 else cs, OSA.normalized_similarity, min(base, 2 / 3))
+            if abjad:
+                scan(i, skeleton(q), skels, JaroWinkler.normalized_similarity, floor / 0.92)
+        if abjad in (_ABJAD_Q, _ABJAD_C):
+            for k, c in enumerate(cs):
+                for i, q in enumerate(qt):
+                    if (_spelling_sim(q, c) if abjad == _ABJAD_Q else _spelling_sim(c, q)):
+                        out[k] = out.get(k, 0) | 1 << i
+        return out
+
+    def _fill_rows(self, qt: Sequence[str], cs: Iterable[str], abjad: int, table: dict) -> None:
+        """Rows (see ``_row``) for the list tokens ``cs`` not yet in ``table``, in one pass."""
+        cs = [c for c in dict.fromkeys(cs) if c not in table]
+        if not cs:
+            return
+        floor = _PARTIAL_SIM if abjad in _ABJAD_MODES else _MIN_SIM
+        near = self._near(qt, cs, abjad, floor)
+        for k, c in enumerate(cs):
+            maybe = near.get(k, 0)
+            sims = []
+            mask = 0
+            for i, q in enumerate(qt):
+                if maybe >> i & 1:
+                    s = self._sim(q, c, abjad)
+                    if s >= floor:
+                        sims.append((s, i))
+                        mask |= 1 << i
+            table[c] = (mask, tuple(sims), self._weight(c), self._weak(c))
+
+    def _row(self, qt: Sequence[str], c: str, abjad: int, table: dict) -> tuple:
+        """List token ``c`` against the query tokens, memoised in ``table`` (one per query form and mode):
+        (bit mask of the query tokens it can align with, ((sim, i), ...) for those, weight of c, c is weak).
+        Only similarities that ``_name_score`` can use are kept: >= _MIN_SIM, or >= _PARTIAL_SIM in abjad modes."""
+        row = table.get(c)
+        if row is None:
+            self._fill_rows(qt, (c,), abjad, table)
+            row = table[c]
+        return row
+
+    def _score_bound(self, qt: Sequence[str], q_missing: Sequence[float], q_strong: int, ct: Sequence[str],
+                     abjad: int, table: dict) -> float:
+        """An upper bound on ``_name_score(qt, ct, abjad)``: every list token that can align adds at most its
+        weight to the numerator and the denominator (similarity <= 1); tokens on either side with nothing to
+        align with weigh in the denominator at least as much as ``_name_score`` counts them.  ``q_missing`` is what
+        each query token adds when left over, ``q_strong`` the bit mask of its strong tokens."""
+        top = rest = strong_left = 0.0
+        q_mask = 0
+        strong_c = 0
+        for c in ct:
+            mask, _, w, weak = self._row(qt, c, abjad, table)
+            if mask:
+                top += w
+                q_mask |= mask
+                strong_c += not weak
+            elif weak:
+                rest += w * 0.3
+            else:
+                strong_left += w
+        max_strong = min(strong_c, (q_mask & q_strong).bit_count())
+        if not max_strong:
+            return 0.0
+        if abjad in _SYLLABLE_MODES:
+            beta = 1.0
+        elif q_mask == (1 << len(qt)) - 1 and len(qt) >= 2:
+            beta = min(_CONTAINED_MISSING_PART, _MISSING_MIDDLE)
+        else:
+            beta = min(_MISSING_LIST_PART, _MISSING_MIDDLE) if max_strong >= 2 else 1.0
+        rest += strong_left * beta
+        for i, m in enumerate(q_missing):
+            if not q_mask >> i & 1:
+                rest += m
+        return top / (top + rest)
+
+    def _name_score(self, qt: Sequence[str], ct: Sequence[str], abjad: bool,
+                    table: dict | None = None) -> tuple[float, list]:
+        if table is None:
+            table = {}
+        full = [self._row(qt, c, abjad, table) for c in ct]
+        rows = [row[1] for row in full]
+        weak_c = [row[3] for row in full]
+        weak_q = [self._weak(q) for q in qt]
+        # a name part only resembling a title, particle or legal form (shlan ~ shaykh) is not matched: it would
+        # hide a name part behind the small weight of the weak one
+        pairs = [(s, i, j) for j, row in enumerate(rows) for s, i in row if s >= _MIN_SIM and (
+            s >= 1.0 or weak_q[i] == weak_c[j] or self._mistyped_weak(qt[i], ct[j], s, abjad))]
         if not pairs:
             return 0.0, []
         pairs.sort(reverse=True)
@@ -455,11 +563,11 @@ class ScreeningIndex:
                 if i in used_q:
                     continue
                 bj, bs = -1, _PARTIAL_SIM
-                for j, c in enumerate(ct):
+                for j, row in enumerate(rows):
                     if j not in used_c and (weak_c[j] == weak_q[i] or _spelled(q, ct[j], abjad)):
-                        s = self._sim(q, c, abjad)
-                        if s >= bs:
-                            bj, bs = j, s
+                        for s, k in row:
+                            if k == i and s >= bs:
+                                bj, bs = j, s
                 if bj >= 0:
                     used_q.add(i)
                     used_c.add(bj)
@@ -502,7 +610,8 @@ class ScreeningIndex:
         best: dict[int, tuple[float, int, str]] = {}
         token_cands: set[int] = set()
         for f in forms:
-            qn = " ".join(f.tokens)
+            qt = f.tokens
+            qn = " ".join(qt)
             # the same name parts in any order (Han/Hangul syllables: their order is scored)
             ex = self.exact.get(tuple(sorted(f.strong))) if not f.cjk else None
             if ex:
@@ -510,14 +619,30 @@ class ScreeningIndex:
                     ei = self.rec_entry[r]
                     if best.get(ei, (0.0,))[0] < 1.0:
                         best[ei] = (1.0, r, qn)
-            for r in self._candidates(f.tokens, f.strong, _ABJAD_Q if f.abjad else 0):
-                token_cands.add(r)
+            q_missing = [self._weight(q) * (0.5 if self._weak(q) else 1.0) for q in qt]
+            q_strong = sum(1 << i for i, q in enumerate(qt) if not self._weak(q))
+            tables: dict[int, dict] = {}  # per mode: list token -> _row
+            cands = self._candidates(qt, f.strong, _ABJAD_Q if f.abjad else 0)
+            token_cands.update(cands)
+            for r in cands:
                 ei = self.rec_entry[r]
-                if ei in best and best[ei][0] >= 1.0:
+                prev = best.get(ei, (0.0,))[0]
+                if prev >= 1.0:
                     continue
-                mode = (_HAN if f.cjk == "han" else _CJK) if f.cjk else _abjad_mode(f.abjad, self.rec_abjad[r])
-                s, _ = self._name_score(f.tokens, self.rec_tokens[r], mode)
-                if s >= _KEEP and s > best.get(ei, (0.0,))[0]:
+                mode = self._mode(f, r)
+                table = tables.get(mode)
+                if table is None:  # the rows of every candidate's tokens in this mode, in one pass
+                    table = tables[mode] = {}
+                    self._fill_rows(qt, chain.from_iterable(
+                        self.rec_tokens[r2] for r2 in cands
+                        if self._mode(f, r2) == mode), mode, table)
+                ct = self.rec_tokens[r]
+                # most candidates cannot reach the keep cut: skip the alignment (1e-9: rounding in either sum)
+                bound = self._score_bound(qt, q_missing, q_strong, ct, mode, table) + 1e-9
+                if bound < _KEEP or bound <= prev:
+                    continue
+                s, _ = self._name_score(qt, ct, mode, table)
+                if s >= _KEEP and s > prev:
                     best[ei] = (s, r, qn)
         words = spelling_words(key)
         if words:
@@ -530,6 +655,12 @@ class ScreeningIndex:
             self._cache.clear()
         self._cache[key] = res
         return res
+
+    def _mode(self, f, r: int) -> int:
+        """How query form ``f`` is compared with record ``r`` (script of each side)."""
+        if f.cjk:
+            return _HAN if f.cjk == "han" else _CJK
+        return _abjad_mode(f.abjad, self.rec_abjad[r])
 
     def _head(self, r: int, how: str) -> str:
         """The name part of an explanation: ``how`` is a spelling comparison or the normalised query."""
@@ -554,7 +685,7 @@ class ScreeningIndex:
         if len(qk) >= _SPELL_PART_MIN - _SPELL_MAX_EDITS:
             keys.update(self._long_spellings(qk))
         out = []
-        for ck in keys:
+        for ck in sorted(keys):  # sorted: equal scores resolve the same way in every process
             d = OSA.distance(qk, ck, score_cutoff=_SPELL_MAX_EDITS)
             if d > _SPELL_MAX_EDITS:
                 continue
