@@ -359,7 +359,8 @@ def spelling_words(raw: str) -> tuple[str, ...]:
     """The words of a Latin-script name as typed ("LAST, First" reordered), split at spaces and commas, letters
     and digits only, without case, diacritics or folding (Mun-ch'o'l -> munchol).  Empty for a name in another
     script (its transliteration is not a spelling someone typed)."""
-    return _words(reorder_last_first(clean(raw)))
+    text = reorder_last_first(clean(raw))
+    return _words(text) if _latin(text) else ()
 
 
 def spelling_key(raw: str) -> str:
@@ -368,20 +369,22 @@ def spelling_key(raw: str) -> str:
 
 
 def listed_spellings(raw: str) -> set[str]:
-    """Spelling keys a listed name may be typed as: reordered like a query ("AZAROV, Mykola" -> mykolaazarov),
-    as written (azarovmykola), and swapped at its first comma even where the part after it is a legal form or
-    a long name ("MOLOT-ORUZHIE, OOO" -> ooomolotoruzhie)."""
+    """Spelling keys a listed name may be typed as: as written ("AZAROV, Mykola" -> azarovmykola) and swapped at
+    its first comma (mykolaazarov), which is also how a query is reordered, and covers a legal form or a long
+    name after the comma ("MOLOT-ORUZHIE, OOO" -> ooomolotoruzhie)."""
     text = clean(raw)
-    variants = [reorder_last_first(text), text]
-    if "," in text:
-        head, tail = text.split(",", 1)
-        variants.append(f"{tail} {head}")
-    return {k for k in ("".join(_words(v)) for v in variants) if k}
+    if not _latin(text):
+        return set()
+    head, _, tail = text.partition(",")
+    first, last = "".join(_words(head)), "".join(_words(tail))
+    return {k for k in (first + last, last + first) if k}
+
+
+def _latin(text: str) -> bool:
+    return not scripts(text) - {"LATIN"}
 
 
 def _words(text: str) -> tuple[str, ...]:
-    if scripts(text) - {"LATIN"}:
-        return ()
     folded = strip_diacritics(text).casefold()
     return tuple(w for w in (_ALNUM_DROP.sub("", part) for part in _WORD_SPLIT.split(folded)) if w)
 
