@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from .batch import InputFormatError, run_batch
 from .core.importers import ListFormatError, load_list_spec
-from .core.index import DEFAULT_THRESHOLD, ScreeningIndex
+from .core.index import DEFAULT_THRESHOLD, ScreeningIndex, paused_gc
 
 _CORE_DIR = Path(__file__).resolve().parent / "core"
 
@@ -62,7 +62,7 @@ def _load_cached(specs: List[str]):
         return None, None
     f = _cache_dir() / f"index-{key}.pkl"
     try:
-        with f.open("rb") as fh:
+        with f.open("rb") as fh, paused_gc():
             return pickle.load(fh), key
     except Exception:  # noqa: BLE001 - missing or corrupt cache: rebuild
         return None, key
