@@ -88,7 +88,7 @@ _SYLLABLE_ORDER_PENALTY = 0.15  # Han/Hangul syllables of a given name in anothe
 # S. DE R.L., myvola ~ Mykola) is compared letter by letter, ignoring spaces and punctuation.
 _SPELL_MAX_EDITS = 2
 _SPELL_DEL_MAX = 16  # spellings up to this long are indexed by deletion neighbourhood (one edit)
-# Two edits score >= 0.88 only from 17 letters on; such spellings are indexed by their three thirds (two
+# Two edits score >= 0.88 only from 12 letters on (in one word); such spellings are indexed by their three thirds (two
 # edits leave one third intact, shifted by at most two places).  A third shared by many names (...limited)
 # is not looked up: the other two find the name.
 _SPELL_PART_MIN = 12
@@ -720,7 +720,7 @@ class ScreeningIndex:
         return out
 
     def _long_spellings(self, qk: str) -> set[str]:
-        """Listed spellings of 17+ letters that share a third with ``qk`` (at most two places off)."""
+        """Listed spellings of 12+ letters that share a third with ``qk`` (at most two places off)."""
         out: set[str] = set()
         parts = self.spell_part
         n = len(qk)
