@@ -346,15 +346,19 @@ class ScreeningIndex:
         for q in dict.fromkeys(strong):
             best: dict[int, float] = {}
             big: list[tuple[set, float]] = []
+            rare: list[tuple[float, list[int]]] = []
             for t, sim in self._expand(q, abjad):
                 p = postings[t]
                 w = weights[t] * sim
                 if len(p) > _COMMON_POSTINGS:
                     big.append((self._posting_set(t), w))
-                    continue
-                for r in p:
-                    if best.get(r, 0.0) < w:
-                        best[r] = w
+                else:
+                    rare.append((w, p))
+            # each record keeps the best weight of the expansions listing it: written in ascending order, so
+            # the last (highest) wins -- dict.update runs in C
+            rare.sort(key=lambda wp: wp[0])
+            for w, p in rare:
+                best.update(dict.fromkeys(p, w))
             if big:
                 common.append(big)
             for r, w in best.items():
@@ -647,18 +651,17 @@ class ScreeningIndex:
             tables: dict[int, dict] = {}  # per mode: list token -> _row
             cands = self._candidates(qt, f.strong, _ABJAD_Q if f.abjad else 0)
             token_cands.update(cands)
-            for r in cands:
+            modes = [self._mode(f, r) for r in cands]
+            for r, mode in zip(cands, modes):
                 ei = self.rec_entry[r]
                 prev = best.get(ei, (0.0,))[0]
                 if prev >= 1.0:
                     continue
-                mode = self._mode(f, r)
                 table = tables.get(mode)
                 if table is None:  # the rows of every candidate's tokens in this mode, in one pass
                     table = tables[mode] = {}
                     self._fill_rows(qt, chain.from_iterable(
-                        self.rec_tokens[r2] for r2 in cands
-                        if self._mode(f, r2) == mode), mode, table)
+                        self.rec_tokens[r2] for r2, m2 in zip(cands, modes) if m2 == mode), mode, table)
                 ct = self.rec_tokens[r]
                 # most candidates cannot reach the keep cut: skip the alignment (1e-9: rounding in either sum)
                 bound = self._score_bound(qt, q_missing, q_strong, ct, mode, table) + 1e-9
