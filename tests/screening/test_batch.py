@@ -135,3 +135,20 @@ def load_csv_rows(tmp_path):
     f = tmp_path / "agency.csv"
     f.write_text("id,name\np1,Viktor Petrenko\n", encoding="utf-8")
     return load_csv(f)
+
+
+def test_local_blocks_keep_order(tmp_path):
+    """Rows spread over many blocks, with duplicates across blocks: two workers write exactly what one does, in
+    input order."""
+    from vigil.screening.batch import _run_local
+
+    idx = ScreeningIndex.build(load_csv_rows(tmp_path))
+    names = ["Viktor Petrenko", "John Q Public", " ", "Viktor Petrenkoo", "Jane Roe"]
+    records = [(i + 2, {"id": str(i), "name": names[i % 5], "dob": ["", "1970"][i % 2]}) for i in range(40)]
+    serial, piped = [], []
+    _run_local(idx, iter(records), 0.86, lambda chunk, lines: serial.extend(lines), workers=1)
+    _run_local(idx, iter(records), 0.86, lambda chunk, lines: piped.extend(lines), workers=2, block=3)
+    assert piped == serial and len(piped) == 40
+    got = [orjson.loads(x) for x in piped]
+    assert [r["id"] for r in got] == [str(i) for i in range(40)]
+    assert sum("error" in r for r in got) == 8 and sum(bool(r["matches"]) for r in got) == 16
