@@ -204,6 +204,7 @@ class ScreeningIndex:
         self._exp_cache: dict = {}
         self._sim_cache: dict = {}
         self._psets: dict = {}
+        self.token_props: dict[str, tuple[float, bool]] = {}  # list token -> (weight, weak)
         self._result_cache: dict = {}  # used by batch.py (serialised results per query)
 
     # ------------------------------------------------------------------ build
@@ -269,6 +270,8 @@ class ScreeningIndex:
             sk = skeleton(t)
             if len(sk) >= 2:
                 self.skel_index.setdefault(sk, []).append(t)
+        # what scoring asks of every list token, once per token rather than once per query
+        self.token_props = {t: (self._weight(t), self._weak(t)) for t in self.weights}
         for sk in self.spell:
             if len(sk) <= _SPELL_DEL_MAX:
                 for k in set(_deletes(sk)):
@@ -478,11 +481,20 @@ class ScreeningIndex:
             scan(i, q, shorter if len(q) > 3 else cs, OSA.normalized_similarity, min(base, 2 / 3))
             if abjad:
                 scan(i, skeleton(q), skels, JaroWinkler.normalized_similarity, floor / 0.92)
-        if abjad in (_ABJAD_Q, _ABJAD_C):
+        if abjad == _ABJAD_Q:  # Latin list tokens that are spellings of an abjad query token
+            for i, q in enumerate(qt):
+                pat = abjad_pattern(q)
+                if pat is not None:
+                    for k, c in enumerate(cs):
+                        if c.isalpha() and pat[0].match(c):
+                            out[k] = out.get(k, 0) | 1 << i
+        elif abjad == _ABJAD_C:  # query tokens that are spellings of an abjad list token
             for k, c in enumerate(cs):
-                for i, q in enumerate(qt):
-                    if (_spelling_sim(q, c) if abjad == _ABJAD_Q else _spelling_sim(c, q)):
-                        out[k] = out.get(k, 0) | 1 << i
+                pat = abjad_pattern(c)
+                if pat is not None:
+                    for i, q in enumerate(qt):
+                        if q.isalpha() and pat[0].match(q):
+                            out[k] = out.get(k, 0) | 1 << i
         return out
 
     def _fill_rows(self, qt: Sequence[str], cs: Iterable[str], abjad: int, table: dict) -> None:
@@ -502,7 +514,8 @@ class ScreeningIndex:
                     if s >= floor:
                         sims.append((s, i))
                         mask |= 1 << i
-            table[c] = (mask, tuple(sims), self._weight(c), self._weak(c))
+            props = self.token_props.get(c) or (self._weight(c), self._weak(c))
+            table[c] = (mask, tuple(sims), *props)
 
     def _row(self, qt: Sequence[str], c: str, abjad: int, table: dict) -> tuple:
         """List token ``c`` against the query tokens, memoised in ``table`` (one per query form and mode):
