@@ -481,20 +481,17 @@ class ScreeningIndex:
             scan(i, q, shorter if len(q) > 3 else cs, OSA.normalized_similarity, min(base, 2 / 3))
             if abjad:
                 scan(i, skeleton(q), skels, JaroWinkler.normalized_similarity, floor / 0.92)
-        if abjad == _ABJAD_Q:  # Latin list tokens that are spellings of an abjad query token
-            for i, q in enumerate(qt):
-                pat = abjad_pattern(q)
-                if pat is not None:
-                    for k, c in enumerate(cs):
-                        if c.isalpha() and pat[0].match(c):
-                            out[k] = out.get(k, 0) | 1 << i
-        elif abjad == _ABJAD_C:  # query tokens that are spellings of an abjad list token
-            for k, c in enumerate(cs):
-                pat = abjad_pattern(c)
-                if pat is not None:
-                    for i, q in enumerate(qt):
-                        if q.isalpha() and pat[0].match(q):
-                            out[k] = out.get(k, 0) | 1 << i
+        if abjad in (_ABJAD_Q, _ABJAD_C):  # Latin tokens that are spellings of an abjad token on the other side
+            query_abjad = abjad == _ABJAD_Q
+            abjad_side, latin_side = (qt, cs) if query_abjad else (cs, qt)
+            for a, tok in enumerate(abjad_side):
+                pat = abjad_pattern(tok)  # fetched once per abjad token, not once per pair
+                if pat is None:
+                    continue
+                for b, latin in enumerate(latin_side):
+                    if _spells(pat, latin):
+                        i, k = (a, b) if query_abjad else (b, a)
+                        out[k] = out.get(k, 0) | 1 << i
         return out
 
     def _fill_rows(self, qt: Sequence[str], cs: Iterable[str], abjad: int, table: dict) -> None:
@@ -647,7 +644,7 @@ class ScreeningIndex:
         forms = name_forms(key)
         if not forms:
             raise ValueError("empty name")
-        best: dict[int, tuple[float, int, str]] = {}
+        best: dict[int, tuple[float, int, str, bool]] = {}  # entry -> (score, record, query or spelling, spelled)
         token_cands: set[int] = set()
         for f in forms:
             qt = f.tokens
@@ -658,7 +655,7 @@ class ScreeningIndex:
                 for r in ex:
                     ei = self.rec_entry[r]
                     if best.get(ei, (0.0,))[0] < 1.0:
-                        best[ei] = (1.0, r, qn)
+                        best[ei] = (1.0, r, qn, False)
             q_missing = [self._weight(q) * (0.5 if self._weak(q) else 1.0) for q in qt]
             q_strong = sum(1 << i for i, q in enumerate(qt) if not self._weak(q))
             tables: dict[int, dict] = {}  # per mode: list token -> _row
@@ -682,14 +679,14 @@ class ScreeningIndex:
                     continue
                 s, _ = self._name_score(qt, ct, mode, table)
                 if s >= _KEEP and s > prev:
-                    best[ei] = (s, r, qn)
+                    best[ei] = (s, r, qn, False)
         words = spelling_words(key)
         if words:
             for r, s, how in self._spelling_matches(words, token_cands):
                 ei = self.rec_entry[r]
                 if s > best.get(ei, (0.0,))[0]:
-                    best[ei] = (s, r, how)
-        res = [(ei, r, s, self._head(r, how)) for ei, (s, r, how) in best.items()]
+                    best[ei] = (s, r, how, True)
+        res = [(ei, r, s, how if spelled else self._head(r, how)) for ei, (s, r, how, spelled) in best.items()]
         if len(self._cache) > 200000:
             self._cache.clear()
         self._cache[key] = res
@@ -701,11 +698,9 @@ class ScreeningIndex:
             return _HAN if f.cjk == "han" else _CJK
         return _abjad_mode(f.abjad, self.rec_abjad[r])
 
-    def _head(self, r: int, how: str) -> str:
-        """The name part of an explanation: ``how`` is a spelling comparison or the normalised query."""
-        if how.startswith("spelling "):
-            return how
-        return f"name '{how}' ~ '{' '.join(self.rec_tokens[r])}'"
+    def _head(self, r: int, query: str) -> str:
+        """The name part of an explanation for a match on name parts: normalised query ~ listed form."""
+        return f"name '{query}' ~ '{' '.join(self.rec_tokens[r])}'"
 
     def _spelling_matches(self, words: tuple[str, ...], token_cands: set[int]) -> list[tuple[int, float, str]]:
         """(record, score, explanation) for listed Latin names within two edits of the query's spelling."""
@@ -874,9 +869,14 @@ def _spelling_sim(abjad_tok: str, latin_tok: str) -> float | None:
     pat = abjad_pattern(abjad_tok)
     if pat is None or not latin_tok.isalpha():
         return None
-    if not pat[0].match(latin_tok):
+    if not _spells(pat, latin_tok):
         return 0.0
     return _SPELLING_SIM[min(pat[1], len(_SPELLING_SIM) - 1)]
+
+
+def _spells(pat: "tuple[re.Pattern, int]", latin_tok: str) -> bool:
+    """Whether ``latin_tok`` is one of the spellings ``abjad_pattern`` accepts."""
+    return latin_tok.isalpha() and pat[0].match(latin_tok) is not None
 
 
 _SPELLING_SIM = (0.0, 0.85, 0.92, 0.95, 0.97)  # by number of letters in the abjad token
