@@ -20,21 +20,23 @@ from vigil.web.templating import WEB_DIR
 
 log = logging.getLogger("vigil.app")
 
-# Each module exposes `router`; order fixes the order in the OpenAPI document.
+# Each module exposes `router`; order fixes the order in the OpenAPI document, and the order in which a request's
+# path is matched: routes are tried one by one, so the machine-facing routes with latency goals (health checks,
+# single-record screening, TAXII paging) come first and the console's pages after them.
 ROUTER_MODULES = [
-    "vigil.web.pages",
     "vigil.web.health",
-    "vigil.platform.identity.api",
-    "vigil.platform.identity.pages",
-    "vigil.platform.audit.api",
-    "vigil.platform.audit.pages",
-    "vigil.cases.api",
-    "vigil.cases.pages",
     "vigil.screening.api",
-    "vigil.screening.pages",
-    "vigil.intel.api",
-    "vigil.intel.pages",
     "vigil.intel.taxii",
+    "vigil.intel.api",
+    "vigil.platform.identity.api",
+    "vigil.platform.audit.api",
+    "vigil.cases.api",
+    "vigil.web.pages",
+    "vigil.platform.identity.pages",
+    "vigil.platform.audit.pages",
+    "vigil.cases.pages",
+    "vigil.screening.pages",
+    "vigil.intel.pages",
 ]
 
 # Bodies bigger than the default are allowed only where bulk data is expected.

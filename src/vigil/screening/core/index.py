@@ -481,17 +481,21 @@ class ScreeningIndex:
             scan(i, q, shorter if len(q) > 3 else cs, OSA.normalized_similarity, min(base, 2 / 3))
             if abjad:
                 scan(i, skeleton(q), skels, JaroWinkler.normalized_similarity, floor / 0.92)
-        if abjad in (_ABJAD_Q, _ABJAD_C):  # Latin tokens that are spellings of an abjad token on the other side
-            query_abjad = abjad == _ABJAD_Q
-            abjad_side, latin_side = (qt, cs) if query_abjad else (cs, qt)
-            for a, tok in enumerate(abjad_side):
-                pat = abjad_pattern(tok)  # fetched once per abjad token, not once per pair
-                if pat is None:
-                    continue
-                for b, latin in enumerate(latin_side):
-                    if _spells(pat, latin):
-                        i, k = (a, b) if query_abjad else (b, a)
+        if abjad == _ABJAD_Q:  # list tokens that are spellings of an abjad query token: one scan per query token
+            text, line_of = _lines(cs)
+            for i, tok in enumerate(qt):
+                pat = abjad_pattern(tok)
+                if pat is not None:
+                    for m in pat[0].finditer(text):
+                        k = line_of[m.start()]
                         out[k] = out.get(k, 0) | 1 << i
+        elif abjad == _ABJAD_C:  # query tokens that are spellings of an abjad list token
+            for k, tok in enumerate(cs):
+                pat = abjad_pattern(tok)  # fetched once per list token, not once per pair
+                if pat is not None:
+                    for i, latin in enumerate(qt):
+                        if _spells(pat, latin):
+                            out[k] = out.get(k, 0) | 1 << i
         return out
 
     def _fill_rows(self, qt: Sequence[str], cs: Iterable[str], abjad: int, table: dict) -> None:
@@ -813,6 +817,20 @@ class ScreeningIndex:
             parts.append(f"identifier {id_raw} matches (+{score - before:.2f})")
         score = round(min(1.0, max(0.0, score)), 4)
         return Match(e.source, e.source_id, listed, score, "; ".join(parts), e)
+
+
+def _lines(tokens: Sequence[str]) -> tuple[str, dict[int, int]]:
+    """``tokens`` joined by newlines for a multi-line regex scan, and each line's start offset -> its index.  A
+    token that is not all letters (never a spelling) becomes "-", which no spelling pattern matches."""
+    line_of: dict[int, int] = {}
+    pos = 0
+    lines = []
+    for k, tok in enumerate(tokens):
+        tok = tok if tok.isalpha() else "-"
+        line_of[pos] = k
+        lines.append(tok)
+        pos += len(tok) + 1
+    return "\n".join(lines), line_of
 
 
 def _thirds(length: int) -> tuple[tuple[int, int], ...]:

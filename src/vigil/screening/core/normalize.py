@@ -476,4 +476,6 @@ def abjad_pattern(tok: str) -> "tuple[re.Pattern, int] | None":
             return None
         parts.append(f"(?:{alt})")
     body = _FILL.join(parts)
-    return re.compile(f"^{body}(?:[aeiou]{{1,2}}h?)?$"), units
+    # MULTILINE: the same pattern also scans many Latin tokens joined by newlines in one C-level ``finditer``
+    # (a line that is a spelling of ``tok`` matches whole); on a single token it is the plain anchored match
+    return re.compile(f"^{body}(?:[aeiou]{{1,2}}h?)?$", re.MULTILINE), units
