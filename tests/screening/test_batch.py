@@ -152,3 +152,24 @@ def test_local_blocks_keep_order(tmp_path):
     got = [orjson.loads(x) for x in piped]
     assert [r["id"] for r in got] == [str(i) for i in range(40)]
     assert sum("error" in r for r in got) == 8 and sum(bool(r["matches"]) for r in got) == 16
+
+
+def test_pickled_index_warms_and_matches_like_the_built_one(tmp_path):
+    """A cached (pickled) index keeps no compiled spelling patterns: warm() compiles those of its abjad-script list
+    tokens once (batch workers call it on start), and the loaded index answers like the one it was built as."""
+    import pickle
+
+    from vigil.screening.core.normalize import abjad_pattern
+
+    f = tmp_path / "agency.csv"
+    f.write_text("id,name,aliases\np1,Saif Kazim,سيف كاظم\np2,Viktor Petrenko,\n", encoding="utf-8")
+    built = ScreeningIndex.build(load_csv(f))
+    loaded = pickle.loads(pickle.dumps(built))
+    abjad_tokens = {t for toks, ab in zip(loaded.rec_tokens, loaded.rec_abjad) if ab for t in toks}
+    assert abjad_tokens
+    abjad_pattern.cache_clear()
+    loaded.warm()
+    assert abjad_pattern.cache_info().currsize >= len(abjad_tokens)
+    for q in ("Sayf Kadhim", "سيف كاظم", "Viktor Petrenkp", "John Q Public"):
+        assert [m.to_dict() for m in loaded.search(q, threshold=0)] == [m.to_dict() for m in built.search(q, threshold=0)]
+    assert [m.source_id for m in loaded.search("Sayf Kadhim")] == ["p1"]

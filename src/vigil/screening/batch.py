@@ -103,6 +103,11 @@ _WORKER_INDEX: ScreeningIndex | None = None
 _WORKER_THRESHOLD = 0.0
 
 
+def _warm_worker() -> None:
+    assert _WORKER_INDEX is not None
+    _WORKER_INDEX.warm()
+
+
 def _worker_chunk(chunk: list[Record]) -> list[bytes]:
     assert _WORKER_INDEX is not None
     return screen_records(_WORKER_INDEX, chunk, _WORKER_THRESHOLD)
@@ -147,7 +152,7 @@ def _run_local(index, records, threshold, emit, workers: int, block: int = 50000
 
     gc.freeze()  # keep the index's pages shared after fork (no refcount/GC writes by the collector)
     ctx = mp.get_context("fork")  # children share the index copy-on-write (forked after the build)
-    with ctx.Pool(workers) as pool:
+    with ctx.Pool(workers, initializer=_warm_worker) as pool:
         # Blocks of rows are read, their distinct (name, dob, nationality, id) queries are
         # screened once in parallel, then rows are written in input order.
         known: dict = {}
