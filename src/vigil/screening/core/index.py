@@ -28,6 +28,7 @@ import re
 from collections import Counter
 from bisect import bisect_left
 from itertools import accumulate, chain
+from operator import itemgetter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
@@ -93,6 +94,9 @@ _SPELL_DEL_MAX = 16  # spellings up to this long are indexed by deletion neighbo
 # is not looked up: the other two find the name.
 _SPELL_PART_MIN = 12
 _SPELL_PART_BUCKET = 200
+# The most a matching date of birth (+0.05) and nationality (+0.03) add to a name score (identifiers aside), with a
+# margin for the final rounding to four places
+_MAX_RAISE = 0.08 + 1e-4
 
 
 @dataclass(frozen=True)
@@ -204,7 +208,7 @@ class ScreeningIndex:
         self._exp_cache: dict = {}
         self._sim_cache: dict = {}
         self._psets: dict = {}
-        self.token_props: dict[str, tuple[float, bool]] = {}  # list token -> (weight, weak)
+        self.blank_rows: dict[str, tuple] = {}  # list token -> its _row when it aligns with no query token
         self._result_cache: dict = {}  # used by batch.py (serialised results per query)
 
     # ------------------------------------------------------------------ build
@@ -271,7 +275,7 @@ class ScreeningIndex:
             if len(sk) >= 2:
                 self.skel_index.setdefault(sk, []).append(t)
         # what scoring asks of every list token, once per token rather than once per query
-        self.token_props = {t: (self._weight(t), self._weak(t)) for t in self.weights}
+        self.blank_rows = {t: (0, (), self._weight(t), self._weak(t)) for t in self.weights}
         for sk in self.spell:
             if len(sk) <= _SPELL_DEL_MAX:
                 for k in set(_deletes(sk)):
@@ -393,7 +397,8 @@ class ScreeningIndex:
                 return sorted(inter)[: _MAX_CANDIDATES * 4]
             return []
         if len(acc) > _MAX_CANDIDATES:
-            top = sorted(acc.items(), key=lambda kv: (-kv[1], kv[0]))
+            # best weight first, equal weights by record (a stable sort of the record-ordered items: C-level keys)
+            top = sorted(sorted(acc.items()), key=itemgetter(1), reverse=True)
             cut = top[0][1] * 0.5
             return [r for r, w in top[: _MAX_CANDIDATES] if w >= cut]
         return sorted(acc)
@@ -515,8 +520,10 @@ class ScreeningIndex:
             return
         floor = _PARTIAL_SIM if abjad in _ABJAD_MODES else _MIN_SIM
         near = self._near(qt, cs, abjad, floor)
-        for k, c in enumerate(cs):
-            maybe = near.get(k, 0)
+        # every token starts as aligning with nothing (one C-level update); the few the pre-screen kept are scored
+        table.update(zip(cs, map(self._blank_row, cs)))
+        for k, maybe in near.items():
+            c = cs[k]
             sims = []
             mask = 0
             for i, q in enumerate(qt):
@@ -525,8 +532,12 @@ class ScreeningIndex:
                     if s >= floor:
                         sims.append((s, i))
                         mask |= 1 << i
-            props = self.token_props.get(c) or (self._weight(c), self._weak(c))
-            table[c] = (mask, tuple(sims), *props)
+            if mask:
+                table[c] = (mask, tuple(sims), *table[c][2:])
+
+    def _blank_row(self, c: str) -> tuple:
+        row = self.blank_rows.get(c)
+        return row if row is not None else (0, (), self._weight(c), self._weak(c))
 
     def _row(self, qt: Sequence[str], c: str, abjad: int, table: dict) -> tuple:
         """List token ``c`` against the query tokens, memoised in ``table`` (one per query form and mode):
@@ -783,6 +794,8 @@ class ScreeningIndex:
         seen = set()
         for ei, r, s, head in cands:
             seen.add(ei)
+            if s + _MAX_RAISE < threshold and ei not in id_hits:
+                continue  # below the threshold whatever the date of birth and nationality add: not explained
             out.append(self._finish(ei, r, s, head, qdob, qnat, qgen, id_hits.get(ei)))
         for ei, raw in id_hits.items():
             if ei not in seen:
