@@ -15,6 +15,7 @@ import io
 import multiprocessing as mp
 import os
 import pickle
+from operator import itemgetter
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -157,23 +158,26 @@ def _run_local(index, records, threshold, emit, workers: int, block: int = 50000
         # screened once in parallel, then rows are written in input order.
         known: dict = {}
         for chunk in _chunks(records, block):
-            todo = list(dict.fromkeys(k for _, row in chunk if "__error__" not in row
-                                      for k in (_row_key(row),) if k not in known))
-            todo.sort(key=lambda k: k[0])  # same name -> same worker (its name cache)
+            keys = [None if "__error__" in row else _row_key(row) for _, row in chunk]
+            todo = list(dict.fromkeys(k for k in keys if k is not None and k not in known))
+            todo.sort(key=itemgetter(0))  # same name -> same worker (its name cache)
             step = max(50, min(500, len(todo) // (workers * 8) + 1))
             parts = [todo[i:i + step] for i in range(0, len(todo), step)]
             for part, res in zip(parts, pool.imap(_worker_keys, parts)):
                 known.update(zip(part, res))
             lines = []
-            for ln, row in chunk:
-                rid = row.get("id")
-                res = None if "__error__" in row else known.get(_row_key(row))
-                if isinstance(res, bytes):
-                    lines.append(b'{"id":' + orjson.dumps(rid) + b',"matches":' + res + b"}")
+            errors = []
+            alerts = 0
+            for (ln, row), key in zip(chunk, keys):
+                res = None if key is None else known[key]
+                if type(res) is bytes:
+                    lines.append(b'{"id":' + orjson.dumps(row.get("id")) + b',"matches":' + res + b"}")
+                    alerts += res != b"[]"
                 else:
-                    msg = row["__error__"] if res is None else str(res)
-                    lines.append(orjson.dumps({"id": rid, "matches": [], "error": f"line {ln}: {msg}"}))
-            emit(chunk, lines)
+                    msg = f"line {ln}: {row['__error__'] if res is None else res}"
+                    lines.append(orjson.dumps({"id": row.get("id"), "matches": [], "error": msg}))
+                    errors.append((ln, msg))
+            emit(chunk, lines, (alerts, errors))
             if len(known) > 200000:
                 known.clear()
 
@@ -227,6 +231,22 @@ def run_spark(index: ScreeningIndex, records: list[Record], threshold: float, sp
 
 
 # ------------------------------------------------------------------ runner
+def _count(chunk: list[Record], lines: list[bytes]) -> tuple[int, list]:
+    """(rows with matches, [(line number, error)]) read back from serialised result lines."""
+    alerts = 0
+    errors = []
+    for (ln, _), b in zip(chunk, lines):
+        if b'"error":' in b and b.endswith(b'"}'):
+            obj = orjson.loads(b)
+            if "error" in obj:
+                errors.append((ln, obj["error"]))
+                continue
+        if b'"matches":[]' not in b:
+            alerts += 1
+    return alerts, errors
+
+
+
 def run_batch(index: ScreeningIndex, input_path: str | Path, output_path: str | Path, threshold: float,
               engine: str = "local", workers: int | None = None,
               on_progress: Callable[[int], None] | None = None,
@@ -236,18 +256,18 @@ def run_batch(index: ScreeningIndex, input_path: str | Path, output_path: str | 
     records = read_records(input_path)
     out = Path(output_path).open("wb")
 
-    def emit(chunk: list[Record], lines: list[bytes]) -> None:
-        for (ln, _), b in zip(chunk, lines):
-            out.write(b)
-            out.write(b"\n")
-            if b'"error":' in b and b.endswith(b'"}'):
-                obj = orjson.loads(b)
-                if "error" in obj:
-                    stats["errors"] += 1
-                    if on_row_error:
-                        on_row_error(ln, obj["error"])
-            elif b'"matches":[]' not in b:
-                stats["alerts"] += 1
+    def emit(chunk: list[Record], lines: list[bytes], counted: tuple[int, list] | None = None) -> None:
+        """Write ``lines`` (one per row of ``chunk``); ``counted`` = (alerts, [(line, error)]) when the engine
+        knows them, else they are read back from the lines."""
+        if lines:
+            out.write(b"\n".join(lines) + b"\n")
+        if counted is None:
+            counted = _count(chunk, lines)
+        stats["alerts"] += counted[0]
+        stats["errors"] += len(counted[1])
+        if on_row_error:
+            for ln, msg in counted[1]:
+                on_row_error(ln, msg)
         stats["rows"] += len(lines)
         if on_progress:
             on_progress(len(lines))
