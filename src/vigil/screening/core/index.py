@@ -378,8 +378,11 @@ class ScreeningIndex:
                 best.update(dict.fromkeys(p, w))
             if big:
                 common.append(big)
-            for r, w in best.items():
-                acc[r] = acc.get(r, 0.0) + w
+            if not acc:
+                acc = best  # 0.0 + w is w: the first token's weights need no loop
+            else:
+                for r, w in best.items():
+                    acc[r] = acc.get(r, 0.0) + w
         if common and acc:
             # common tokens (muhammad, al, abu) only re-rank candidates found by rarer tokens
             for big in common:
@@ -497,11 +500,11 @@ class ScreeningIndex:
             if abjad:
                 scan(i, skeleton(q), skels, JaroWinkler.normalized_similarity, floor / 0.92)
         if abjad == _ABJAD_Q:  # list tokens that are spellings of an abjad query token: one scan per query token
-            text, line_of = _lines(cs)
-            for i, tok in enumerate(qt):
-                pat = abjad_pattern(tok)
-                if pat is not None:
-                    for m in pat[0].finditer(text):
+            pats = [(i, pat[0]) for i, tok in enumerate(qt) if (pat := abjad_pattern(tok)) is not None]
+            if pats:
+                text, line_of = _lines(cs)
+                for i, rx in pats:
+                    for m in rx.finditer(text):
                         k = line_of[m.start()]
                         out[k] = out.get(k, 0) | 1 << i
         elif abjad == _ABJAD_C:  # query tokens that are spellings of an abjad list token
@@ -520,8 +523,12 @@ class ScreeningIndex:
             return
         floor = _PARTIAL_SIM if abjad in _ABJAD_MODES else _MIN_SIM
         near = self._near(qt, cs, abjad, floor)
-        # every token starts as aligning with nothing (one C-level update); the few the pre-screen kept are scored
-        table.update(zip(cs, map(self._blank_row, cs)))
+        # every token starts as aligning with nothing (C-level lookups and update); the few the pre-screen kept
+        # are scored
+        blank = list(map(self.blank_rows.get, cs))
+        if None in blank:  # a token the index's weights do not know (never one of its own list tokens)
+            blank = [row or (0, (), self._weight(c), self._weak(c)) for row, c in zip(blank, cs)]
+        table.update(zip(cs, blank))
         for k, maybe in near.items():
             c = cs[k]
             sims = []
@@ -534,10 +541,6 @@ class ScreeningIndex:
                         mask |= 1 << i
             if mask:
                 table[c] = (mask, tuple(sims), *table[c][2:])
-
-    def _blank_row(self, c: str) -> tuple:
-        row = self.blank_rows.get(c)
-        return row if row is not None else (0, (), self._weight(c), self._weak(c))
 
     def _row(self, qt: Sequence[str], c: str, abjad: int, table: dict) -> tuple:
         """List token ``c`` against the query tokens, memoised in ``table`` (one per query form and mode):
@@ -555,11 +558,15 @@ class ScreeningIndex:
         weight to the numerator and the denominator (similarity <= 1); tokens on either side with nothing to
         align with weigh in the denominator at least as much as ``_name_score`` counts them.  ``q_missing`` is what
         each query token adds when left over, ``q_strong`` the bit mask of its strong tokens."""
+        try:
+            rows = list(map(table.__getitem__, ct))  # filled for every candidate at once (C-level lookups)
+        except KeyError:
+            self._fill_rows(qt, ct, abjad, table)
+            rows = list(map(table.__getitem__, ct))
         top = rest = strong_left = 0.0
         q_mask = 0
         strong_c = 0
-        for c in ct:
-            mask, _, w, weak = self._row(qt, c, abjad, table)
+        for mask, _, w, weak in rows:
             if mask:
                 top += w
                 q_mask |= mask
@@ -686,7 +693,12 @@ class ScreeningIndex:
             tables: dict[int, dict] = {}  # per mode: list token -> _row
             cands = self._candidates(qt, f.strong, _ABJAD_Q if f.abjad else 0)
             token_cands.update(cands)
-            modes = [self._mode(f, r) for r in cands]
+            if f.cjk:
+                modes = [self._mode(f, 0)] * len(cands)
+            else:  # by the record's script: two possible modes
+                on_abjad, on_latin = _abjad_mode(f.abjad, True), _abjad_mode(f.abjad, False)
+                rec_abjad = self.rec_abjad
+                modes = [on_abjad if rec_abjad[r] else on_latin for r in cands]
             for r, mode in zip(cands, modes):
                 ei = self.rec_entry[r]
                 prev = best.get(ei, (0.0,))[0]
@@ -845,15 +857,9 @@ class ScreeningIndex:
 def _lines(tokens: Sequence[str]) -> tuple[str, dict[int, int]]:
     """``tokens`` joined by newlines for a multi-line regex scan, and each line's start offset -> its index.  A
     token that is not all letters (never a spelling) becomes "-", which no spelling pattern matches."""
-    line_of: dict[int, int] = {}
-    pos = 0
-    lines = []
-    for k, tok in enumerate(tokens):
-        tok = tok if tok.isalpha() else "-"
-        line_of[pos] = k
-        lines.append(tok)
-        pos += len(tok) + 1
-    return "\n".join(lines), line_of
+    lines = [tok if tok.isalpha() else "-" for tok in tokens]
+    starts = accumulate((len(line) + 1 for line in lines), initial=0)
+    return "\n".join(lines), dict(zip(starts, range(len(lines))))
 
 
 def _thirds(length: int) -> tuple[tuple[int, int], ...]:
