@@ -82,6 +82,23 @@ def _store_cached(key: str | None, index: ScreeningIndex) -> None:
         pass
 
 
+def _store_in_background(key: str | None, index: ScreeningIndex) -> int | None:
+    """Write the index cache from a forked child (~0.5 s for OFAC + UN) while this process screens; returns the
+    child's pid to wait for before exiting, or None when it was written here (no fork on this platform)."""
+    if key is None:
+        return None
+    if not hasattr(os, "fork"):
+        _store_cached(key, index)
+        return None
+    pid = os.fork()  # before any thread or pool exists: the child holds a consistent copy of the index
+    if pid == 0:
+        try:
+            _store_cached(key, index)
+        finally:
+            os._exit(0)
+    return pid
+
+
 app = typer.Typer(add_completion=False, help="Vigil sanctions/watch-list screening.")
 
 
@@ -112,27 +129,34 @@ def screen(
     if not input.exists():
         err.print(f"[red]error:[/red] input file {input} not found")
         raise typer.Exit(2)
+    storing = None
     if index is None:
         index = ScreeningIndex.build(entries)
-        _store_cached(cache_key, index)
+        storing = _store_in_background(cache_key, index)
     try:
         total = max(0, sum(1 for _ in input.open("rb")) - 1)
     except OSError as exc:
         err.print(f"[red]error:[/red] {exc}")
+        if storing is not None:
+            os.waitpid(storing, 0)
         raise typer.Exit(2)
 
     def row_error(line: int, msg: str) -> None:
         err.print(f"[yellow]row error[/yellow] {input}: {msg}", highlight=False)
 
-    with Progress(TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=False) as prog:
-        task = prog.add_task("screen", total=total or None)
-        try:
-            stats = run_batch(index, input, output, threshold, engine=engine, workers=workers,
-                              on_progress=lambda n: prog.advance(task, n), on_row_error=row_error)
-        except InputFormatError as exc:
-            err.print(f"[red]error:[/red] {exc}", highlight=False)
-            raise typer.Exit(2)
+    try:
+        with Progress(TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err, transient=False) as prog:
+            task = prog.add_task("screen", total=total or None)
+            try:
+                stats = run_batch(index, input, output, threshold, engine=engine, workers=workers,
+                                  on_progress=lambda n: prog.advance(task, n), on_row_error=row_error)
+            except InputFormatError as exc:
+                err.print(f"[red]error:[/red] {exc}", highlight=False)
+                raise typer.Exit(2)
+    finally:
+        if storing is not None:
+            os.waitpid(storing, 0)
     err.print(f"{stats['rows']} rows screened against {len(entries)} list entries; "
               f"{stats['alerts']} with matches, {stats['errors']} row errors -> {output}", highlight=False)
 
