@@ -22,9 +22,9 @@ from typing import Callable, Iterable, Iterator
 import orjson
 
 from .core.importers import ListFormatError
-from .core.index import ScreeningIndex
+from .core.index import ScreeningIndex, paused_gc, prepare_names
 
-__all__ = ["read_records", "screen_record", "screen_records", "run_batch", "InputFormatError"]
+__all__ = ["read_records", "screen_record", "screen_records", "run_batch", "build_index", "InputFormatError"]
 
 Record = tuple[int, dict]  # (line number, row)
 
@@ -99,6 +99,27 @@ def screen_records(index: ScreeningIndex, records: Iterable[Record], threshold: 
     return [screen_record(index, ln, row, threshold) for ln, row in records]
 
 
+# ------------------------------------------------------------- index build
+def _prepare_paused(names: list[str]) -> dict:
+    with paused_gc():
+        return prepare_names(names)
+
+
+def build_index(entries: list, workers: int | None = None) -> ScreeningIndex:
+    """``ScreeningIndex.build`` with most of its work -- normalising and transliterating every listed name --
+    shared with a forked helper process when there are two CPUs or more (OFAC + UN: ~1.9 s of a ~2.5 s build)."""
+    names = list(dict.fromkeys(n for e in entries for n in e.names))
+    workers = workers or os.cpu_count() or 1
+    if workers < 2 or len(names) < 2000 or "fork" not in mp.get_all_start_methods():
+        return ScreeningIndex.build(entries)
+    with mp.get_context("fork").Pool(1) as pool:
+        theirs = pool.apply_async(_prepare_paused, (names[1::2],))
+        with paused_gc():
+            prepared = prepare_names(names[0::2])
+            prepared.update(theirs.get())
+    return ScreeningIndex.build(entries, prepared=prepared)
+
+
 # ------------------------------------------------------------- local engine
 _WORKER_INDEX: ScreeningIndex | None = None
 _WORKER_THRESHOLD = 0.0
@@ -106,7 +127,8 @@ _WORKER_THRESHOLD = 0.0
 
 def _warm_worker() -> None:
     assert _WORKER_INDEX is not None
-    _WORKER_INDEX.warm()
+    with paused_gc():
+        _WORKER_INDEX.warm()
 
 
 def _worker_chunk(chunk: list[Record]) -> list[bytes]:
@@ -192,6 +214,7 @@ def _spark_partition(bc_value_holder, threshold):
         idx = _SPARK_CACHE.get(key)
         if idx is None:
             idx = pickle.loads(bc_value_holder.value)
+            idx.warm()
             _SPARK_CACHE.clear()
             _SPARK_CACHE[key] = idx
         for pos, (ln, row) in it:

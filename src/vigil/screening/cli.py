@@ -19,7 +19,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .batch import InputFormatError, run_batch
+from .batch import InputFormatError, build_index, run_batch
 from .core.importers import ListFormatError, load_list_spec
 from .core.index import DEFAULT_THRESHOLD, ScreeningIndex, paused_gc
 
@@ -131,7 +131,7 @@ def screen(
         raise typer.Exit(2)
     storing = None
     if index is None:
-        index = ScreeningIndex.build(entries)
+        index = build_index(entries, workers if engine == "local" else None)
         storing = _store_in_background(cache_key, index)
     try:
         total = max(0, sum(1 for _ in input.open("rb")) - 1)

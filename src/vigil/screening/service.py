@@ -320,7 +320,9 @@ def current_index(session: Session) -> ScreeningIndex:
     key = _generation(session)
     with _cache.lock:
         if _cache.index is None or _cache.key != key:
-            _cache.index = ScreeningIndex.build(_entries(session))
+            index = ScreeningIndex.build(_entries(session))
+            index.warm()
+            _cache.index = index
             _cache.key = key
         return _cache.index
 

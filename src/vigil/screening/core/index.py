@@ -37,7 +37,8 @@ from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 from rapidfuzz.process import extract as _extract
 
 from .importers import Entry, parse_date
-from .normalize import FUZZY_WEAK, WEAK, abjad_pattern, clean, name_forms, listed_spellings, skeleton, spelling_words
+from .normalize import (FUZZY_WEAK, WEAK, NameForm, abjad_pattern, clean, listed_spellings, name_forms, skeleton,
+                        spelling_words)
 
 __all__ = ["DEFAULT_THRESHOLD", "Query", "Match", "ScreeningIndex"]
 
@@ -213,26 +214,29 @@ class ScreeningIndex:
 
     # ------------------------------------------------------------------ build
     @classmethod
-    def build(cls, entries: Iterable[Entry], reference: "ScreeningIndex | None" = None) -> "ScreeningIndex":
+    def build(cls, entries: Iterable[Entry], reference: "ScreeningIndex | None" = None,
+              prepared: "dict[str, PreparedName] | None" = None) -> "ScreeningIndex":
         """Index ``entries``.  Cost is linear in the number of names, so a small
         subset (e.g. entries added since the last list version) builds in
         milliseconds; pass ``reference`` (the full index) to reuse its token
-        frequencies so scores stay comparable with the full index."""
+        frequencies so scores stay comparable with the full index.  ``prepared`` may hold what
+        :func:`prepare_names` made of some of the names (in other processes, say); the rest are prepared here."""
         with paused_gc():
-            return cls._build(entries, reference)
+            return cls._build(entries, reference, prepared or {})
 
     @classmethod
-    def _build(cls, entries: Iterable[Entry], reference: "ScreeningIndex | None") -> "ScreeningIndex":
+    def _build(cls, entries: Iterable[Entry], reference: "ScreeningIndex | None",
+               prepared: "dict[str, PreparedName]") -> "ScreeningIndex":
         self = cls()
         self.entries = list(entries)
         df: dict[str, int] = {}
         for ei, e in enumerate(self.entries):
             seen_tokens: set[str] = set()
             for raw in e.names:
-                spellings = tuple(listed_spellings(raw))
+                spellings, forms = prepared.get(raw) or prepare_name(raw)
                 for sk in spellings:
                     self.spell.setdefault(sk, []).append(len(self.rec_entry))
-                for form in name_forms(raw):
+                for form in forms:
                     rid = len(self.rec_entry)
                     self.rec_spell.append(spellings)
                     self.rec_entry.append(ei)
@@ -283,20 +287,16 @@ class ScreeningIndex:
             if len(sk) >= _SPELL_PART_MIN:
                 for i, (a, b) in enumerate(_thirds(len(sk))):
                     self.spell_part.setdefault((len(sk), i, sk[a:b]), []).append(sk)
-        self._compile_patterns()
         return self
 
-    def _compile_patterns(self) -> None:
-        """Compile the spelling patterns of the abjad-script list tokens now (~0.3 s for OFAC + UN): a Latin query
-        meeting one of them would otherwise pay ~0.6 ms per pattern on first use."""
+    def warm(self) -> None:
+        """Load, once per process, what the first queries would otherwise load one by one: the spelling patterns
+        of the abjad-script list tokens (~0.3 s for OFAC + UN; a Latin query meeting one of them would otherwise
+        pay ~0.6 ms per pattern on first use, and a pickled index keeps no compiled pattern) and the romanisation
+        of Chinese characters (pypinyin, ~0.5 s to import).  The service calls it after a build; batch workers
+        call it while the reader fills their first block."""
         for t in {t for toks, ab in zip(self.rec_tokens, self.rec_abjad) if ab for t in toks}:
             abjad_pattern(t)
-
-    def warm(self) -> None:
-        """Load, once per process, what the first queries would otherwise load one by one: the list tokens'
-        spelling patterns (a pickled index does not keep compiled patterns) and the romanisation of Chinese
-        characters (pypinyin, ~0.5 s to import).  Batch workers call it while the reader fills their first block."""
-        self._compile_patterns()
         name_forms("王")
 
     def __len__(self) -> int:
@@ -852,6 +852,18 @@ class ScreeningIndex:
             parts.append(f"identifier {id_raw} matches (+{score - before:.2f})")
         score = round(min(1.0, max(0.0, score)), 4)
         return Match(e.source, e.source_id, listed, score, "; ".join(parts), e)
+
+
+PreparedName = tuple[tuple[str, ...], list[NameForm]]  # (listed spellings, normalised forms)
+
+
+def prepare_name(raw: str) -> PreparedName:
+    """What indexing needs of one listed name, and most of its cost: its whole spellings and normalised forms."""
+    return tuple(listed_spellings(raw)), name_forms(raw)
+
+
+def prepare_names(names: Iterable[str]) -> dict[str, PreparedName]:
+    return {raw: prepare_name(raw) for raw in names}
 
 
 def _lines(tokens: Sequence[str]) -> tuple[str, dict[int, int]]:
