@@ -173,3 +173,15 @@ def test_pickled_index_warms_and_matches_like_the_built_one(tmp_path):
     for q in ("Sayf Kadhim", "سيف كاظم", "Viktor Petrenkp", "John Q Public"):
         assert [m.to_dict() for m in loaded.search(q, threshold=0)] == [m.to_dict() for m in built.search(q, threshold=0)]
     assert [m.source_id for m in loaded.search("Sayf Kadhim")] == ["p1"]
+
+
+def test_build_index_shares_the_work_and_builds_the_same_index(un_entries, ofac_entries, full_index):
+    """The CLI's build normalises half the names in a forked helper: the index is the one a plain build makes."""
+    from vigil.screening.batch import build_index
+
+    shared = build_index(ofac_entries + un_entries, workers=2)
+    for field in ("rec_entry", "rec_tokens", "rec_abjad", "rec_name", "rec_spell", "postings", "weights", "exact",
+                  "del_index", "skel_index", "gram_index", "spell", "spell_del", "spell_part", "id_index",
+                  "blank_rows"):
+        assert getattr(shared, field) == getattr(full_index, field), field
+    assert len(shared.rec_entry) > 20000
