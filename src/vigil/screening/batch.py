@@ -15,6 +15,8 @@ import io
 import multiprocessing as mp
 import os
 import pickle
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from operator import itemgetter
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -112,11 +114,18 @@ def build_index(entries: list, workers: int | None = None) -> ScreeningIndex:
     workers = workers or os.cpu_count() or 1
     if workers < 2 or len(names) < 2000 or "fork" not in mp.get_all_start_methods():
         return ScreeningIndex.build(entries)
-    with mp.get_context("fork").Pool(1) as pool:
-        theirs = pool.apply_async(_prepare_paused, (names[1::2],))
+    # an executor (not a Pool): if the helper dies, its result raises instead of never arriving
+    with ProcessPoolExecutor(1, mp_context=mp.get_context("fork")) as helper:
+        try:
+            theirs = helper.submit(_prepare_paused, names[1::2])
+        except (OSError, BrokenProcessPool):  # no process to spare: build here
+            return ScreeningIndex.build(entries)
         with paused_gc():
             prepared = prepare_names(names[0::2])
-            prepared.update(theirs.get())
+            try:
+                prepared.update(theirs.result())
+            except (OSError, BrokenProcessPool):  # the helper died (memory, a signal): build prepares the rest
+                pass
     return ScreeningIndex.build(entries, prepared=prepared)
 
 

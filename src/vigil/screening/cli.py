@@ -90,7 +90,11 @@ def _store_in_background(key: str | None, index: ScreeningIndex) -> int | None:
     if not hasattr(os, "fork"):
         _store_cached(key, index)
         return None
-    pid = os.fork()  # before any thread or pool exists: the child holds a consistent copy of the index
+    try:
+        pid = os.fork()  # before any thread or pool exists: the child holds a consistent copy of the index
+    except OSError:
+        _store_cached(key, index)
+        return None
     if pid == 0:
         try:
             _store_cached(key, index)
