@@ -196,21 +196,27 @@ def _run_local(index, records, threshold, emit, workers: int, block: int = 50000
             parts = [todo[i:i + step] for i in range(0, len(todo), step)]
             for part, res in zip(parts, pool.imap(_worker_keys, parts)):
                 known.update(zip(part, res))
-            lines = []
-            errors = []
-            alerts = 0
-            for (ln, row), key in zip(chunk, keys):
-                res = None if key is None else known[key]
-                if type(res) is bytes:
-                    lines.append(b'{"id":' + orjson.dumps(row.get("id")) + b',"matches":' + res + b"}")
-                    alerts += res != b"[]"
-                else:
-                    msg = f"line {ln}: {row['__error__'] if res is None else res}"
-                    lines.append(orjson.dumps({"id": row.get("id"), "matches": [], "error": msg}))
-                    errors.append((ln, msg))
-            emit(chunk, lines, (alerts, errors))
+            emit(chunk, *_result_lines(chunk, keys, known))
             if len(known) > 200000:
                 known.clear()
+
+
+def _result_lines(chunk: list[Record], keys: list, known: dict) -> tuple[list[bytes], tuple[int, list]]:
+    """The output line of every row (``keys[i]`` is row i's query key, None for a row that could not be read;
+    ``known`` maps keys to serialised matches or the exception they raised), and (rows with matches, row errors)."""
+    lines = []
+    errors = []
+    alerts = 0
+    for (ln, row), key in zip(chunk, keys):
+        res = None if key is None else known[key]
+        if type(res) is bytes:
+            lines.append(b'{"id":' + orjson.dumps(row.get("id")) + b',"matches":' + res + b"}")
+            alerts += res != b"[]"
+        else:
+            msg = f"line {ln}: {row['__error__'] if res is None else res}"
+            lines.append(orjson.dumps({"id": row.get("id"), "matches": [], "error": msg}))
+            errors.append((ln, msg))
+    return lines, (alerts, errors)
 
 
 # ------------------------------------------------------------- spark engine
