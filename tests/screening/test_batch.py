@@ -146,8 +146,8 @@ def test_local_blocks_keep_order(tmp_path):
     names = ["Viktor Petrenko", "John Q Public", " ", "Viktor Petrenkoo", "Jane Roe"]
     records = [(i + 2, {"id": str(i), "name": names[i % 5], "dob": ["", "1970"][i % 2]}) for i in range(40)]
     serial, piped = [], []
-    _run_local(idx, iter(records), 0.86, lambda chunk, lines, *counted: serial.extend(lines), workers=1)
-    _run_local(idx, iter(records), 0.86, lambda chunk, lines, *counted: piped.extend(lines), workers=2, block=3)
+    _run_local(idx, iter(records), 0.86, lambda chunk, lines: serial.extend(lines), workers=1)
+    _run_local(idx, iter(records), 0.86, lambda chunk, lines: piped.extend(lines), workers=2, block=3)
     assert piped == serial and len(piped) == 40
     got = [orjson.loads(x) for x in piped]
     assert [r["id"] for r in got] == [str(i) for i in range(40)]

@@ -196,27 +196,23 @@ def _run_local(index, records, threshold, emit, workers: int, block: int = 50000
             parts = [todo[i:i + step] for i in range(0, len(todo), step)]
             for part, res in zip(parts, pool.imap(_worker_keys, parts)):
                 known.update(zip(part, res))
-            emit(chunk, *_result_lines(chunk, keys, known))
+            emit(chunk, _result_lines(chunk, keys, known))
             if len(known) > 200000:
                 known.clear()
 
 
-def _result_lines(chunk: list[Record], keys: list, known: dict) -> tuple[list[bytes], tuple[int, list]]:
+def _result_lines(chunk: list[Record], keys: list, known: dict) -> list[bytes]:
     """The output line of every row (``keys[i]`` is row i's query key, None for a row that could not be read;
-    ``known`` maps keys to serialised matches or the exception they raised), and (rows with matches, row errors)."""
+    ``known`` maps keys to serialised matches or the exception they raised)."""
     lines = []
-    errors = []
-    alerts = 0
     for (ln, row), key in zip(chunk, keys):
         res = None if key is None else known[key]
         if type(res) is bytes:
             lines.append(b'{"id":' + orjson.dumps(row.get("id")) + b',"matches":' + res + b"}")
-            alerts += res != b"[]"
         else:
             msg = f"line {ln}: {row['__error__'] if res is None else res}"
             lines.append(orjson.dumps({"id": row.get("id"), "matches": [], "error": msg}))
-            errors.append((ln, msg))
-    return lines, (alerts, errors)
+    return lines
 
 
 # ------------------------------------------------------------- spark engine
@@ -270,19 +266,17 @@ def run_spark(index: ScreeningIndex, records: list[Record], threshold: float, sp
 
 # ------------------------------------------------------------------ runner
 def _count(chunk: list[Record], lines: list[bytes]) -> tuple[int, list]:
-    """(rows with matches, [(line number, error)]) read back from serialised result lines."""
+    """(rows with matches, [(line number, error)]) read back from serialised result lines by their endings: a
+    result ends with its matches list (``]}``; ``"matches":[]}`` when empty), an error line with its message
+    (``"}``), so only error lines are parsed."""
     alerts = 0
     errors = []
     for (ln, _), b in zip(chunk, lines):
-        if b'"error":' in b and b.endswith(b'"}'):
-            obj = orjson.loads(b)
-            if "error" in obj:
-                errors.append((ln, obj["error"]))
-                continue
-        if b'"matches":[]' not in b:
+        if b.endswith(b'"}'):
+            errors.append((ln, orjson.loads(b)["error"]))
+        elif not b.endswith(b'"matches":[]}'):
             alerts += 1
     return alerts, errors
-
 
 
 def run_batch(index: ScreeningIndex, input_path: str | Path, output_path: str | Path, threshold: float,
@@ -294,17 +288,15 @@ def run_batch(index: ScreeningIndex, input_path: str | Path, output_path: str | 
     records = read_records(input_path)
     out = Path(output_path).open("wb")
 
-    def emit(chunk: list[Record], lines: list[bytes], counted: tuple[int, list] | None = None) -> None:
-        """Write ``lines`` (one per row of ``chunk``); ``counted`` = (alerts, [(line, error)]) when the engine
-        knows them, else they are read back from the lines."""
+    def emit(chunk: list[Record], lines: list[bytes]) -> None:
+        """Write ``lines`` (one per row of ``chunk``) and count them."""
         if lines:
             out.write(b"\n".join(lines) + b"\n")
-        if counted is None:
-            counted = _count(chunk, lines)
-        stats["alerts"] += counted[0]
-        stats["errors"] += len(counted[1])
+        alerts, errors = _count(chunk, lines)
+        stats["alerts"] += alerts
+        stats["errors"] += len(errors)
         if on_row_error:
-            for ln, msg in counted[1]:
+            for ln, msg in errors:
                 on_row_error(ln, msg)
         stats["rows"] += len(lines)
         if on_progress:

@@ -138,31 +138,35 @@ def screen(
         index = build_index(entries, workers if engine == "local" else None)
         storing = _store_in_background(cache_key, index)
     try:
-        total = max(0, sum(1 for _ in input.open("rb")) - 1)
-    except OSError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        if storing is not None:
-            os.waitpid(storing, 0)
-        raise typer.Exit(2)
-
-    def row_error(line: int, msg: str) -> None:
-        err.print(f"[yellow]row error[/yellow] {input}: {msg}", highlight=False)
-
-    try:
-        with Progress(TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=err, transient=False) as prog:
-            task = prog.add_task("screen", total=total or None)
-            try:
-                stats = run_batch(index, input, output, threshold, engine=engine, workers=workers,
-                                  on_progress=lambda n: prog.advance(task, n), on_row_error=row_error)
-            except InputFormatError as exc:
-                err.print(f"[red]error:[/red] {exc}", highlight=False)
-                raise typer.Exit(2)
+        stats = _screen_file(err, index, input, output, threshold, engine, workers)
     finally:
         if storing is not None:
             os.waitpid(storing, 0)
     err.print(f"{stats['rows']} rows screened against {len(entries)} list entries; "
               f"{stats['alerts']} with matches, {stats['errors']} row errors -> {output}", highlight=False)
+
+
+def _screen_file(err: Console, index: ScreeningIndex, input: Path, output: Path, threshold: float, engine: str,
+                 workers: Optional[int]) -> dict:
+    """Run the batch with a progress bar; a bad input file ends the command with exit code 2."""
+    try:
+        total = max(0, sum(1 for _ in input.open("rb")) - 1)
+    except OSError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2)
+
+    def row_error(line: int, msg: str) -> None:
+        err.print(f"[yellow]row error[/yellow] {input}: {msg}", highlight=False)
+
+    with Progress(TextColumn("screening"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=False) as prog:
+        task = prog.add_task("screen", total=total or None)
+        try:
+            return run_batch(index, input, output, threshold, engine=engine, workers=workers,
+                             on_progress=lambda n: prog.advance(task, n), on_row_error=row_error)
+        except InputFormatError as exc:
+            err.print(f"[red]error:[/red] {exc}", highlight=False)
+            raise typer.Exit(2)
 
 
 app.command("screen")(screen)

@@ -693,12 +693,7 @@ class ScreeningIndex:
             tables: dict[int, dict] = {}  # per mode: list token -> _row
             cands = self._candidates(qt, f.strong, _ABJAD_Q if f.abjad else 0)
             token_cands.update(cands)
-            if f.cjk:
-                modes = [self._mode(f, 0)] * len(cands)
-            else:  # by the record's script: two possible modes
-                on_abjad, on_latin = _abjad_mode(f.abjad, True), _abjad_mode(f.abjad, False)
-                rec_abjad = self.rec_abjad
-                modes = [on_abjad if rec_abjad[r] else on_latin for r in cands]
+            modes = self._modes(f, cands)
             for r, mode in zip(cands, modes):
                 ei = self.rec_entry[r]
                 prev = best.get(ei, (0.0,))[0]
@@ -729,11 +724,13 @@ class ScreeningIndex:
         self._cache[key] = res
         return res
 
-    def _mode(self, f, r: int) -> int:
-        """How query form ``f`` is compared with record ``r`` (script of each side)."""
+    def _modes(self, f, records: Sequence[int]) -> list[int]:
+        """How query form ``f`` is compared with each of ``records`` (by the script of each side)."""
         if f.cjk:
-            return _HAN if f.cjk == "han" else _CJK
-        return _abjad_mode(f.abjad, self.rec_abjad[r])
+            return [_HAN if f.cjk == "han" else _CJK] * len(records)
+        on_abjad, on_latin = _abjad_mode(f.abjad, True), _abjad_mode(f.abjad, False)
+        rec_abjad = self.rec_abjad
+        return [on_abjad if rec_abjad[r] else on_latin for r in records]
 
     def _head(self, r: int, query: str) -> str:
         """The name part of an explanation for a match on name parts: normalised query ~ listed form."""
