@@ -428,6 +428,13 @@ class ScreeningIndex:
                 s = 0.0  # pinyin is regular: zhong ~ zhang, cheng ~ chen are other characters
             self._sim_cache[key] = s
             return s
+        if abjad in (_ABJAD_Q, _ABJAD_C):
+            sp = _spelling_sim(q, c) if abjad == _ABJAD_Q else _spelling_sim(c, q)
+            if sp is not None:
+                # the abjad token's spellings are known: one that is not among them is a weaker match
+                s = sp if sp > 0 else min(_UNSPELLED_MAX, self._sim(q, c, 1))
+                self._sim_cache[key] = s
+                return s
         m = min(len(q), len(c))
         if m <= 3:  # JW over-rewards short prefixes (li ~ liang)
             s = OSA.normalized_similarity(q, c)
@@ -439,13 +446,6 @@ class ScreeningIndex:
             if not abjad:
                 s = 1.0 - (1.0 - s) * _LATIN_STRICT
         sq, sc = skeleton(q), skeleton(c)
-        if abjad in (_ABJAD_Q, _ABJAD_C):
-            sp = _spelling_sim(q, c) if abjad == _ABJAD_Q else _spelling_sim(c, q)
-            if sp is not None:
-                # the abjad token's spellings are known: one that is not among them is a weaker match
-                s = sp if sp > 0 else min(_UNSPELLED_MAX, self._sim(q, c, 1))
-                self._sim_cache[key] = s
-                return s
         if abjad:
             if (q[0] in _VOWELS) != (c[0] in _VOWELS):
                 # a skeleton match must be backed by the first letter: prham !~ ibrahim
