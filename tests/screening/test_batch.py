@@ -149,9 +149,25 @@ def test_local_blocks_keep_order(tmp_path):
     _run_local(idx, iter(records), 0.86, lambda chunk, lines: serial.extend(lines), workers=1)
     _run_local(idx, iter(records), 0.86, lambda chunk, lines: piped.extend(lines), workers=2, block=3)
     assert piped == serial and len(piped) == 40
+    unpiped = []
+    _run_local(idx, iter(records), 0.86, lambda chunk, lines: unpiped.extend(lines), workers=2, block=7, depth=0)
+    assert unpiped == serial
     got = [orjson.loads(x) for x in piped]
     assert [r["id"] for r in got] == [str(i) for i in range(40)]
     assert sum("error" in r for r in got) == 8 and sum(bool(r["matches"]) for r in got) == 16
+
+
+def test_a_lost_worker_ends_the_batch_with_an_error(tmp_path, monkeypatch):
+    """A screening process killed mid-batch (out of memory, say) is reported, not waited for forever."""
+    from vigil.screening import batch
+
+    idx = ScreeningIndex.build(load_csv_rows(tmp_path))
+    monkeypatch.setattr(batch, "_worker_keys", lambda keys: os._exit(3))
+    records = [(i + 2, {"id": str(i), "name": f"Viktor Petrenko {i}"}) for i in range(20)]
+    written = []
+    with pytest.raises(batch.WorkerLost, match="exit code 3"):
+        batch._run_local(idx, iter(records), 0.88, lambda chunk, lines: written.extend(lines), workers=2)
+    assert written == []
 
 
 def test_pickled_index_warms_and_matches_like_the_built_one(tmp_path):

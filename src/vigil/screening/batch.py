@@ -15,9 +15,10 @@ import io
 import multiprocessing as mp
 import os
 import pickle
+import queue
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from operator import itemgetter
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -134,15 +135,14 @@ _WORKER_INDEX: ScreeningIndex | None = None
 _WORKER_THRESHOLD = 0.0
 
 
+class WorkerLost(RuntimeError):
+    """A screening process of the local engine ended before answering (killed, out of memory)."""
+
+
 def _warm_worker() -> None:
     assert _WORKER_INDEX is not None
     with paused_gc():
         _WORKER_INDEX.warm()
-
-
-def _worker_chunk(chunk: list[Record]) -> list[bytes]:
-    assert _WORKER_INDEX is not None
-    return screen_records(_WORKER_INDEX, chunk, _WORKER_THRESHOLD)
 
 
 def _chunks(it: Iterable[Record], size: int) -> Iterator[list[Record]]:
@@ -162,18 +162,100 @@ def _row_key(row: dict):
 
 
 def _worker_keys(keys: list) -> list:
+    """Serialised matches for each query key, or the message of the error it raised."""
     assert _WORKER_INDEX is not None
-    out = []
+    out: list = []
     for k in keys:
         try:
             out.append(_matches_bytes(_WORKER_INDEX, {"name": k[0], "dob": k[1], "nationality": k[2],
                                                       "id_number": k[3]}, _WORKER_THRESHOLD))
-        except Exception as exc:  # noqa: BLE001
-            out.append(exc)
+        except Exception as exc:  # noqa: BLE001 - reported on the row
+            out.append(str(exc))
     return out
 
 
-def _run_local(index, records, threshold, emit, workers: int, block: int = 50000):
+def _serve(tasks, results) -> None:
+    """A worker process: warm the index, then answer (part number, keys) tasks until a None arrives."""
+    _warm_worker()
+    while (task := tasks.get()) is not None:
+        part, keys = task
+        results.put((part, _worker_keys(keys)))
+
+
+class _Pipeline:
+    """The local engine's worker processes and what is in flight between them and the writer.
+
+    Each name always goes to the same process (by hash), so that process's caches serve all of that name's rows,
+    whatever their dates of birth or nationalities, and no two processes screen the same name.  Blocks of rows are
+    read, sent and written in a pipeline, ``depth`` blocks ahead, so that the processes keep screening while the
+    writer reads input and writes results."""
+
+    def __init__(self, workers: int) -> None:
+        ctx = mp.get_context("fork")  # children share the index copy-on-write (forked after the build)
+        self.tasks = [ctx.Queue() for _ in range(workers)]
+        self.results = ctx.Queue()
+        # every process is forked before any queue starts its feeder thread
+        self.procs = [ctx.Process(target=_serve, args=(q, self.results), daemon=True) for q in self.tasks]
+        for p in self.procs:
+            p.start()
+        self.known: dict = {}  # query key -> serialised matches (bytes) or error message (str)
+        self.sent: dict[int, list] = {}  # part number -> its keys, until answered
+        self.pending: set = set()  # keys sent and not yet answered
+        self.flight: deque = deque()  # (rows, their keys, their part numbers), read and not yet written
+        self.parts = 0
+
+    def send(self, chunk: list[Record]) -> None:
+        keys = [None if "__error__" in row else _row_key(row) for _, row in chunk]
+        known, pending = self.known, self.pending
+        todo = [k for k in dict.fromkeys(keys) if k is not None and k not in known and k not in pending]
+        shares: list[list] = [[] for _ in self.tasks]
+        for k in todo:
+            shares[hash(k[0]) % len(shares)].append(k)
+        parts = []
+        for tasks, share in zip(self.tasks, shares):
+            if share:
+                tasks.put((self.parts, share))
+                self.sent[self.parts] = share
+                parts.append(self.parts)
+                self.parts += 1
+        pending.update(todo)
+        self.flight.append((chunk, keys, parts))
+
+    def write_oldest(self, emit) -> None:
+        chunk, keys, parts = self.flight.popleft()
+        while any(p in self.sent for p in parts):
+            self._receive()
+        emit(chunk, _result_lines(chunk, keys, self.known))
+        if len(self.known) > 200000:  # forget answers, except those the blocks in flight still need
+            needed = {k for _, ks, _ in self.flight for k in ks}
+            self.known = {k: v for k, v in self.known.items() if k in needed}
+
+    def _receive(self) -> None:
+        while True:
+            try:
+                part, answers = self.results.get(timeout=1.0)
+                break
+            except queue.Empty:
+                lost = [p for p in self.procs if not p.is_alive()]
+                if lost:
+                    raise WorkerLost(f"a screening process ended unexpectedly (exit code {lost[0].exitcode})")
+        keys = self.sent.pop(part)
+        self.known.update(zip(keys, answers))
+        self.pending.difference_update(keys)
+
+    def close(self) -> None:
+        for q in self.tasks:
+            q.put(None)
+        for p in self.procs:
+            p.join(timeout=5)
+            if p.is_alive():
+                p.terminate()
+        for q in self.tasks + [self.results]:
+            q.close()
+            q.cancel_join_thread()
+
+
+def _run_local(index, records, threshold, emit, workers: int, block: int = 10000, depth: int = 3):
     global _WORKER_INDEX, _WORKER_THRESHOLD
     if workers <= 1 or "fork" not in mp.get_all_start_methods():
         for chunk in _chunks(records, 1000):
@@ -183,27 +265,21 @@ def _run_local(index, records, threshold, emit, workers: int, block: int = 50000
     import gc
 
     gc.freeze()  # keep the index's pages shared after fork (no refcount/GC writes by the collector)
-    ctx = mp.get_context("fork")  # children share the index copy-on-write (forked after the build)
-    with ctx.Pool(workers, initializer=_warm_worker) as pool:
-        # Blocks of rows are read, their distinct (name, dob, nationality, id) queries are
-        # screened once in parallel, then rows are written in input order.
-        known: dict = {}
+    pipe = _Pipeline(workers)
+    try:
         for chunk in _chunks(records, block):
-            keys = [None if "__error__" in row else _row_key(row) for _, row in chunk]
-            todo = list(dict.fromkeys(k for k in keys if k is not None and k not in known))
-            todo.sort(key=itemgetter(0))  # same name -> same worker (its name cache)
-            step = max(50, min(500, len(todo) // (workers * 8) + 1))
-            parts = [todo[i:i + step] for i in range(0, len(todo), step)]
-            for part, res in zip(parts, pool.imap(_worker_keys, parts)):
-                known.update(zip(part, res))
-            emit(chunk, _result_lines(chunk, keys, known))
-            if len(known) > 200000:
-                known.clear()
+            pipe.send(chunk)
+            if len(pipe.flight) > depth:
+                pipe.write_oldest(emit)
+        while pipe.flight:
+            pipe.write_oldest(emit)
+    finally:
+        pipe.close()
 
 
 def _result_lines(chunk: list[Record], keys: list, known: dict) -> list[bytes]:
     """The output line of every row (``keys[i]`` is row i's query key, None for a row that could not be read;
-    ``known`` maps keys to serialised matches or the exception they raised)."""
+    ``known`` maps keys to serialised matches or the message of the error they raised)."""
     lines = []
     for (ln, row), key in zip(chunk, keys):
         res = None if key is None else known[key]

@@ -19,7 +19,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .batch import InputFormatError, build_index, run_batch
+from .batch import InputFormatError, WorkerLost, build_index, run_batch
 from .core.importers import ListFormatError, load_list_spec
 from .core.index import DEFAULT_THRESHOLD, ScreeningIndex, paused_gc
 
@@ -167,6 +167,9 @@ def _screen_file(err: Console, index: ScreeningIndex, input: Path, output: Path,
         except InputFormatError as exc:
             err.print(f"[red]error:[/red] {exc}", highlight=False)
             raise typer.Exit(2)
+        except WorkerLost as exc:  # killed from outside (out of memory, a signal): the output is incomplete
+            err.print(f"[red]error:[/red] {exc}; {output} is incomplete", highlight=False)
+            raise typer.Exit(1)
 
 
 app.command("screen")(screen)
