@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import importlib
 import logging
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -12,6 +13,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from vigil import __version__
 from vigil.platform.config import get_settings
+from vigil.platform.database import start_wal_checkpointer
 from vigil.platform.logs import configure_logging
 from vigil.web import errors
 from vigil.web.assets import vendor_dirs
@@ -44,11 +46,22 @@ LARGE_BODY_PREFIXES = ("/api/v1/screen", "/screening/", "/api/v1/watchlists", "/
                        "/intel/")
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    """While the server runs: SQLite's log is checkpointed in the background, never by a request's commit."""
+    checkpointer = start_wal_checkpointer()
+    try:
+        yield
+    finally:
+        if checkpointer is not None:
+            checkpointer.stop()
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
     configure_logging(settings.log_level)
     app = FastAPI(title="Vigil", version=__version__, openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs",
-                  redoc_url=None)
+                  redoc_url=None, lifespan=lifespan)
     errors.install(app)
     for name in ROUTER_MODULES:
         try:
