@@ -81,6 +81,16 @@ def test_normalize():
     assert DEFAULT_THRESHOLD > 0.5
 
 
+@pytest.mark.parametrize("titled, title", [("الدكتورة آلاء حسن", "dktwra"), ("السيد شهير خثعم", "syd"),
+                                           ("جناب آقای حسین رضایی", "aqay"), ("ملا محمد عمر", "mla"),
+                                           ("الأستاذ كتوم بنو شعبة", "astadh")])
+def test_titles_in_arabic_script_are_weak_like_latin_ones(titled, title):
+    """Mr., Dr., Mullah... written in Arabic or Persian script are kept as weak tokens, as their Latin spellings are:
+    they are not name parts to find matches by."""
+    form = name_forms(titled)[0]
+    assert title in form.tokens and title not in form.strong and len(form.strong) >= 2
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=200))
 def test_fuzz_normaliser(text):

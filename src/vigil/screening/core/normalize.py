@@ -30,6 +30,15 @@ HONORIFICS = {
     "dott", "ing", "pan", "pani", "gen", "general", "col", "colonel", "capt", "captain", "lt",
     "major", "brig", "emir", "amir", "hon", "rev", "st",
 }
+# The same titles written in Arabic or Persian script, as their transliteration spells them (no short vowels):
+# السيد/السيدة syd/syda, الآنسة ansa, الدكتور/الدكتورة dktwr/dktwra, دکتر dktr, الأستاذ/الأستاذة astadh/astadha,
+# استاد astad, المهندس/المهندسة mhnds/mhndsa, الشيخ shykh, الحاج/حاجی haj/hajj/hajy, ملا mla, مولوي mwlwy, مولانا
+# mwlana, قاری qary, امام amam, امیر amyr, آقای aqay, خانم khanm, سرکار srkar, جناب jnab
+HONORIFICS |= {
+    "syd", "syda", "sydh", "ansa", "dktwr", "dktwra", "dktr", "astadh", "astadha", "astad", "mhnds", "mhndsa",
+    "shykh", "haj", "hajj", "hajy", "mla", "mwlwy", "mwlana", "qary", "amam", "amyr", "aqay", "khanm", "srkar",
+    "jnab",
+}
 LEGAL_FORMS = {
     "ltd", "limited", "llc", "llp", "lp", "inc", "incorporated", "co", "corp", "corporation",
     "company", "gmbh", "ag", "kg", "sa", "sas", "sarl", "srl", "spa", "bv", "nv", "ab", "as",
@@ -43,7 +52,7 @@ PARTICLES = {
     "al", "el", "ul", "ud", "ad", "ar", "as", "az", "an", "at", "ibn", "bin", "ben", "bint",
     "binti", "bte", "ould", "walad", "de", "da", "do", "dos", "das", "del", "della", "di", "du",
     "des", "la", "le", "van", "von", "der", "den", "ter", "y", "e", "i", "zu", "ag", "ap", "mac",
-    "aka", "fka", "nee",
+    "aka", "fka", "nee", "bnw", "bny",  # بنو/بني (banu/bani, "sons of": a tribe)
 }
 WEAK = HONORIFICS | LEGAL_FORMS | PARTICLES
 # Phrases removed before tokenising
