@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -120,6 +121,7 @@ def main() -> None:
         server.terminate()
         server.wait(10)
         log_file.close()
+        shutil.rmtree(data_dir, ignore_errors=True)  # the database, the server log and the uploads
 
 
 def access_log_ms(path: Path, n: int) -> dict[str, list[float]]:
