@@ -170,6 +170,23 @@ def test_a_lost_worker_ends_the_batch_with_an_error(tmp_path, monkeypatch):
     assert written == []
 
 
+def test_a_failed_batch_stops_its_workers(tmp_path):
+    """When writing fails (a full disk, Ctrl-C), the batch ends with that error and leaves no worker behind."""
+    import multiprocessing
+
+    from vigil.screening import batch
+
+    idx = ScreeningIndex.build(load_csv_rows(tmp_path))
+    records = [(i + 2, {"id": str(i), "name": f"Viktor Petrenko {i}"}) for i in range(50)]
+
+    def emit(chunk, lines):
+        raise OSError("No space left on device")
+
+    with pytest.raises(OSError, match="No space left"):
+        batch._run_local(idx, iter(records), 0.88, emit, workers=2, block=5)
+    assert multiprocessing.active_children() == []
+
+
 def test_pickled_index_warms_and_matches_like_the_built_one(tmp_path):
     """A cached (pickled) index keeps no compiled spelling patterns: warm() compiles those of its abjad-script list
     tokens once (batch workers call it on start), and the loaded index answers like the one it was built as."""

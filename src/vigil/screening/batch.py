@@ -16,6 +16,7 @@ import multiprocessing as mp
 import os
 import pickle
 import queue
+import signal
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -175,7 +176,9 @@ def _worker_keys(keys: list) -> list:
 
 
 def _serve(tasks, results) -> None:
-    """A worker process: warm the index, then answer (part number, keys) tasks until a None arrives."""
+    """A worker process: warm the index, then answer (part number, keys) tasks until a None arrives.  Ctrl-C is
+    the main process's to handle: it stops the workers itself."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _warm_worker()
     while (task := tasks.get()) is not None:
         part, keys = task
@@ -243,13 +246,17 @@ class _Pipeline:
         self.known.update(zip(keys, answers))
         self.pending.difference_update(keys)
 
-    def close(self) -> None:
+    def close(self, finished: bool) -> None:
+        """Let the workers exit once all is answered; when the batch failed or was interrupted, stop them at once
+        (their queues may hold blocks of work nobody will read)."""
         for q in self.tasks:
             q.put(None)
         for p in self.procs:
-            p.join(timeout=5)
+            if finished:
+                p.join(timeout=5)
             if p.is_alive():
                 p.terminate()
+                p.join(timeout=5)
         for q in self.tasks + [self.results]:
             q.close()
             q.cancel_join_thread()
@@ -266,6 +273,7 @@ def _run_local(index, records, threshold, emit, workers: int, block: int = 10000
 
     gc.freeze()  # keep the index's pages shared after fork (no refcount/GC writes by the collector)
     pipe = _Pipeline(workers)
+    finished = False
     try:
         for chunk in _chunks(records, block):
             pipe.send(chunk)
@@ -273,8 +281,9 @@ def _run_local(index, records, threshold, emit, workers: int, block: int = 10000
                 pipe.write_oldest(emit)
         while pipe.flight:
             pipe.write_oldest(emit)
+        finished = True
     finally:
-        pipe.close()
+        pipe.close(finished)
 
 
 def _result_lines(chunk: list[Record], keys: list, known: dict) -> list[bytes]:
