@@ -199,8 +199,14 @@ class _Pipeline:
         self.results = ctx.Queue()
         # every process is forked before any queue starts its feeder thread
         self.procs = [ctx.Process(target=_serve, args=(q, self.results), daemon=True) for q in self.tasks]
-        for p in self.procs:
-            p.start()
+        try:
+            for p in self.procs:
+                p.start()
+        except BaseException:  # no process to spare: stop the ones started
+            for p in self.procs:
+                if p.pid is not None:
+                    p.terminate()
+            raise
         self.known: dict = {}  # query key -> serialised matches (bytes) or error message (str)
         self.sent: dict[int, list] = {}  # part number -> its keys, until answered
         self.pending: set = set()  # keys sent and not yet answered
