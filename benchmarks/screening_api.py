@@ -5,7 +5,8 @@ shared OFAC and UN lists through the service, and sends sequential single-record
 over one keep-alive connection. Baseline in the same run: GET /healthz on the same server, the floor that HTTP,
 uvicorn and FastAPI cost before any screening or audit work. Each screening request also writes its audit row.
 Latency is printed twice: as the client sees it (httpx, whose own per-request cost is part of the figure), and as
-the server's access log records it (from the request reaching the app to its response being sent).
+the server's access log records it (from the request reaching the app to its response being sent), then split
+between names the server meets for the first time and repeated ones, with the slowest requests named.
 
     .venv/bin/python benchmarks/screening_api.py [--requests 2000]
 """
@@ -101,8 +102,8 @@ def main() -> None:
         with httpx.Client(base_url=base, headers=headers) as client:
             # the first call loads the lists and builds the index (a few seconds; benchmarks/screening.py times it)
             client.post("/api/v1/screen", json={"name": "warm up the index"}, timeout=120)
-            screen = timed(client, args.requests, lambda i: client.post(
-                "/api/v1/screen", json={"name": rnd.choice(names)}))
+            sent = [rnd.choice(names) for _ in range(args.requests)]
+            screen = timed(client, args.requests, lambda i: client.post("/api/v1/screen", json={"name": sent[i]}))
             health = timed(client, args.requests, lambda i: client.get("/healthz"))
         db = "PostgreSQL" if os.environ.get("VIGIL_DATABASE_URL") else "SQLite"
         print(f"single-record POST /api/v1/screen, {args.requests} sequential requests, OFAC+UN loaded, {db}")
@@ -117,11 +118,33 @@ def main() -> None:
                             ("GET /healthz (HTTP floor)", server_side["GET /healthz"])):
             print(f"{label:28}{percentile(vals, 50):9.2f}{percentile(vals, 90):9.2f}{percentile(vals, 99):9.2f}"
                   f"{statistics.mean(vals):9.2f}")
+        print_first_seen_split(sent, screen, server_side["POST /api/v1/screen"])
     finally:
         server.terminate()
         server.wait(10)
         log_file.close()
         shutil.rmtree(data_dir, ignore_errors=True)  # the database, the server log and the uploads
+
+
+def print_first_seen_split(sent: list[str], client_ms: list[float], server_ms: list[float]) -> None:
+    """Where the tail comes from: requests whose name the server meets for the first time (nothing cached for it)
+    against repeated names, and the slowest requests as the server saw them."""
+    seen: set[str] = set()
+    first = []
+    for name in sent:
+        first.append(name not in seen)
+        seen.add(name)
+    print("by name, client / server ms:")
+    for label, flag in (("first time", True), ("repeated", False)):
+        c = [ms for ms, f in zip(client_ms, first) if f is flag]
+        s = [ms for ms, f in zip(server_ms, first) if f is flag]
+        if c and len(s) == len(c):
+            print(f"  {label:10} n={len(c):<5} p50 {percentile(c, 50):.2f} / {percentile(s, 50):.2f}"
+                  f"   p99 {percentile(c, 99):.2f} / {percentile(s, 99):.2f}")
+    if len(server_ms) == len(sent):
+        slowest = sorted(zip(server_ms, range(len(sent))), reverse=True)[:5]
+        print("  slowest (server ms, request #, first time?):",
+              "; ".join(f"{ms:.1f} #{i} {'first' if first[i] else 'again'} {sent[i]!r}" for ms, i in slowest))
 
 
 def access_log_ms(path: Path, n: int) -> dict[str, list[float]]:
