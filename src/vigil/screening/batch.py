@@ -72,31 +72,43 @@ def read_records(path: str | Path) -> Iterator[Record]:
             yield reader.line_num, dict(zip(cols, row))
 
 
-def _matches_bytes(index: ScreeningIndex, row: dict, threshold: float) -> bytes:
-    """Serialised matches; identical (name, dob, nationality, id) rows are screened once per process."""
-    name = row.get("name") or ""
+def _row_key(row: dict) -> tuple:
+    """What a row is screened on: (name, dob, nationality, id number), blanks as None."""
+    return (row.get("name") or "", row.get("dob") or None, row.get("nationality") or None,
+            row.get("id_number") or None)
+
+
+def _query_bytes(index: ScreeningIndex, key: tuple, threshold: float) -> bytes:
+    """Serialised matches for a query key (``_row_key``); identical keys are screened once per process."""
+    name, dob, nationality, id_number = key
     if not name.strip():
         raise ValueError("empty name")
-    key = (name, row.get("dob") or None, row.get("nationality") or None, row.get("id_number") or None, threshold)
     cache = index._result_cache
-    hit = cache.get(key)
+    hit = cache.get((*key, threshold))
     if hit is None:
-        ms = index.screen(name, dob=key[1], nationality=key[2], id_number=key[3], threshold=threshold)
+        ms = index.screen(name, dob=dob, nationality=nationality, id_number=id_number, threshold=threshold)
         hit = orjson.dumps([m.to_dict() for m in ms])
         if len(cache) > 200000:
             cache.clear()
-        cache[key] = hit
+        cache[(*key, threshold)] = hit
     return hit
 
 
+def _line(ln: int, row: dict, result: bytes | str) -> bytes:
+    """A row's output line: ``result`` is its serialised matches, or the message of the error it raised."""
+    if type(result) is bytes:
+        return b'{"id":' + orjson.dumps(row.get("id")) + b',"matches":' + result + b"}"
+    return orjson.dumps({"id": row.get("id"), "matches": [], "error": f"line {ln}: {result}"})
+
+
 def screen_record(index: ScreeningIndex, line: int, row: dict, threshold: float) -> bytes:
-    rid = row.get("id")
     try:
         if "__error__" in row:
             raise ValueError(row["__error__"])
-        return b'{"id":' + orjson.dumps(rid) + b',"matches":' + _matches_bytes(index, row, threshold) + b"}"
+        result: bytes | str = _query_bytes(index, _row_key(row), threshold)
     except Exception as exc:  # noqa: BLE001 - a bad row must never stop the batch
-        return orjson.dumps({"id": rid, "matches": [], "error": f"line {line}: {exc}"})
+        result = str(exc)
+    return _line(line, row, result)
 
 
 def screen_records(index: ScreeningIndex, records: Iterable[Record], threshold: float) -> list[bytes]:
@@ -157,19 +169,13 @@ def _chunks(it: Iterable[Record], size: int) -> Iterator[list[Record]]:
         yield buf
 
 
-def _row_key(row: dict):
-    return (row.get("name") or "", row.get("dob") or None, row.get("nationality") or None,
-            row.get("id_number") or None)
-
-
 def _worker_keys(keys: list) -> list:
     """Serialised matches for each query key, or the message of the error it raised."""
     assert _WORKER_INDEX is not None
     out: list = []
     for k in keys:
         try:
-            out.append(_matches_bytes(_WORKER_INDEX, {"name": k[0], "dob": k[1], "nationality": k[2],
-                                                      "id_number": k[3]}, _WORKER_THRESHOLD))
+            out.append(_query_bytes(_WORKER_INDEX, k, _WORKER_THRESHOLD))
         except Exception as exc:  # noqa: BLE001 - reported on the row
             out.append(str(exc))
     return out
@@ -295,15 +301,7 @@ def _run_local(index, records, threshold, emit, workers: int, block: int = 10000
 def _result_lines(chunk: list[Record], keys: list, known: dict) -> list[bytes]:
     """The output line of every row (``keys[i]`` is row i's query key, None for a row that could not be read;
     ``known`` maps keys to serialised matches or the message of the error they raised)."""
-    lines = []
-    for (ln, row), key in zip(chunk, keys):
-        res = None if key is None else known[key]
-        if type(res) is bytes:
-            lines.append(b'{"id":' + orjson.dumps(row.get("id")) + b',"matches":' + res + b"}")
-        else:
-            msg = f"line {ln}: {row['__error__'] if res is None else res}"
-            lines.append(orjson.dumps({"id": row.get("id"), "matches": [], "error": msg}))
-    return lines
+    return [_line(ln, row, row["__error__"] if key is None else known[key]) for (ln, row), key in zip(chunk, keys)]
 
 
 # ------------------------------------------------------------- spark engine

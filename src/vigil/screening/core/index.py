@@ -927,7 +927,7 @@ def _spelling_sim(abjad_tok: str, latin_tok: str) -> float | None:
     pat = abjad_pattern(abjad_tok)
     if pat is None or not latin_tok.isalpha():
         return None
-    if pat[0].match(latin_tok) is None:  # what _spells checks, the letters-only test done just above
+    if pat[0].match(latin_tok) is None:
         return 0.0
     return _SPELLING_SIM[min(pat[1], len(_SPELLING_SIM) - 1)]
 
