@@ -149,6 +149,21 @@ def test_arabic_compounds_split_like_latin_lists():
     assert ("jalaluddin",) in forms("Jalaluddin") and forms("Bourdin") == {("bourdin",)}
 
 
+def test_assimilated_article_folds_only_before_its_letter():
+    """ud/ur/as/an... are the article al- before a word starting with their consonant (nasr ad-din, abd ur-rahman,
+    jabhat an-nusra); elsewhere they are name parts (Kim Jong Un, An Jung-geun), not a weak article."""
+    def tokens(n):
+        return name_forms(n)[0].tokens
+
+    assert tokens("Nasr ad-Din") == tokens("Nasr al-Din")
+    assert tokens("Abd ur Rahman") == ("abd", "al", "rahman") and tokens("Jabhat an-Nusrah")[1] == "al"
+    assert tokens("Ash-Shabaab") == ("al", "shabaab") and tokens("Zia ul Haq") == ("zia", "al", "haq")
+    assert tokens("Kim Jong Un") == ("kim", "jong", "un") and "un" in name_forms("Kim Jong Un")[0].strong
+    assert tokens("An Jung-geun")[0] == "an" and tokens("Kim Jong Il") != tokens("Kim Jong Un")
+    ix = ScreeningIndex.build([Entry("custom", "k1", "person", "KIM, Jong Un")])
+    assert ix.search("Kim Jong Un") and not ix.search("Kim Jong Il")
+
+
 def test_abjad_pattern_accepts_spellings_only():
     from vigil.screening.core.normalize import abjad_pattern
     ok = [("syf", "saif"), ("dyn", "din"), ("kazm", "kathim"), ("dhakr", "zakir"), ("thaqb", "saqib"),

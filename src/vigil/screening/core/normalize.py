@@ -128,10 +128,15 @@ for _g in _VARIANT_GROUPS + _PARTICLE_GROUPS:
     _words = _g.split()
     for _w in _words:
         FOLD.setdefault(_w, _words[0])
-# The article before a "sun letter" is assimilated in Latin spellings (abd ur-rahman, nasr ad-din,
-# at-tawhid, as-sabar); the Arabic script always writes al-, so all of them fold to "al".
-for _w in ("el", "ul", "ud", "ur", "ar", "ad", "ash", "ush", "ath", "az", "uz", "as", "us", "at", "an", "un"):
+# The Arabic script always writes the article al-; Latin spellings write it el or ul too (saif el adel, zia ul
+# haq), which fold to "al" wherever they stand.
+for _w in ("el", "ul"):
     FOLD[_w] = "al"
+# Before a "sun letter" the article is assimilated (abd ur-rahman, nasr ad-din, at-tawhid, as-sabar, jabhat
+# an-nusra).  These spellings fold to "al" only where they are assimilated, before a word that starts with their
+# consonant: elsewhere "un", "an" or "us" is a name part of its own (Kim Jong Un, An Jung-geun).
+_SUN_ARTICLES = {"ud": "d", "ur": "r", "ar": "r", "ad": "d", "ash": "sh", "ush": "sh", "ath": "th", "az": "z",
+                 "uz": "z", "as": "s", "us": "s", "at": "t", "an": "n", "un": "n"}
 
 def _edit1(w: str, subs: bool = True) -> set[str]:
     """Strings one edit (deletion, insertion, substitution, transposition) from ``w``."""
@@ -288,7 +293,10 @@ def _latin_tokens(latin: str, split: bool = True) -> tuple[str, ...]:
     toks: list[str] = []
     for t in s.split():
         toks.extend(_fold_token(t, split))
-    # abd + al merge: ["abd", "al", "x"] already; ["abdel"] handled by fold
+    for i in range(len(toks) - 1):
+        sun = _SUN_ARTICLES.get(toks[i])
+        if sun is not None and toks[i + 1].startswith(sun):
+            toks[i] = "al"
     return tuple(toks[: MAX_TOKENS * 2])
 
 
