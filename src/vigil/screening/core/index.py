@@ -31,6 +31,7 @@ from itertools import accumulate, chain
 from operator import itemgetter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
@@ -741,7 +742,7 @@ class ScreeningIndex:
     def _spelling_matches(self, words: tuple[str, ...], token_cands: set[int]) -> list[tuple[int, float, str]]:
         """(record, score, explanation) for listed Latin names within two edits of the query's spelling."""
         qk = "".join(words)
-        keys: set[str] = set().union(*(self.rec_spell[r] for r in token_cands))
+        keys: set[str] = set(chain.from_iterable(map(self.rec_spell.__getitem__, token_cands)))
         if len(qk) <= _SPELL_DEL_MAX + 1:
             # symmetric deletion: one deletion on either side or both covers one edit (and a transposition)
             spell, sdel = self.spell, self.spell_del
@@ -755,10 +756,9 @@ class ScreeningIndex:
         if len(qk) >= _SPELL_PART_MIN - _SPELL_MAX_EDITS:
             keys.update(self._long_spellings(qk))
         out = []
-        for ck in sorted(keys):  # sorted: equal scores resolve the same way in every process
-            d = OSA.distance(qk, ck, score_cutoff=_SPELL_MAX_EDITS)
-            if d > _SPELL_MAX_EDITS:
-                continue
+        # one C-level scan; the few hits sorted by spelling: equal scores resolve the same way in every process
+        hits = _extract(qk, list(keys), scorer=OSA.distance, score_cutoff=_SPELL_MAX_EDITS, limit=None)
+        for ck, d, _ in sorted(hits):
             s = spelling_score(d, max(len(qk), len(ck)), d < 2 or _one_word_edited(words, qk, ck))
             if s < _KEEP:
                 continue
@@ -768,17 +768,11 @@ class ScreeningIndex:
 
     def _long_spellings(self, qk: str) -> set[str]:
         """Listed spellings of 12+ letters that share a third with ``qk`` (at most two places off)."""
-        out: set[str] = set()
         parts = self.spell_part
-        n = len(qk)
-        for length in range(max(_SPELL_PART_MIN, n - _SPELL_MAX_EDITS), n + _SPELL_MAX_EDITS + 1):
-            for i, (a, b) in enumerate(_thirds(length)):
-                for shift in range(-_SPELL_MAX_EDITS, _SPELL_MAX_EDITS + 1):
-                    if a + shift < 0 or b + shift > n:
-                        continue
-                    bucket = parts.get((length, i, qk[a + shift:b + shift]))
-                    if bucket and len(bucket) <= _SPELL_PART_BUCKET:
-                        out.update(bucket)
+        out: set[str] = set()
+        for bucket in [parts.get((length, i, qk[a:b])) for length, i, a, b in _third_slices(len(qk))]:
+            if bucket and len(bucket) <= _SPELL_PART_BUCKET:
+                out.update(bucket)
         return out
 
     # ----------------------------------------------------------------- public
@@ -876,6 +870,19 @@ def _lines(tokens: Sequence[str]) -> tuple[str, dict[int, int]]:
 def _thirds(length: int) -> tuple[tuple[int, int], ...]:
     a, b = length // 3, 2 * length // 3
     return ((0, a), (a, b), (b, length))
+
+
+@lru_cache(maxsize=None)
+def _third_slices(n: int) -> tuple[tuple[int, int, int, int], ...]:
+    """(listed length, third, start, end): where, in a query spelling of ``n`` letters, each third of a listed
+    spelling two edits or fewer away may lie (shifted by up to two places; lengths from 12 letters)."""
+    out = []
+    for length in range(max(_SPELL_PART_MIN, n - _SPELL_MAX_EDITS), n + _SPELL_MAX_EDITS + 1):
+        for i, (a, b) in enumerate(_thirds(length)):
+            for shift in range(-_SPELL_MAX_EDITS, _SPELL_MAX_EDITS + 1):
+                if a + shift >= 0 and b + shift <= n:
+                    out.append((length, i, a + shift, b + shift))
+    return tuple(out)
 
 
 def spelling_score(edits: int, length: int, one_word: bool = True) -> float:
