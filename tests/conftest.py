@@ -129,3 +129,23 @@ def as_user(vigil_db):
     yield _make
     for c in clients:
         c.close()
+
+
+def record_event_loop_use(monkeypatch: pytest.MonkeyPatch, module, name: str) -> list[bool]:
+    """Wrap ``module.name`` (the real function still runs) and record, per call, whether it ran on a thread with a
+    running event loop: blocking work there would stall every other request the server is serving."""
+    import asyncio
+
+    calls: list[bool] = []
+    real = getattr(module, name)
+
+    def spy(*args, **kwargs):
+        try:
+            asyncio.get_running_loop()
+            calls.append(True)
+        except RuntimeError:
+            calls.append(False)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, spy)
+    return calls

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import login, make_client
+from tests.conftest import login, make_client, record_event_loop_use
 
 CASE = {"title": "Bag theft at the harbour", "legal_basis": "Criminal Procedure Code art. 110"}
 
@@ -128,6 +128,19 @@ def test_console_login_form_and_logout(vigil_db):
         csrf2 = login_again.text.split('name="csrf_token" value="')[1].split('"')[0]
         c.post("/logout", data={"csrf_token": csrf2}, follow_redirects=False)
         assert c.get("/", follow_redirects=False).status_code == 303
+
+
+def test_console_login_hashes_off_the_event_loop(vigil_db, monkeypatch):
+    """argon2 costs ~0.1 s of CPU: the login form runs it on a worker thread, not on the event loop."""
+    from vigil.platform.identity import service as identity
+
+    on_loop = record_event_loop_use(monkeypatch, identity, "authenticate")
+    with make_client() as c:
+        csrf = c.get("/login").text.split('name="csrf_token" value="')[1].split('"')[0]
+        ok = c.post("/login", data={"username": "viewer", "password": "viewer-demo-pass", "csrf_token": csrf},
+                    follow_redirects=False)
+        assert ok.status_code == 303 and c.get("/").status_code == 200
+    assert on_loop == [False]
 
 
 def test_admin_console_creates_users_and_shows_token_once(as_user):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED_DATA
+from tests.conftest import SHARED_DATA, record_event_loop_use
 
 OFAC = SHARED_DATA / "sanctions" / "ofac"
 REVIEW = (date.today() + timedelta(days=90)).isoformat()
@@ -155,7 +155,10 @@ def test_mrz_and_documents(as_user, tmp_path):
     assert ric_bad["cn_resident_id"]["valid"] is False
 
 
-def test_console_screening_pages(as_user):
+def test_console_screening_pages(as_user, monkeypatch):
+    from vigil.screening import service
+
+    on_loop = record_event_loop_use(monkeypatch, service, "screen_records")
     c = as_user("analyst")
     page = c.get("/screening")
     assert page.status_code == 200 and "Screen a CSV file" in page.text
@@ -163,6 +166,7 @@ def test_console_screening_pages(as_user):
     assert "Karim Haddad" in result.text and "CTB persons of interest" in result.text
     upload = c.post("/screening/upload", files={"file": ("r.csv", "id,name\n1,Karim Haddad\n2,\n3,Jane Smith\n")})
     assert upload.status_code == 200 and "line 3: name is empty" in upload.text
+    assert on_loop[-1] is False  # a file of up to 10,000 rows is screened on a worker thread, not the event loop
     bad = c.post("/screening/upload", files={"file": ("r.csv", "who,what\n1,2\n")})
     assert bad.status_code == 400
 

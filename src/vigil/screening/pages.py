@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from starlette.concurrency import run_in_threadpool
 
 from vigil.platform.database import session_scope
 from vigil.platform.errors import BadRequest, Problem
@@ -62,12 +63,18 @@ def read_records(upload: bytes) -> tuple[list[service.RecordIn], list[str]]:
     return records, errors
 
 
+def _screen_upload(upload: bytes, who: Principal, purpose: str):
+    records, errors = read_records(upload)
+    with session_scope() as db:
+        return errors, service.screen_records(db, who, records, purpose=purpose)
+
+
 @router.post("/upload")
 async def upload_csv(request: Request, file: UploadFile = File(...), purpose: str = Form(""),
                      who: Principal = Depends(current_principal)):
-    records, errors = read_records(await file.read())
-    with session_scope() as db:
-        results = service.screen_records(db, who, records, purpose=purpose)
+    # Reading and screening up to MAX_CSV_ROWS rows takes seconds: on a worker thread, so that the event loop
+    # keeps serving other requests meanwhile
+    errors, results = await run_in_threadpool(_screen_upload, await file.read(), who, purpose)
     alerts = [r for r in results if r.matches or r.document_hits]
     return render(request, "screening/_results.html", {"results": alerts, "single": False, "total": len(results),
                                                        "row_errors": errors})
