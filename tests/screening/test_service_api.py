@@ -171,6 +171,35 @@ def test_console_screening_pages(as_user, monkeypatch):
     assert bad.status_code == 400
 
 
+def test_console_screens_a_big_file_as_a_job_with_progress(as_user):
+    """A file over INLINE_ROWS rows is screened in the background; the page polls the job for its progress and
+    gets the results once, and only the user who uploaded it can poll it."""
+    import re
+    import time
+
+    from vigil.screening.pages import INLINE_ROWS
+
+    rows = [f"{i},Karim Haddad" if i == 7 else f"{i},Person{i} Testcase{i % 13}" for i in range(INLINE_ROWS + 150)]
+    rows.insert(3, ",")  # a row without a name: reported with its line number
+    c = as_user("analyst")
+    started = c.post("/screening/upload", files={"file": ("big.csv", "id,name\n" + "\n".join(rows) + "\n")},
+                     data={"purpose": "hotel registrations"})
+    assert started.status_code == 200 and 'id="screen-progress"' in started.text
+    poll_url = re.search(r'hx-get="(/screening/upload/[^"]+)"', started.text).group(1)
+    assert as_user("supervisor").get(poll_url).status_code == 404  # not theirs
+    for _ in range(600):
+        page = c.get(poll_url, headers={"HX-Request": "true"})
+        assert page.status_code == 200
+        if 'id="screen-progress"' not in page.text:
+            break
+        time.sleep(0.05)
+    assert f"among {INLINE_ROWS + 151} record(s)" in page.text and "Karim Haddad" in page.text
+    assert "line 5: name is empty" in page.text
+    # shown once: the results are not kept after that
+    assert "no longer available" in c.get(poll_url, headers={"HX-Request": "true"}).text
+    assert c.get(poll_url).status_code == 404
+
+
 def test_every_entry_has_legal_basis_owner_and_review_date(as_user):
     c = as_user("supervisor")
     un = next(w for w in c.get("/api/v1/watchlists").json() if w["kind"] == "un")

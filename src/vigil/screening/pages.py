@@ -11,9 +11,10 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from vigil.platform.database import session_scope
-from vigil.platform.errors import BadRequest, Problem
+from vigil.platform import policy
+from vigil.platform.errors import BadRequest, NotFound, Problem
 from vigil.platform.identity.principal import Principal
-from vigil.screening import service
+from vigil.screening import service, uploads
 from vigil.screening.api import import_uploaded, uploaded_folder
 from vigil.screening.core import DEFAULT_THRESHOLD
 from vigil.screening.core.mrz import parse_mrz
@@ -63,18 +64,48 @@ def read_records(upload: bytes) -> tuple[list[service.RecordIn], list[str]]:
     return records, errors
 
 
-def _screen_upload(upload: bytes, who: Principal, purpose: str):
-    records, errors = read_records(upload)
+INLINE_ROWS = 200  # files up to this many rows are screened within the upload request; bigger ones as a job
+
+
+def _screen_small(records: list[service.RecordIn], who: Principal, purpose: str):
     with session_scope() as db:
-        return errors, service.screen_records(db, who, records, purpose=purpose)
+        return service.screen_records(db, who, records, purpose=purpose)
 
 
 @router.post("/upload")
 async def upload_csv(request: Request, file: UploadFile = File(...), purpose: str = Form(""),
                      who: Principal = Depends(current_principal)):
-    # Reading and screening up to MAX_CSV_ROWS rows takes seconds: on a worker thread, so that the event loop
-    # keeps serving other requests meanwhile
-    errors, results = await run_in_threadpool(_screen_upload, await file.read(), who, purpose)
+    # Parsing and screening take up to seconds: on worker threads, so that the event loop keeps serving other
+    # requests.  A big file becomes a job that the page polls for its progress (uploads.py).
+    policy.require(who, "screening.run")
+    records, errors = await run_in_threadpool(read_records, await file.read())
+    if len(records) > INLINE_ROWS:
+        try:
+            job_id = uploads.start(who, records, errors, purpose)
+        except uploads.TooManyJobs:
+            raise Problem(503, "Too many files are being screened right now; try again in a minute") from None
+        return render(request, "screening/_upload_progress.html", {"job_id": job_id, "done": 0,
+                                                                    "total": len(records)})
+    results = await run_in_threadpool(_screen_small, records, who, purpose)
+    return _batch_results(request, results, errors)
+
+
+@router.get("/upload/{job_id}")
+def upload_progress(request: Request, job_id: str, who: Principal = Depends(current_principal)):
+    job = uploads.poll(job_id, who)
+    if job is None:
+        if request.headers.get("hx-request"):  # shown in place of the progress bar, which stops polling
+            return render(request, "screening/_upload_progress.html", {"gone": True})
+        raise NotFound("No such screening job: it finished and was shown already, expired, or is not yours")
+    if job.error:
+        return render(request, "screening/_upload_progress.html", {"error": job.error})
+    if job.results is None:
+        return render(request, "screening/_upload_progress.html", {"job_id": job_id, "done": job.done,
+                                                                    "total": job.total})
+    return _batch_results(request, job.results, job.row_errors)
+
+
+def _batch_results(request: Request, results: list, errors: list[str]):
     alerts = [r for r in results if r.matches or r.document_hits]
     return render(request, "screening/_results.html", {"results": alerts, "single": False, "total": len(results),
                                                        "row_errors": errors})
@@ -82,8 +113,6 @@ async def upload_csv(request: Request, file: UploadFile = File(...), purpose: st
 
 @router.post("/mrz")
 def check_mrz(request: Request, mrz: str = Form(""), who: Principal = Depends(current_principal)):
-    from vigil.platform import policy
-
     policy.require(who, "screening.run")
     try:
         parsed, error = parse_mrz(mrz), None

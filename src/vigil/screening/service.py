@@ -6,6 +6,7 @@ Other capabilities call `screen_name`, `screen_records` and `rescreen_new_entrie
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -356,13 +357,18 @@ def _query(rec: RecordIn) -> Query:
 
 
 def screen_records(session: Session, actor: Principal, records: list[RecordIn], threshold: float | None = None,
-                   purpose: str = "") -> list[RecordResult]:
+                   purpose: str = "", progress: Callable[[int], None] | None = None,
+                   progress_step: int = 100) -> list[RecordResult]:
+    """Screen ``records`` against every active list; ``progress`` is told how many are done every
+    ``progress_step`` records."""
     policy.require(actor, "screening.run")
     if len(records) > MAX_BATCH:
         raise BadRequest(f"At most {MAX_BATCH} records per request; use `vigil screen` for files")
     index = current_index(session)
     results = []
-    for rec in records:
+    for n, rec in enumerate(records):
+        if progress is not None and n % progress_step == 0:
+            progress(n)
         try:
             matches = index.search(_query(rec), threshold)
             docs = find_lost_documents(session, rec.id_number) if rec.id_number else []
