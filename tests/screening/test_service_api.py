@@ -200,6 +200,34 @@ def test_console_screens_a_big_file_as_a_job_with_progress(as_user):
     assert c.get(poll_url).status_code == 404
 
 
+def test_upload_jobs_stall_and_expire(vigil_db):
+    """A job whose process went away is reported as failed; one nobody fetched is deleted after KEEP_SECONDS."""
+    import time
+
+    from sqlalchemy import select
+
+    from vigil.platform.database import session_scope
+    from vigil.platform.identity.models import User
+    from vigil.platform.identity.principal import Principal
+    from vigil.screening import uploads
+    from vigil.screening.models import UploadJob
+
+    with session_scope() as db:
+        uid = db.scalar(select(User.id).where(User.username == "analyst"))
+        now = time.time()
+        for job_id, age, status in (("stalled", uploads.STALLED_SECONDS + 5, "running"),
+                                    ("expired", uploads.KEEP_SECONDS + 5, "done")):
+            db.add(UploadJob(id=job_id, owner_user_id=uid, status=status, total=500, done=100, error="",
+                             row_errors="[]", alerts="[]", started_at=now - age, updated_at=now - age))
+    who = Principal(user_id=uid, username="analyst", agency_id=1, agency_code="x", role="analyst", clearance=1)
+    stalled = uploads.poll("stalled", who)
+    assert stalled["status"] == "failed" and "restarted" in stalled["error"]
+    assert uploads.poll("stalled", who) is None  # reported once, then gone
+    assert uploads.poll("expired", who) is None
+    with session_scope() as db:
+        assert db.get(UploadJob, "expired") is None
+
+
 def test_every_entry_has_legal_basis_owner_and_review_date(as_user):
     c = as_user("supervisor")
     un = next(w for w in c.get("/api/v1/watchlists").json() if w["kind"] == "un")

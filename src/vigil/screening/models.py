@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from vigil.platform.database import Base, utcnow
@@ -70,3 +70,21 @@ class LostDocument(Base):
     reported_date: Mapped[str] = mapped_column(String(10), default="")
     source: Mapped[str] = mapped_column(String(200), default="")
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class UploadJob(Base):
+    """A console CSV file screened in the background: its progress for the page that polls it, then its alerts until
+    the uploader fetches them once (personal data: deleted then, or ``uploads.KEEP_SECONDS`` after the job ended)."""
+
+    __tablename__ = "screening_upload_jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random: the poll URL
+    owner_user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="running")  # running | done | failed
+    total: Mapped[int] = mapped_column(Integer)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str] = mapped_column(Text, default="")
+    row_errors: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of "line N: ..." messages
+    alerts: Mapped[str] = mapped_column(Text, default="[]")  # JSON: the records with matches, as the page shows them
+    started_at: Mapped[float] = mapped_column(Float)  # Unix time: compared the same way on SQLite and PostgreSQL
+    updated_at: Mapped[float] = mapped_column(Float)

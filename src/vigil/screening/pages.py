@@ -97,12 +97,13 @@ def upload_progress(request: Request, job_id: str, who: Principal = Depends(curr
         if request.headers.get("hx-request"):  # shown in place of the progress bar, which stops polling
             return render(request, "screening/_upload_progress.html", {"gone": True})
         raise NotFound("No such screening job: it finished and was shown already, expired, or is not yours")
-    if job.error:
-        return render(request, "screening/_upload_progress.html", {"error": job.error})
-    if job.results is None:
-        return render(request, "screening/_upload_progress.html", {"job_id": job_id, "done": job.done,
-                                                                    "total": job.total})
-    return _batch_results(request, job.results, job.row_errors)
+    if job["status"] == "failed":
+        return render(request, "screening/_upload_progress.html", {"error": job["error"]})
+    if job["status"] == "running":
+        return render(request, "screening/_upload_progress.html", {"job_id": job_id, "done": job["done"],
+                                                                    "total": job["total"]})
+    return render(request, "screening/_results.html", {"results": job["alerts"], "single": False,
+                                                       "total": job["total"], "row_errors": job["row_errors"]})
 
 
 def _batch_results(request: Request, results: list, errors: list[str]):
