@@ -171,20 +171,22 @@ def test_console_screening_pages(as_user, monkeypatch):
     assert bad.status_code == 400
 
 
-def test_console_screens_a_big_file_as_a_job_with_progress(as_user):
+def test_console_screens_a_big_file_as_a_job_with_progress(as_user, monkeypatch):
     """A file over INLINE_ROWS rows is screened in the background; the page polls the job for its progress and
     gets the results once, and only the user who uploaded it can poll it."""
     import re
     import time
 
+    from vigil.screening import uploads
     from vigil.screening.pages import INLINE_ROWS
 
+    on_loop = record_event_loop_use(monkeypatch, uploads, "start")
     rows = [f"{i},Karim Haddad" if i == 7 else f"{i},Person{i} Testcase{i % 13}" for i in range(INLINE_ROWS + 150)]
     rows.insert(3, ",")  # a row without a name: reported with its line number
     c = as_user("analyst")
     started = c.post("/screening/upload", files={"file": ("big.csv", "id,name\n" + "\n".join(rows) + "\n")},
                      data={"purpose": "hotel registrations"})
-    assert started.status_code == 200 and 'id="screen-progress"' in started.text
+    assert started.status_code == 200 and 'id="screen-progress"' in started.text and on_loop == [False]
     poll_url = re.search(r'hx-get="(/screening/upload/[^"]+)"', started.text).group(1)
     assert as_user("supervisor").get(poll_url).status_code == 404  # not theirs
     for _ in range(600):

@@ -81,7 +81,7 @@ async def upload_csv(request: Request, file: UploadFile = File(...), purpose: st
     records, errors = await run_in_threadpool(read_records, await file.read())
     if len(records) > INLINE_ROWS:
         try:
-            job_id = uploads.start(who, records, errors, purpose)
+            job_id = await run_in_threadpool(uploads.start, who, records, errors, purpose)
         except uploads.TooManyJobs:
             raise Problem(503, "Too many files are being screened right now; try again in a minute") from None
         return render(request, "screening/_upload_progress.html", {"job_id": job_id, "done": 0,
