@@ -23,12 +23,15 @@ fi
 if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
-if ! .venv/bin/python -c "import vigil, pytest, playwright, pyspark" 2>/dev/null \
+if ! .venv/bin/python -c "import vigil, pytest, playwright, pyspark, mypyc" 2>/dev/null \
    || [ pyproject.toml -nt .venv/.vigil-installed ]; then
   .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -e ".[test]"
+  .venv/bin/pip install -q -e ".[test,native]"
   touch .venv/.vigil-installed
 fi
+# Compile the screening matcher with mypyc (~20 s, only when its sources changed): the same code, ~1.3x faster.
+# Without a C compiler the Python sources are used.
+.venv/bin/python scripts/build_native.py || echo "setup: the screening matcher stays uncompiled" >&2
 # Byte-compile Vigil's own modules: the editable install leaves none, and with PYTHONDONTWRITEBYTECODE set (as on
 # these machines) every `vigil` command would otherwise compile them again (~0.1 s per start of the batch CLI).
 .venv/bin/python -m compileall -q src >/dev/null

@@ -33,3 +33,16 @@ def ofac_entries():
 def full_index(un_entries, ofac_entries):
     from vigil.screening import ScreeningIndex
     return ScreeningIndex.build(ofac_entries + un_entries)
+
+
+
+@pytest.fixture
+def source_index(full_index):
+    """The full index as an instance of the Python-source ScreeningIndex (same data, empty caches): the methods of
+    the compiled class cannot be patched."""
+    from vigil.screening.core import native
+
+    cls = native.load_source("index").ScreeningIndex
+    copy = cls.__new__(cls)
+    copy.__setstate__(full_index.__getstate__())
+    return copy

@@ -103,6 +103,12 @@ _SPELL_PART_BUCKET = 200
 _MAX_RAISE = 0.08 + 1e-4
 
 
+# The attributes that make an index (everything else is a cache)
+_PERSISTENT = ("entries", "rec_entry", "rec_tokens", "rec_abjad", "rec_name", "postings", "weights", "del_index",
+               "skel_index", "gram_index", "exact", "rec_spell", "spell", "spell_del", "spell_part", "id_index",
+               "_n_docs", "blank_rows")
+
+
 @dataclass(frozen=True)
 class Query:
     name: str
@@ -305,11 +311,15 @@ class ScreeningIndex:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def __getstate__(self):
-        st = self.__dict__.copy()
-        st["_cache"], st["_exp_cache"], st["_sim_cache"], st["_psets"] = {}, {}, {}, {}
-        st["_result_cache"] = {}
-        return st
+    def __getstate__(self) -> dict:
+        """What a pickle keeps (the on-disk cache, Spark's broadcast): the index, not the per-process caches.  Named
+        explicitly, because a class compiled by mypyc has no ``__dict__``."""
+        return {name: getattr(self, name) for name in _PERSISTENT}
+
+    def __setstate__(self, state: dict) -> None:
+        ScreeningIndex.__init__(self)  # fresh caches
+        for name in _PERSISTENT:
+            setattr(self, name, state[name])
 
     # ------------------------------------------------------------- candidates
     def _weak(self, tok: str) -> bool:
@@ -323,22 +333,22 @@ class ScreeningIndex:
             return min(w, _WEAK_FACTOR)
         return w
 
-    def _expand(self, tok: str, abjad: bool) -> tuple[str, ...]:
+    def _expand(self, tok: str, abjad: int) -> tuple[tuple[str, float], ...]:
         key = (tok, abjad)
         hit = self._exp_cache.get(key)
         if hit is not None:
             return hit
-        out = set()
+        found: set[str] = set()
         if tok in self.postings:
-            out.add(tok)
+            found.add(tok)
         if len(tok) >= 3:
             di = self.del_index
-            out.update(di.get(tok, ()))
+            found.update(di.get(tok, ()))
             if len(tok) >= 4:
                 for k in _deletes(tok):
                     if k in self.postings:
-                        out.add(k)
-                    out.update(di.get(k, ()))
+                        found.add(k)
+                    found.update(di.get(k, ()))
         if len(tok) >= _GRAM_MIN_LEN and tok not in self.postings:
             # long unknown token: up to two edits (pjurnaghshbad ~ pournaghshband) by trigram
             # count filter -- two edits destroy at most six of the token's trigrams
@@ -346,11 +356,11 @@ class ScreeningIndex:
             need = max(3, len(grams) - 6)
             gi = self.gram_index
             cnt = Counter(chain.from_iterable(gi.get(g, ()) for g in grams))
-            out.update(t for t, k in cnt.items() if k >= need and abs(len(t) - len(tok)) <= 2)
+            found.update(t for t, k in cnt.items() if k >= need and abs(len(t) - len(tok)) <= 2)
         sk = skeleton(tok)
         if len(sk) >= 3 or (abjad and len(sk) >= 2):
-            out.update(self.skel_index.get(sk, ()))
-        out = sorted(out)
+            found.update(self.skel_index.get(sk, ()))
+        out = sorted(found)
         near = self._near((tok,), out, abjad, _MIN_SIM)
         res = tuple((t, s) for k, t in enumerate(out) if k in near and (s := self._sim(tok, t, abjad)) >= _MIN_SIM)
         if len(self._exp_cache) > 500000:
@@ -358,14 +368,14 @@ class ScreeningIndex:
         self._exp_cache[key] = res
         return res
 
-    def _candidates(self, tokens: Sequence[str], strong: Sequence[str], abjad: bool) -> list[int]:
+    def _candidates(self, tokens: Sequence[str], strong: Sequence[str], abjad: int) -> list[int]:
         acc: dict[int, float] = {}
         common: list = []
         postings = self.postings
         weights = self.weights
         for q in dict.fromkeys(strong):
             best: dict[int, float] = {}
-            big: list[tuple[set, float]] = []
+            big: list[tuple[frozenset, float]] = []
             rare: list[tuple[float, list[int]]] = []
             for t, sim in self._expand(q, abjad):
                 p = postings[t]
@@ -416,7 +426,7 @@ class ScreeningIndex:
         return ps
 
     # ---------------------------------------------------------------- scoring
-    def _sim(self, q: str, c: str, abjad: bool) -> float:
+    def _sim(self, q: str, c: str, abjad: int) -> float:
         if q == c:
             return 1.0
         key = (q, c, abjad)
@@ -593,7 +603,7 @@ class ScreeningIndex:
                 rest += m
         return top / (top + rest)
 
-    def _name_score(self, qt: Sequence[str], ct: Sequence[str], abjad: bool,
+    def _name_score(self, qt: Sequence[str], ct: Sequence[str], abjad: int,
                     table: dict | None = None) -> tuple[float, list]:
         if table is None:
             table = {}
@@ -755,7 +765,7 @@ class ScreeningIndex:
                 keys.update(sdel.get(k, ()))
         if len(qk) >= _SPELL_PART_MIN - _SPELL_MAX_EDITS:
             keys.update(self._long_spellings(qk))
-        out = []
+        out: list[tuple[int, float, str]] = []
         # one C-level scan; the few hits sorted by spelling: equal scores resolve the same way in every process
         hits = _extract(qk, list(keys), scorer=OSA.distance, score_cutoff=_SPELL_MAX_EDITS, limit=None)
         for ck, d, _ in sorted(hits):
@@ -898,7 +908,7 @@ def _one_word_edited(words: Sequence[str], qk: str, ck: str) -> bool:
     """Whether every edit turning ``qk`` (the query's words joined) into ``ck`` falls inside one query word."""
     ends = list(accumulate(len(w) for w in words))
     last = len(ends) - 1
-    touched = {min(last, bisect_left(ends, pos + 1)) for _, pos, _ in Levenshtein.editops(qk, ck)}
+    touched = {min(last, bisect_left(ends, op.src_pos + 1)) for op in Levenshtein.editops(qk, ck)}
     return len(touched) <= 1
 
 

@@ -125,9 +125,9 @@ _VARIANT_GROUPS = [
 _PARTICLE_GROUPS = ["abu abw", "bin ben bn", "ould walad wld"]
 FOLD: dict[str, str] = {}
 for _g in _VARIANT_GROUPS + _PARTICLE_GROUPS:
-    _words = _g.split()
-    for _w in _words:
-        FOLD.setdefault(_w, _words[0])
+    _group = _g.split()
+    for _w in _group:
+        FOLD.setdefault(_w, _group[0])
 # The Arabic script always writes the article al-; Latin spellings write it el or ul too (saif el adel, zia ul
 # haq), which fold to "al" wherever they stand.
 for _w in ("el", "ul"):

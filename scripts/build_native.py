@@ -1,0 +1,68 @@
+"""Compile the screening matcher (``vigil.screening.core``: translit, normalize, index) with mypyc.
+
+The same Python source, type-annotated, compiled to a C extension: about 1.3x faster per name and a faster index
+build, with identical results (tests/screening/test_native.py compares the two on real queries).  The extension
+modules land next to their sources, with ``native.stamp`` recording the sources they were built from; when a source
+changes without a rebuild, ``vigil.screening.core`` loads the Python sources instead (see its ``__init__``), so a
+stale build is never used.  Run by scripts/setup.sh; safe to run again (it rebuilds only when a source changed).
+
+    .venv/bin/python scripts/build_native.py [--force | --clean]
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+sys.path.insert(0, str(SRC))
+
+from vigil.screening.core.native import CORE, MODULES, STAMP, built_files, source_digest  # noqa: E402
+
+SETUP = """
+from setuptools import setup
+from mypyc.build import mypycify
+setup(name="vigil-screening-native", script_args=["build_ext", "--inplace", "--build-temp", {tmp!r}],
+      ext_modules=mypycify({paths!r}, opt_level="3", group_name="vigil.screening.core._native"))
+"""
+
+
+def clean() -> None:
+    for f in built_files():
+        f.unlink()
+    STAMP.unlink(missing_ok=True)
+
+
+def build() -> None:
+    clean()
+    paths = [str((CORE / f"{m}.py").relative_to(SRC)) for m in MODULES]
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "setup_native.py"
+        script.write_text(SETUP.format(tmp=tmp, paths=paths))
+        env = dict(os.environ, MYPY_CACHE_DIR=str(Path(tmp) / "mypy-cache"))
+        proc = subprocess.run([sys.executable, str(script)], cwd=SRC, env=env, capture_output=True, text=True)
+    shutil.rmtree(SRC / "build", ignore_errors=True)
+    if proc.returncode:
+        clean()
+        sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-4000:])
+        raise SystemExit("build_native: mypyc failed; the Python sources stay in use")
+    STAMP.write_text(source_digest() + "\n")
+
+
+def main() -> None:
+    if "--clean" in sys.argv:
+        clean()
+        return
+    if "--force" not in sys.argv and STAMP.exists() and STAMP.read_text().strip() == source_digest() \
+            and len(built_files()) == len(MODULES) + 1:
+        return
+    build()
+    print(f"build_native: compiled {', '.join(MODULES)} ({len(built_files())} extension files)")
+
+
+if __name__ == "__main__":
+    main()
