@@ -212,6 +212,7 @@ def test_pruned_scoring_matches_exhaustive_scoring(source_index, un_entries, mon
     def run():
         ix._cache.clear()
         ix._exp_cache.clear()
+        ix._tok_cache.clear()
         return {q: [(m.source_id, m.score, m.name) for m in ix.search(q, threshold=0.0)] for q in queries}
 
     pruned = run()

@@ -218,6 +218,8 @@ class ScreeningIndex:
         self._exp_cache: dict = {}
         self._sim_cache: dict = {}
         self._psets: dict = {}
+        self._tok_cache: dict = {}  # (query token, mode) -> _token_records
+        self._tok_records = 0
         self.blank_rows: dict[str, tuple] = {}  # list token -> its _row when it aligns with no query token
         self._result_cache: dict = {}  # used by batch.py (serialised results per query)
 
@@ -371,28 +373,12 @@ class ScreeningIndex:
     def _candidates(self, tokens: Sequence[str], strong: Sequence[str], abjad: int) -> list[int]:
         acc: dict[int, float] = {}
         common: list = []
-        postings = self.postings
-        weights = self.weights
         for q in dict.fromkeys(strong):
-            best: dict[int, float] = {}
-            big: list[tuple[frozenset, float]] = []
-            rare: list[tuple[float, list[int]]] = []
-            for t, sim in self._expand(q, abjad):
-                p = postings[t]
-                w = weights[t] * sim
-                if len(p) > _COMMON_POSTINGS:
-                    big.append((self._posting_set(t), w))
-                else:
-                    rare.append((w, p))
-            # each record keeps the best weight of the expansions listing it: written in ascending order, so
-            # the last (highest) wins -- dict.update runs in C
-            rare.sort(key=lambda wp: wp[0])
-            for w, p in rare:
-                best.update(dict.fromkeys(p, w))
+            best, big = self._token_records(q, abjad)
             if big:
                 common.append(big)
             if not acc:
-                acc = best  # 0.0 + w is w: the first token's weights need no loop
+                acc = dict(best)  # 0.0 + w is w: the first token's weights need no loop (a copy: best is cached)
             else:
                 for r, w in best.items():
                     acc[r] = acc.get(r, 0.0) + w
@@ -418,6 +404,37 @@ class ScreeningIndex:
             cut = top[0][1] * 0.5
             return [r for r, w in top[: _MAX_CANDIDATES] if w >= cut]
         return sorted(acc)
+
+    def _token_records(self, q: str, abjad: int) -> tuple[dict[int, float], list[tuple[frozenset, float]]]:
+        """What query token ``q`` brings to candidate generation, the same in every name that has it (cached):
+        record -> the best weight x similarity of the expansions listing it, for expansions with at most
+        _COMMON_POSTINGS records; (posting set, weight x similarity) for the commoner ones."""
+        key = (q, abjad)
+        hit = self._tok_cache.get(key)
+        if hit is not None:
+            return hit
+        postings, weights = self.postings, self.weights
+        best: dict[int, float] = {}
+        big: list[tuple[frozenset, float]] = []
+        rare: list[tuple[float, list[int]]] = []
+        for t, sim in self._expand(q, abjad):
+            p = postings[t]
+            w = weights[t] * sim
+            if len(p) > _COMMON_POSTINGS:
+                big.append((self._posting_set(t), w))
+            else:
+                rare.append((w, p))
+        # each record keeps the best weight of the expansions listing it: written in ascending order, so the last
+        # (highest) wins -- dict.update runs in C
+        rare.sort(key=lambda wp: wp[0])
+        for w, p in rare:
+            best.update(dict.fromkeys(p, w))
+        self._tok_records += len(best)
+        if self._tok_records > 2_000_000:  # bounded memory (~40 MB) over a long batch
+            self._tok_cache.clear()
+            self._tok_records = len(best)
+        self._tok_cache[key] = (best, big)
+        return best, big
 
     def _posting_set(self, t: str) -> frozenset:
         ps = self._psets.get(t)
