@@ -32,7 +32,7 @@ from operator import itemgetter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import Iterable, Sequence, cast
 
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 from rapidfuzz.process import extract as _extract
@@ -102,6 +102,10 @@ _SPELL_PART_BUCKET = 200
 # margin for the final rounding to four places
 _MAX_RAISE = 0.08 + 1e-4
 
+
+# What scoring knows of one list token against a query (``ScreeningIndex._row``): bit mask of the query tokens it
+# can align with, ((similarity, query token index), ...) for those, its weight, whether it is weak
+Row = tuple[int, tuple[tuple[float, int], ...], float, bool]
 
 # The attributes that make an index (everything else is a cache)
 _PERSISTENT = ("entries", "rec_entry", "rec_tokens", "rec_abjad", "rec_name", "postings", "weights", "del_index",
@@ -220,7 +224,7 @@ class ScreeningIndex:
         self._psets: dict = {}
         self._tok_cache: dict = {}  # (query token, mode) -> _token_records
         self._tok_records = 0
-        self.blank_rows: dict[str, tuple] = {}  # list token -> its _row when it aligns with no query token
+        self.blank_rows: dict[str, Row] = {}  # list token -> its _row when it aligns with no query token
         self._result_cache: dict = {}  # used by batch.py (serialised results per query)
 
     # ------------------------------------------------------------------ build
@@ -546,7 +550,7 @@ class ScreeningIndex:
                             out[k] = out.get(k, 0) | 1 << i
         return out
 
-    def _fill_rows(self, qt: Sequence[str], cs: Iterable[str], abjad: int, table: dict) -> None:
+    def _fill_rows(self, qt: Sequence[str], cs: Iterable[str], abjad: int, table: dict[str, Row]) -> None:
         """Rows (see ``_row``) for the list tokens ``cs`` not yet in ``table``, in one pass."""
         cs = [c for c in dict.fromkeys(cs) if c not in table]
         if not cs:
@@ -558,10 +562,10 @@ class ScreeningIndex:
         blank = list(map(self.blank_rows.get, cs))
         if None in blank:  # a token the index's weights do not know (never one of its own list tokens)
             blank = [row or (0, (), self._weight(c), self._weak(c)) for row, c in zip(blank, cs)]
-        table.update(zip(cs, blank))
+        table.update(zip(cs, cast("list[Row]", blank)))  # no None left
         for k, maybe in near.items():
             c = cs[k]
-            sims = []
+            sims: list[tuple[float, int]] = []
             mask = 0
             for i, q in enumerate(qt):
                 if maybe >> i & 1:
@@ -570,9 +574,10 @@ class ScreeningIndex:
                         sims.append((s, i))
                         mask |= 1 << i
             if mask:
-                table[c] = (mask, tuple(sims), *table[c][2:])
+                _, _, weight, weak = table[c]
+                table[c] = (mask, tuple(sims), weight, weak)
 
-    def _row(self, qt: Sequence[str], c: str, abjad: int, table: dict) -> tuple:
+    def _row(self, qt: Sequence[str], c: str, abjad: int, table: dict[str, Row]) -> Row:
         """List token ``c`` against the query tokens, memoised in ``table`` (one per query form and mode):
         (bit mask of the query tokens it can align with, ((sim, i), ...) for those, weight of c, c is weak).
         Only similarities that ``_name_score`` can use are kept: >= _MIN_SIM, or >= _PARTIAL_SIM in abjad modes."""
@@ -583,7 +588,7 @@ class ScreeningIndex:
         return row
 
     def _score_bound(self, qt: Sequence[str], q_missing: Sequence[float], q_strong: int, ct: Sequence[str],
-                     abjad: int, table: dict) -> float:
+                     abjad: int, table: dict[str, Row]) -> float:
         """An upper bound on ``_name_score(qt, ct, abjad)``: every list token that can align adds at most its
         weight to the numerator and the denominator (similarity <= 1); tokens on either side with nothing to
         align with weigh in the denominator at least as much as ``_name_score`` counts them.  ``q_missing`` is what
@@ -600,7 +605,8 @@ class ScreeningIndex:
             if mask:
                 top += w
                 q_mask |= mask
-                strong_c += not weak
+                if not weak:
+                    strong_c += 1
             elif weak:
                 rest += w * 0.3
             else:
@@ -621,7 +627,7 @@ class ScreeningIndex:
         return top / (top + rest)
 
     def _name_score(self, qt: Sequence[str], ct: Sequence[str], abjad: int,
-                    table: dict | None = None) -> tuple[float, list]:
+                    table: dict[str, Row] | None = None) -> tuple[float, list]:
         if table is None:
             table = {}
         full = [self._row(qt, c, abjad, table) for c in ct]
@@ -720,7 +726,7 @@ class ScreeningIndex:
                         best[ei] = (1.0, r, qn, False)
             q_missing = [self._weight(q) * (0.5 if self._weak(q) else 1.0) for q in qt]
             q_strong = sum(1 << i for i, q in enumerate(qt) if not self._weak(q))
-            tables: dict[int, dict] = {}  # per mode: list token -> _row
+            tables: dict[int, dict[str, Row]] = {}  # per mode: list token -> _row
             cands = self._candidates(qt, f.strong, _ABJAD_Q if f.abjad else 0)
             token_cands.update(cands)
             modes = self._modes(f, cands)
