@@ -32,7 +32,7 @@ from operator import itemgetter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Sequence, cast
+from typing import Callable, Iterable, Sequence, cast
 
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 from rapidfuzz.process import extract as _extract
@@ -514,25 +514,24 @@ class ScreeningIndex:
           abjad token's spellings (``abjad_pattern``).
         The scans use a cut-off 1e-6 below the exact one: their scores may differ from single calls in the last bit."""
         out: dict[int, int] = {}
-
-        def scan(i: int, q: str, choices, scorer, cut: float) -> None:
-            for _, _, k in _extract(q, choices, scorer=scorer, score_cutoff=cut - 1e-6, limit=None):
-                out[k] = out.get(k, 0) | 1 << i
-
+        cs = list(cs)
         if abjad in _SYLLABLE_MODES:
             for i, q in enumerate(qt):
-                scan(i, q, cs, Levenshtein.normalized_similarity, floor)
+                _scan_into(out, i, q, cs, None, Levenshtein.normalized_similarity, floor)
             return out
         base = floor if abjad else min(floor, _SKEL_RAISE)
-        longer = {k: c for k, c in enumerate(cs) if len(c) > 3}
-        shorter = {k: c for k, c in enumerate(cs) if len(c) <= 3}
-        skels = [skeleton(c) for c in cs] if abjad else None
+        long_at = [k for k, c in enumerate(cs) if len(c) > 3]
+        short_at = [k for k, c in enumerate(cs) if len(c) <= 3]
+        longer, shorter = [cs[k] for k in long_at], [cs[k] for k in short_at]
+        skels = [skeleton(c) for c in cs] if abjad else []
         for i, q in enumerate(qt):
             if len(q) > 3:
-                scan(i, q, longer, JaroWinkler.normalized_similarity, base)
-            scan(i, q, shorter if len(q) > 3 else cs, OSA.normalized_similarity, min(base, 2 / 3))
+                _scan_into(out, i, q, longer, long_at, JaroWinkler.normalized_similarity, base)
+                _scan_into(out, i, q, shorter, short_at, OSA.normalized_similarity, min(base, 2 / 3))
+            else:
+                _scan_into(out, i, q, cs, None, OSA.normalized_similarity, min(base, 2 / 3))
             if abjad:
-                scan(i, skeleton(q), skels, JaroWinkler.normalized_similarity, floor / 0.92)
+                _scan_into(out, i, skeleton(q), skels, None, JaroWinkler.normalized_similarity, floor / 0.92)
         if abjad == _ABJAD_Q:  # list tokens that are spellings of an abjad query token: one scan per query token
             pats = [(i, pat[0]) for i, tok in enumerate(qt) if (pat := abjad_pattern(tok)) is not None]
             if pats:
@@ -898,6 +897,17 @@ def _lines(tokens: Sequence[str]) -> tuple[str, dict[int, int]]:
     lines = [tok if tok.isalpha() else "-" for tok in tokens]
     starts = accumulate((len(line) + 1 for line in lines), initial=0)
     return "\n".join(lines), dict(zip(starts, range(len(lines))))
+
+
+def _scan_into(out: dict[int, int], i: int, q: str, choices: list[str], at: list[int] | None, scorer: Callable,
+               cut: float) -> None:
+    """Set bit ``i`` in ``out`` for the choices whose ``scorer`` score with ``q`` may reach ``cut`` (one C-level scan;
+    ``at`` maps a choice's place in ``choices`` to its index in ``out``, when they differ)."""
+    bit = 1 << i
+    for _, _, k in _extract(q, choices, scorer=scorer, score_cutoff=cut - 1e-6, limit=None):
+        if at is not None:
+            k = at[k]
+        out[k] = out.get(k, 0) | bit
 
 
 def _thirds(length: int) -> tuple[tuple[int, int], ...]:
