@@ -51,3 +51,17 @@ def test_a_build_older_than_its_sources_is_not_used(tmp_path):
     assert stale.stdout.strip() == "False" and "older than its sources" in stale.stderr
     forced = _compiled_flag(REPO / "src", VIGIL_PURE_PYTHON="1")
     assert forced.stdout.strip() == "False" and "older" not in forced.stderr
+
+
+def test_a_pickled_index_keeps_everything_a_build_makes():
+    """ScreeningIndex pickles the attributes named in _PERSISTENT (a compiled class has no __dict__ to copy):
+    every other attribute must be a cache, empty right after a build, so a structure added to the build but not to
+    that list fails here instead of vanishing from the CLI's cached index."""
+    from vigil.screening import Entry
+
+    source = native.load_source("index")
+    ix = source.ScreeningIndex.build([Entry("custom", "p1", "person", "Saif Kazim", aliases=("سيف كاظم",)),
+                                      Entry("custom", "o1", "organization", "Tropicana Tours GmbH")])
+    caches = {name: value for name, value in vars(ix).items() if name not in source._PERSISTENT}
+    assert caches and all(not value for value in caches.values()), caches
+    assert all(getattr(ix, name) for name in source._PERSISTENT if name != "id_index")

@@ -40,7 +40,8 @@ def check_name(request: Request, name: str = Form(""), dob: str = Form(""), nati
     with session_scope() as db:
         results = service.screen_records(db, who, [service.RecordIn("form", name, dob, nationality, id_number)],
                                          purpose=purpose)
-    return render(request, "screening/_results.html", {"results": results, "single": True})
+    return render(request, "screening/_results.html", {"results": [uploads.result_view(r) for r in results],
+                                                       "single": True})
 
 
 def read_records(upload: bytes) -> tuple[list[service.RecordIn], list[str]]:
@@ -87,7 +88,8 @@ async def upload_csv(request: Request, file: UploadFile = File(...), purpose: st
         return render(request, "screening/_upload_progress.html", {"job_id": job_id, "done": 0,
                                                                     "total": len(records)})
     results = await run_in_threadpool(_screen_small, records, who, purpose)
-    return _batch_results(request, results, errors)
+    alerts = [uploads.result_view(r) for r in results if r.matches or r.document_hits]
+    return _batch_results(request, alerts, len(results), errors)
 
 
 @router.get("/upload/{job_id}")
@@ -102,13 +104,12 @@ def upload_progress(request: Request, job_id: str, who: Principal = Depends(curr
     if job["status"] == "running":
         return render(request, "screening/_upload_progress.html", {"job_id": job_id, "done": job["done"],
                                                                     "total": job["total"]})
-    return render(request, "screening/_results.html", {"results": job["alerts"], "single": False,
-                                                       "total": job["total"], "row_errors": job["row_errors"]})
+    return _batch_results(request, job["alerts"], job["total"], job["row_errors"])
 
 
-def _batch_results(request: Request, results: list, errors: list[str]):
-    alerts = [r for r in results if r.matches or r.document_hits]
-    return render(request, "screening/_results.html", {"results": alerts, "single": False, "total": len(results),
+def _batch_results(request: Request, alerts: list[dict], total: int, errors: list[str]):
+    """A file's alerts (``uploads.result_view``) among ``total`` records, with its row errors."""
+    return render(request, "screening/_results.html", {"results": alerts, "single": False, "total": total,
                                                        "row_errors": errors})
 
 

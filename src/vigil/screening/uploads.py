@@ -79,7 +79,7 @@ def _run(job_id: str, actor: Principal, records: list[service.RecordIn], purpose
         with session_scope() as db:  # the alerts are stored in the transaction that audits the screening
             results = service.screen_records(db, actor, records, purpose=purpose, progress=progress,
                                              progress_step=PROGRESS_STEP)
-            alerts = [_alert(r) for r in results if r.matches or r.document_hits]
+            alerts = [result_view(r) for r in results if r.matches or r.document_hits]
             db.execute(update(UploadJob).where(UploadJob.id == job_id).values(
                 status="done", done=len(records), alerts=json.dumps(alerts), updated_at=time.time()))
     except Problem as exc:  # a refusal (permission, size): its message is the user's to read
@@ -95,8 +95,8 @@ def _fail(job_id: str, message: str) -> None:
                                                                           updated_at=time.time()))
 
 
-def _alert(result: service.RecordResult) -> dict:
-    """A record with matches, as ``_results.html`` shows it."""
+def result_view(result: service.RecordResult) -> dict:
+    """A screened record as ``_results.html`` shows it (plain data: it is also stored with a job)."""
     return {"id": result.id, "error": result.error,
             "matches": [{"score": m.score, "source": m.source, "source_id": m.source_id, "name": m.name,
                          "explanation": m.explanation,

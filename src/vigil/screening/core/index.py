@@ -723,8 +723,9 @@ class ScreeningIndex:
                     ei = self.rec_entry[r]
                     if best.get(ei, (0.0,))[0] < 1.0:
                         best[ei] = (1.0, r, qn, False)
-            q_missing = [self._weight(q) * (0.5 if self._weak(q) else 1.0) for q in qt]
-            q_strong = sum(1 << i for i, q in enumerate(qt) if not self._weak(q))
+            weak_q = [self._weak(q) for q in qt]
+            q_missing = [self._weight(q) * (0.5 if weak else 1.0) for q, weak in zip(qt, weak_q)]
+            q_strong = sum(1 << i for i, weak in enumerate(weak_q) if not weak)
             tables: dict[int, dict[str, Row]] = {}  # per mode: list token -> _row
             cands = self._candidates(qt, f.strong, _ABJAD_Q if f.abjad else 0)
             token_cands.update(cands)
