@@ -28,18 +28,17 @@ import re
 from collections import Counter
 from bisect import bisect_left
 from itertools import accumulate, chain
-from operator import itemgetter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Iterable, Sequence, cast
+from typing import Callable, Iterable, Sequence
 
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 from rapidfuzz.process import extract as _extract
 
 from .importers import Entry, parse_date
-from .normalize import (FUZZY_WEAK, WEAK, NameForm, abjad_pattern, clean, listed_spellings, name_forms, skeleton,
-                        spelling_words)
+from .normalize import (FUZZY_WEAK, MAX_TOKENS, WEAK, NameForm, abjad_pattern, clean, listed_spellings, name_forms,
+                        skeleton, spelling_words)
 
 __all__ = ["DEFAULT_THRESHOLD", "Query", "Match", "ScreeningIndex"]
 
@@ -103,9 +102,12 @@ _SPELL_PART_BUCKET = 200
 _MAX_RAISE = 0.08 + 1e-4
 
 
-# What scoring knows of one list token against a query (``ScreeningIndex._row``): bit mask of the query tokens it
+# What scoring knows of one list token against a query (``ScreeningIndex._fill_rows``): bit mask of the query tokens it
 # can align with, ((similarity, query token index), ...) for those, its weight, whether it is weak
 Row = tuple[int, tuple[tuple[float, int], ...], float, bool]
+
+# Bits set in a mask of query tokens (a name form has at most MAX_TOKENS)
+_POPCOUNT = [bin(i).count("1") for i in range(1 << MAX_TOKENS)]
 
 # The attributes that make an index (everything else is a cache)
 _PERSISTENT = ("entries", "rec_entry", "rec_tokens", "rec_abjad", "rec_name", "postings", "weights", "del_index",
@@ -224,7 +226,7 @@ class ScreeningIndex:
         self._psets: dict = {}
         self._tok_cache: dict = {}  # (query token, mode) -> _token_records
         self._tok_records = 0
-        self.blank_rows: dict[str, Row] = {}  # list token -> its _row when it aligns with no query token
+        self.blank_rows: dict[str, Row] = {}  # list token -> its row when it aligns with no query token
         self._result_cache: dict = {}  # used by batch.py (serialised results per query)
 
     # ------------------------------------------------------------------ build
@@ -375,17 +377,21 @@ class ScreeningIndex:
         return res
 
     def _candidates(self, tokens: Sequence[str], strong: Sequence[str], abjad: int) -> list[int]:
-        acc: dict[int, float] = {}
-        common: list = []
-        for q in dict.fromkeys(strong):
-            best, big = self._token_records(q, abjad)
-            if big:
-                common.append(big)
-            if not acc:
-                acc = dict(best)  # 0.0 + w is w: the first token's weights need no loop (a copy: best is cached)
-            else:
-                for r, w in best.items():
-                    acc[r] = acc.get(r, 0.0) + w
+        found = [self._token_records(q, abjad) for q in dict.fromkeys(strong)]
+        rare = [best for best, _ in found if best]
+        common = [big for _, big in found if big]
+        # the weights only rank records when there are too many: most names have fewer, and their union is a
+        # C-level set operation
+        if len(rare) == 1 and len(rare[0]) <= _MAX_CANDIDATES:
+            return sorted(rare[0])
+        if len(rare) > 1:
+            keys = set(rare[0]).union(*rare[1:])
+            if len(keys) <= _MAX_CANDIDATES:
+                return sorted(keys)
+        acc: dict[int, float] = dict(rare[0]) if rare else {}  # a copy: the token's records are cached
+        for best in rare[1:]:
+            for r, w in best.items():
+                acc[r] = acc.get(r, 0.0) + w
         if common and acc:
             # common tokens (muhammad, al, abu) only re-rank candidates found by rarer tokens
             for big in common:
@@ -403,10 +409,12 @@ class ScreeningIndex:
                 return sorted(inter)[: _MAX_CANDIDATES * 4]
             return []
         if len(acc) > _MAX_CANDIDATES:
-            # best weight first, equal weights by record (a stable sort of the record-ordered items: C-level keys)
-            top = sorted(sorted(acc.items()), key=itemgetter(1), reverse=True)
-            cut = top[0][1] * 0.5
-            return [r for r, w in top[: _MAX_CANDIDATES] if w >= cut]
+            # records weighing at least half the best, best first, equal weights by record (a stable sort of the
+            # sorted records, C-level keys); the cut comes first, so that only those few are sorted
+            cut = max(acc.values()) * 0.5
+            top = sorted([r for r, w in acc.items() if w >= cut])
+            top.sort(key=acc.__getitem__, reverse=True)
+            return top[:_MAX_CANDIDATES]
         return sorted(acc)
 
     def _token_records(self, q: str, abjad: int) -> tuple[dict[int, float], list[tuple[frozenset, float]]]:
@@ -521,15 +529,23 @@ class ScreeningIndex:
             return out
         base = floor if abjad else min(floor, _SKEL_RAISE)
         long_at = [k for k, c in enumerate(cs) if len(c) > 3]
-        short_at = [k for k, c in enumerate(cs) if len(c) <= 3]
-        longer, shorter = [cs[k] for k in long_at], [cs[k] for k in short_at]
+        longer = [cs[k] for k in long_at]
+        # OSA similarity reaches 2/3 only between lengths that differ little: at most 3 letters against 4 (one edit),
+        # never 3 against 5 or more (3/5).  So a 4-letter query token is compared with the 3-letter list tokens
+        # only, one of 5+ letters with no short one, and a short one with list tokens of up to 4 letters.
+        three_at = [k for k, c in enumerate(cs) if len(c) == 3] if any(len(q) == 4 for q in qt) else []
+        upto4_at = [k for k, c in enumerate(cs) if len(c) <= 4] if any(len(q) <= 3 for q in qt) else []
+        three, upto4 = [cs[k] for k in three_at], [cs[k] for k in upto4_at]
+        short_cut = min(base, 2 / 3)
         skels = [skeleton(c) for c in cs] if abjad else []
         for i, q in enumerate(qt):
-            if len(q) > 3:
+            n = len(q)
+            if n > 3:
                 _scan_into(out, i, q, longer, long_at, JaroWinkler.normalized_similarity, base)
-                _scan_into(out, i, q, shorter, short_at, OSA.normalized_similarity, min(base, 2 / 3))
-            else:
-                _scan_into(out, i, q, cs, None, OSA.normalized_similarity, min(base, 2 / 3))
+                if n == 4 and three:
+                    _scan_into(out, i, q, three, three_at, OSA.normalized_similarity, short_cut)
+            elif upto4:
+                _scan_into(out, i, q, upto4, upto4_at, OSA.normalized_similarity, short_cut)
             if abjad:
                 _scan_into(out, i, skeleton(q), skels, None, JaroWinkler.normalized_similarity, floor / 0.92)
         if abjad == _ABJAD_Q:  # list tokens that are spellings of an abjad query token: one scan per query token
@@ -549,20 +565,18 @@ class ScreeningIndex:
                             out[k] = out.get(k, 0) | 1 << i
         return out
 
-    def _fill_rows(self, qt: Sequence[str], cs: Iterable[str], abjad: int, table: dict[str, Row]) -> None:
-        """Rows (see ``_row``) for the list tokens ``cs`` not yet in ``table``, in one pass."""
-        cs = [c for c in dict.fromkeys(cs) if c not in table]
+    def _fill_rows(self, qt: Sequence[str], cs: Iterable[str], abjad: int) -> dict[str, Row]:
+        """The rows of the list tokens ``cs`` against the query tokens ``qt``, in one pass: a row is (bit mask of
+        the query tokens the list token can align with, ((sim, i), ...) for those, its weight, whether it is weak).
+        Only similarities that ``_name_score`` can use are kept: >= _MIN_SIM, or >= _PARTIAL_SIM in abjad modes.
+        Only tokens that align with something are in the table (a few of the candidates' tokens); any other
+        token's row is its blank row (``_blank``), which scoring looks up instead."""
+        cs = list(dict.fromkeys(cs))
+        table: dict[str, Row] = {}
         if not cs:
-            return
+            return table
         floor = _PARTIAL_SIM if abjad in _ABJAD_MODES else _MIN_SIM
-        near = self._near(qt, cs, abjad, floor)
-        # every token starts as aligning with nothing (C-level lookups and update); the few the pre-screen kept
-        # are scored
-        blank = list(map(self.blank_rows.get, cs))
-        if None in blank:  # a token the index's weights do not know (never one of its own list tokens)
-            blank = [row or (0, (), self._weight(c), self._weak(c)) for row, c in zip(blank, cs)]
-        table.update(zip(cs, cast("list[Row]", blank)))  # no None left
-        for k, maybe in near.items():
+        for k, maybe in self._near(qt, cs, abjad, floor).items():
             c = cs[k]
             sims: list[tuple[float, int]] = []
             mask = 0
@@ -573,34 +587,34 @@ class ScreeningIndex:
                         sims.append((s, i))
                         mask |= 1 << i
             if mask:
-                _, _, weight, weak = table[c]
+                _, _, weight, weak = self._blank(c)
                 table[c] = (mask, tuple(sims), weight, weak)
+        return table
 
-    def _row(self, qt: Sequence[str], c: str, abjad: int, table: dict[str, Row]) -> Row:
-        """List token ``c`` against the query tokens, memoised in ``table`` (one per query form and mode):
-        (bit mask of the query tokens it can align with, ((sim, i), ...) for those, weight of c, c is weak).
-        Only similarities that ``_name_score`` can use are kept: >= _MIN_SIM, or >= _PARTIAL_SIM in abjad modes."""
-        row = table.get(c)
-        if row is None:
-            self._fill_rows(qt, (c,), abjad, table)
-            row = table[c]
+    def _blank(self, c: str) -> Row:
+        """The row of list token ``c`` when it aligns with no query token."""
+        row = self.blank_rows.get(c)
+        if row is None:  # a token the index's weights do not know (never one of its own list tokens)
+            row = (0, (), self._weight(c), self._weak(c))
         return row
 
-    def _score_bound(self, qt: Sequence[str], q_missing: Sequence[float], q_strong: int, ct: Sequence[str],
+    def _score_bound(self, qt: Sequence[str], q_missing: list[float], q_strong: int, ct: tuple[str, ...],
                      abjad: int, table: dict[str, Row]) -> float:
         """An upper bound on ``_name_score(qt, ct, abjad)``: every list token that can align adds at most its
         weight to the numerator and the denominator (similarity <= 1); tokens on either side with nothing to
         align with weigh in the denominator at least as much as ``_name_score`` counts them.  ``q_missing`` is what
         each query token adds when left over, ``q_strong`` the bit mask of its strong tokens."""
-        try:
-            rows = list(map(table.__getitem__, ct))  # filled for every candidate at once (C-level lookups)
-        except KeyError:
-            self._fill_rows(qt, ct, abjad, table)
-            rows = list(map(table.__getitem__, ct))
         top = rest = strong_left = 0.0
         q_mask = 0
         strong_c = 0
-        for mask, _, w, weak in rows:
+        blank = self.blank_rows
+        for c in ct:
+            row = table.get(c)  # ``table`` was filled for every candidate's tokens at once
+            if row is None:
+                row = blank.get(c)
+                if row is None:
+                    row = self._blank(c)
+            mask, _, w, weak = row
             if mask:
                 top += w
                 q_mask |= mask
@@ -610,7 +624,7 @@ class ScreeningIndex:
                 rest += w * 0.3
             else:
                 strong_left += w
-        max_strong = min(strong_c, (q_mask & q_strong).bit_count())
+        max_strong = min(strong_c, _POPCOUNT[q_mask & q_strong])
         if not max_strong:
             return 0.0
         if abjad in _SYLLABLE_MODES:
@@ -620,16 +634,16 @@ class ScreeningIndex:
         else:
             beta = min(_MISSING_LIST_PART, _MISSING_MIDDLE) if max_strong >= 2 else 1.0
         rest += strong_left * beta
-        for i, m in enumerate(q_missing):
+        for i in range(len(q_missing)):
             if not q_mask >> i & 1:
-                rest += m
+                rest += q_missing[i]
         return top / (top + rest)
 
     def _name_score(self, qt: Sequence[str], ct: Sequence[str], abjad: int,
                     table: dict[str, Row] | None = None) -> tuple[float, list]:
         if table is None:
-            table = {}
-        full = [self._row(qt, c, abjad, table) for c in ct]
+            table = self._fill_rows(qt, ct, abjad)
+        full = [table.get(c) or self._blank(c) for c in ct]
         rows = [row[1] for row in full]
         weak_c = [row[3] for row in full]
         weak_q = [self._weak(q) for q in qt]
@@ -737,9 +751,8 @@ class ScreeningIndex:
                     continue
                 table = tables.get(mode)
                 if table is None:  # the rows of every candidate's tokens in this mode, in one pass
-                    table = tables[mode] = {}
-                    self._fill_rows(qt, chain.from_iterable(
-                        self.rec_tokens[r2] for r2, m2 in zip(cands, modes) if m2 == mode), mode, table)
+                    table = tables[mode] = self._fill_rows(
+                        qt, [t for r2, m2 in zip(cands, modes) if m2 == mode for t in self.rec_tokens[r2]], mode)
                 ct = self.rec_tokens[r]
                 # most candidates cannot reach the keep cut: skip the alignment (1e-9: rounding in either sum)
                 bound = self._score_bound(qt, q_missing, q_strong, ct, mode, table) + 1e-9
