@@ -165,15 +165,25 @@ def test_assimilated_article_folds_only_before_its_letter():
 
 
 def test_abjad_pattern_accepts_spellings_only():
-    from vigil.screening.core.normalize import abjad_pattern
+    from vigil.screening.core.index import _line_index, _lines
+    from vigil.screening.core.normalize import abjad_pattern, spells
     ok = [("syf", "saif"), ("dyn", "din"), ("kazm", "kathim"), ("dhakr", "zakir"), ("thaqb", "saqib"),
           ("fdl", "fazl"), ("hqana", "haqqani"), ("mhmd", "muhammad"), ("lwnysy", "lounici"), ("qdyr", "ghedeir")]
     bad = [("mhdys", "muhammad"), ("rshdy", "rashid"), ("jwyn", "ghani"), ("shrf", "sarafi")]
     for a, b in ok:
-        assert abjad_pattern(a)[0].match(b), (a, b)
+        assert spells(abjad_pattern(a)[0], b), (a, b)
     for a, b in bad:
-        assert not abjad_pattern(a)[0].match(b), (a, b)
+        assert not spells(abjad_pattern(a)[0], b), (a, b)
     assert abjad_pattern("muhammad") is None  # a Latin spelling (has e/o/u) has no pattern
+    # one scan over many tokens finds the lines that are spellings, whole lines only, next to each other too
+    latin = [b for _, b in ok + bad] + ["saifx", "xsaif", "sayf", "saif", "o'neil", "sef"]
+    text = _lines(latin)
+    for a, _ in ok + bad:
+        pattern = abjad_pattern(a)[0]
+        found = [_line_index(text, m.start()) for m in pattern.finditer(text)]
+        assert found == [k for k, b in enumerate(latin) if spells(pattern, b)], a
+    found = [latin[_line_index(text, m.start())] for m in abjad_pattern("syf")[0].finditer(text)]
+    assert found == ["saif", "sayf", "saif"]
 
 
 def test_cross_script_scores_spellings_high_and_others_low():

@@ -38,7 +38,7 @@ from rapidfuzz.process import extract as _extract
 
 from .importers import Entry, parse_date
 from .normalize import (FUZZY_WEAK, MAX_TOKENS, WEAK, NameForm, abjad_pattern, clean, listed_spellings, name_forms,
-                        skeleton, spelling_words)
+                        skeleton, spelling_words, spells)
 
 __all__ = ["DEFAULT_THRESHOLD", "Query", "Match", "ScreeningIndex"]
 
@@ -551,10 +551,10 @@ class ScreeningIndex:
         if abjad == _ABJAD_Q:  # list tokens that are spellings of an abjad query token: one scan per query token
             pats = [(i, pat[0]) for i, tok in enumerate(qt) if (pat := abjad_pattern(tok)) is not None]
             if pats:
-                text, line_of = _lines(cs)
+                text = _lines(cs)
                 for i, rx in pats:
                     for m in rx.finditer(text):
-                        k = line_of[m.start()]
+                        k = _line_index(text, m.start())
                         out[k] = out.get(k, 0) | 1 << i
         elif abjad == _ABJAD_C:  # query tokens that are spellings of an abjad list token
             for k, tok in enumerate(cs):
@@ -905,12 +905,15 @@ def prepare_names(names: Iterable[str]) -> dict[str, PreparedName]:
     return {raw: prepare_name(raw) for raw in names}
 
 
-def _lines(tokens: Sequence[str]) -> tuple[str, dict[int, int]]:
-    """``tokens`` joined by newlines for a multi-line regex scan, and each line's start offset -> its index.  A
-    token that is not all letters (never a spelling) becomes "-", which no spelling pattern matches."""
-    lines = [tok if tok.isalpha() else "-" for tok in tokens]
-    starts = accumulate((len(line) + 1 for line in lines), initial=0)
-    return "\n".join(lines), dict(zip(starts, range(len(lines))))
+def _lines(tokens: Sequence[str]) -> str:
+    """``tokens`` on lines of their own, a newline before and after each, for an ``abjad_pattern`` scan (a token
+    that is not all letters is never a whole-line match: the patterns spell letters only)."""
+    return "\n" + "\n".join(tokens) + "\n"
+
+
+def _line_index(text: str, start: int) -> int:
+    """The index of the token whose line a match in ``_lines`` text starting at ``start`` (its newline) covers."""
+    return text.count("\n", 0, start)
 
 
 def _scan_into(out: dict[int, int], i: int, q: str, choices: list[str], at: list[int] | None, scorer: Callable,
@@ -991,14 +994,14 @@ def _spelling_sim(abjad_tok: str, latin_tok: str) -> float | None:
     pat = abjad_pattern(abjad_tok)
     if pat is None or not latin_tok.isalpha():
         return None
-    if pat[0].match(latin_tok) is None:
+    if not spells(pat[0], latin_tok):
         return 0.0
     return _SPELLING_SIM[min(pat[1], len(_SPELLING_SIM) - 1)]
 
 
 def _spells(pat: "tuple[re.Pattern, int]", latin_tok: str) -> bool:
     """Whether ``latin_tok`` is one of the spellings ``abjad_pattern`` accepts."""
-    return latin_tok.isalpha() and pat[0].match(latin_tok) is not None
+    return latin_tok.isalpha() and spells(pat[0], latin_tok)
 
 
 _SPELLING_SIM = (0.0, 0.85, 0.92, 0.95, 0.97)  # by number of letters in the abjad token
