@@ -37,8 +37,8 @@ from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 from rapidfuzz.process import extract as _extract
 
 from .importers import Entry, parse_date
-from .normalize import (FUZZY_WEAK, MAX_TOKENS, WEAK, NameForm, abjad_pattern, clean, listed_spellings, name_forms,
-                        skeleton, spelling_words, spells)
+from .normalize import (FUZZY_WEAK, MAX_TOKENS, WEAK, NameForm, abjad_pattern, clean, cleaned_name_forms,
+                        cleaned_spelling_words, listed_spellings, name_forms, skeleton, spells)
 
 __all__ = ["DEFAULT_THRESHOLD", "Query", "Match", "ScreeningIndex"]
 
@@ -217,7 +217,7 @@ class ScreeningIndex:
         self.rec_spell: list[tuple[str, ...]] = []  # spelling keys of the record's listed name (none if not Latin)
         self.spell: dict[str, list[int]] = {}  # spelling key -> first record of each listed name
         self.spell_del: dict[str, list[str]] = {}  # short spelling key minus one character -> keys
-        self.spell_part: dict[tuple[int, int, str], list[str]] = {}  # (length, third, text) -> long keys
+        self.spell_part: dict[str, dict[tuple[int, int], list[str]]] = {}  # text -> (length, third) -> long keys
         self.id_index: dict[str, list[int]] = {}
         self._n_docs = 0
         self._cache: dict = {}
@@ -303,7 +303,7 @@ class ScreeningIndex:
                     self.spell_del.setdefault(k, []).append(sk)
             if len(sk) >= _SPELL_PART_MIN:
                 for i, (a, b) in enumerate(_thirds(len(sk))):
-                    self.spell_part.setdefault((len(sk), i, sk[a:b]), []).append(sk)
+                    self.spell_part.setdefault(sk[a:b], {}).setdefault((len(sk), i), []).append(sk)
         return self
 
     def warm(self) -> None:
@@ -722,7 +722,7 @@ class ScreeningIndex:
         hit = self._cache.get(key)
         if hit is not None:
             return hit
-        forms = name_forms(key)
+        forms = cleaned_name_forms(key)  # ``key`` is the cleaned name
         if not forms:
             raise ValueError("empty name")
         best: dict[int, tuple[float, int, str, bool]] = {}  # entry -> (score, record, query or spelling, spelled)
@@ -761,7 +761,7 @@ class ScreeningIndex:
                 s, _ = self._name_score(qt, ct, mode, table)
                 if s >= _KEEP and s > prev:
                     best[ei] = (s, r, qn, False)
-        words = spelling_words(key)
+        words = cleaned_spelling_words(key)
         if words:
             for r, s, how in self._spelling_matches(words, token_cands):
                 ei = self.rec_entry[r]
@@ -788,7 +788,11 @@ class ScreeningIndex:
     def _spelling_matches(self, words: tuple[str, ...], token_cands: set[int]) -> list[tuple[int, float, str]]:
         """(record, score, explanation) for listed Latin names within two edits of the query's spelling."""
         qk = "".join(words)
-        keys: set[str] = set(chain.from_iterable(map(self.rec_spell.__getitem__, token_cands)))
+        n = len(qk)
+        # the candidates' spellings of about the same length (more than two letters longer or shorter is more
+        # than two edits away)
+        keys: set[str] = {k for k in chain.from_iterable(map(self.rec_spell.__getitem__, token_cands))
+                          if -_SPELL_MAX_EDITS <= len(k) - n <= _SPELL_MAX_EDITS}
         if len(qk) <= _SPELL_DEL_MAX + 1:
             # symmetric deletion: one deletion on either side or both covers one edit (and a transposition)
             spell, sdel = self.spell, self.spell_del
@@ -816,9 +820,13 @@ class ScreeningIndex:
         """Listed spellings of 12+ letters that share a third with ``qk`` (at most two places off)."""
         parts = self.spell_part
         out: set[str] = set()
-        for bucket in [parts.get((length, i, qk[a:b])) for length, i, a, b in _third_slices(len(qk))]:
-            if bucket and len(bucket) <= _SPELL_PART_BUCKET:
-                out.update(bucket)
+        for a, b, places in _third_slices(len(qk)):
+            found = parts.get(qk[a:b])  # most slices are no listed third at all: one lookup by text
+            if found is not None:
+                for place in places:
+                    bucket = found.get(place)
+                    if bucket and len(bucket) <= _SPELL_PART_BUCKET:
+                        out.update(bucket)
         return out
 
     # ----------------------------------------------------------------- public
@@ -933,16 +941,17 @@ def _thirds(length: int) -> tuple[tuple[int, int], ...]:
 
 
 @lru_cache(maxsize=None)
-def _third_slices(n: int) -> tuple[tuple[int, int, int, int], ...]:
-    """(listed length, third, start, end): where, in a query spelling of ``n`` letters, each third of a listed
-    spelling two edits or fewer away may lie (shifted by up to two places; lengths from 12 letters)."""
-    out = []
+def _third_slices(n: int) -> tuple[tuple[int, int, tuple[tuple[int, int], ...]], ...]:
+    """(start, end, ((listed length, third), ...)): where, in a query spelling of ``n`` letters, each third of a
+    listed spelling two edits or fewer away may lie (shifted by up to two places; lengths from 12 letters), one
+    entry per distinct slice."""
+    places: dict[tuple[int, int], list[tuple[int, int]]] = {}
     for length in range(max(_SPELL_PART_MIN, n - _SPELL_MAX_EDITS), n + _SPELL_MAX_EDITS + 1):
         for i, (a, b) in enumerate(_thirds(length)):
             for shift in range(-_SPELL_MAX_EDITS, _SPELL_MAX_EDITS + 1):
                 if a + shift >= 0 and b + shift <= n:
-                    out.append((length, i, a + shift, b + shift))
-    return tuple(out)
+                    places.setdefault((a + shift, b + shift), []).append((length, i))
+    return tuple((a, b, tuple(p)) for (a, b), p in places.items())
 
 
 def spelling_score(edits: int, length: int, one_word: bool = True) -> float:

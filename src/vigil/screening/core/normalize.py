@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from unidecode import unidecode
 
-from .translit import is_abjad, scripts, to_latin_variants
+from .translit import ABJAD, scripts, to_latin_variants
 
 MAX_NAME_CHARS = 300  # longer input is truncated (at a word boundary)
 MAX_TOKENS = 12
@@ -332,7 +332,11 @@ class NameForm:
 
 def name_forms(raw: str) -> list[NameForm]:
     """All normalised forms of a name (one per transliteration variant)."""
-    text = clean(raw)
+    return cleaned_name_forms(clean(raw))
+
+
+def cleaned_name_forms(text: str) -> list[NameForm]:
+    """``name_forms`` of a name that ``clean`` has already cleaned."""
     if not text:
         return []
     for p in _CJK_LEGAL:
@@ -340,8 +344,8 @@ def name_forms(raw: str) -> list[NameForm]:
             text = text.replace(p, " ")
     text = _RU_LEGAL.sub(" ", text)
     text = reorder_last_first(text)
-    abjad = is_abjad(text)
     found = scripts(text)
+    abjad = any(s in ABJAD for s in found)
     cjk = ("han" if found.isdisjoint({"HANGUL", "KANA"}) else "syllabic") if found & {"HAN", "HANGUL", "KANA"} else ""
     forms = []
     seen = set()
@@ -376,7 +380,12 @@ def spelling_words(raw: str) -> tuple[str, ...]:
     """The words of a Latin-script name as typed ("LAST, First" reordered), split at spaces and commas, letters
     and digits only, without case, diacritics or folding (Mun-ch'o'l -> munchol).  Empty for a name in another
     script (its transliteration is not a spelling someone typed)."""
-    text = reorder_last_first(clean(raw))
+    return cleaned_spelling_words(clean(raw))
+
+
+def cleaned_spelling_words(text: str) -> tuple[str, ...]:
+    """``spelling_words`` of a name that ``clean`` has already cleaned."""
+    text = reorder_last_first(text)
     return _words(text) if _latin(text) else ()
 
 

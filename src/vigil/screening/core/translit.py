@@ -70,10 +70,6 @@ def scripts(text: str) -> set[str]:
     return {char_script(c) for c in text if c.isalpha()}
 
 
-def is_abjad(text: str) -> bool:
-    return any(s in ABJAD for s in scripts(text))
-
-
 # Persian/Urdu letter forms -> the Arabic letter they stand for, so the compound rules below see one
 # spelling (Urdu اللہ = الله, Persian کریم = كريم)
 _ARABIC_FORMS = str.maketrans({"ہ": "ه", "ۀ": "ه", "ھ": "ه", "ی": "ي", "ک": "ك", "ۃ": "ة", "ٱ": "ا",
