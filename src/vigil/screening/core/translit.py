@@ -164,10 +164,10 @@ def _hangul(text: str) -> list[str]:
     return variants
 
 
-@lru_cache(maxsize=16384)
-def to_latin_variants(text: str) -> tuple[str, ...]:
-    """Latin renderings of ``text`` (first is the primary one)."""
-    sc = scripts(text)
+def to_latin_variants(text: str, sc: "set[str] | None" = None) -> tuple[str, ...]:
+    """Latin renderings of ``text`` (first is the primary one); ``sc`` is ``scripts(text)`` when known."""
+    if sc is None:
+        sc = scripts(text)
     if not sc or sc <= {"LATIN"}:
         return (text,)
     if "HAN" in sc and "HANGUL" not in sc and "KANA" not in sc:
