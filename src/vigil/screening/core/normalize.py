@@ -299,14 +299,17 @@ def _split_compound(tok: str) -> list[str]:
     return [tok]
 
 
-@lru_cache(maxsize=8192)
-def _latin_tokens(latin: str, split: bool = True) -> tuple[str, ...]:
-    """Folded tokens; ``split`` separates compounds (abdulrahman -> abd al rahman, jundollah -> jund allah)."""
+def _latin_words(latin: str) -> list[str]:
+    """The words of a Latin rendering, before folding: no diacritics, case, apostrophes or punctuation."""
     s = strip_diacritics(latin).casefold()
     s = s.replace("'", "").replace("`", "").replace("\u2019", "").replace("\u2018", "")
-    s = _PUNCT_RE.sub(" ", s).replace("_", " ")
+    return _PUNCT_RE.sub(" ", s).replace("_", " ").split()
+
+
+def _fold_words(words: list[str], split: bool = True) -> tuple[str, ...]:
+    """Folded tokens; ``split`` separates compounds (abdulrahman -> abd al rahman, jundollah -> jund allah)."""
     toks: list[str] = []
-    for t in s.split():
+    for t in words:
         toks.extend(_folded(t, split))
     for i in range(len(toks) - 1):
         sun = _SUN_ARTICLES.get(toks[i])
@@ -366,7 +369,8 @@ def cleaned_name_forms(text: str) -> list[NameForm]:
     seen = set()
     variants = []
     for latin in to_latin_variants(text, found):
-        toks = _latin_tokens(latin)
+        words = _latin_words(latin)
+        toks = _fold_words(words)
         if not toks:
             continue
         variants.append(toks)
@@ -375,7 +379,7 @@ def cleaned_name_forms(text: str) -> list[NameForm]:
             if split != toks:
                 variants.append(split)
             # and the compounds as written, so a typo inside one (junzdollh ~ jundollah) still finds it
-            joined = _latin_tokens(latin, False)
+            joined = _fold_words(words, False)
             if joined != toks:
                 variants.append(joined)
     for toks in variants:

@@ -178,4 +178,17 @@ def to_latin_variants(text: str, sc: "set[str] | None" = None) -> tuple[str, ...
         return (_arabic(text),)
     if "HEBREW" in sc:
         return (_hebrew(text),)
-    return (unidecode(text),)
+    return (" ".join(map(_unidecoded, text.split(" "))),)
+
+
+# word -> unidecode(word): unidecode maps character by character, and a batch's names share their words
+_UNIDECODED: dict[str, str] = {}
+
+
+def _unidecoded(word: str) -> str:
+    hit = _UNIDECODED.get(word)
+    if hit is None:
+        if len(_UNIDECODED) > 200_000:  # bounded over a long batch
+            _UNIDECODED.clear()
+        hit = _UNIDECODED[word] = unidecode(word)
+    return hit
