@@ -561,7 +561,7 @@ class ScreeningIndex:
                 pat = abjad_pattern(tok)  # fetched once per list token, not once per pair
                 if pat is not None:
                     for i, latin in enumerate(qt):
-                        if _spells(pat, latin):
+                        if spells(pat[0], latin):  # letters only: a token with others never matches
                             out[k] = out.get(k, 0) | 1 << i
         return out
 
@@ -740,7 +740,7 @@ class ScreeningIndex:
             weak_q = [self._weak(q) for q in qt]
             q_missing = [self._weight(q) * (0.5 if weak else 1.0) for q, weak in zip(qt, weak_q)]
             q_strong = sum(1 << i for i, weak in enumerate(weak_q) if not weak)
-            tables: dict[int, dict[str, Row]] = {}  # per mode: list token -> _row
+            tables: dict[int, dict[str, Row]] = {}  # per mode: the rows of the list tokens that align
             cands = self._candidates(qt, f.strong, _ABJAD_Q if f.abjad else 0)
             token_cands.update(cands)
             modes = self._modes(f, cands)
@@ -1006,11 +1006,6 @@ def _spelling_sim(abjad_tok: str, latin_tok: str) -> float | None:
     if not spells(pat[0], latin_tok):
         return 0.0
     return _SPELLING_SIM[min(pat[1], len(_SPELLING_SIM) - 1)]
-
-
-def _spells(pat: "tuple[re.Pattern, int]", latin_tok: str) -> bool:
-    """Whether ``latin_tok`` is one of the spellings ``abjad_pattern`` accepts."""
-    return latin_tok.isalpha() and spells(pat[0], latin_tok)
 
 
 _SPELLING_SIM = (0.0, 0.85, 0.92, 0.95, 0.97)  # by number of letters in the abjad token
