@@ -67,7 +67,9 @@ _TYPO_WEAK_SIM = 0.9  # an unknown token this close to a weak one (internatonl) 
 _SKEL_RAISE = 0.78  # Latin tokens with one consonant skeleton and at least this Jaro-Winkler score count as 0.9
 _VOWELS = frozenset("aeiou")
 _PARTIAL_SIM = 0.7  # abjad only: left-over token pairs at least this similar get partial credit
-_KEEP = 0.55  # name scores below this are dropped early
+_KEEP = 0.55  # name scores below this are dropped early (a search's threshold may raise the cut: ``_cut``)
+_NEED_MAX_TOKENS = 8  # names with more strong tokens than this are not pruned by ``_needs`` (2^n subsets)
+_ROUNDING = 1e-4  # a score this far under the threshold may round up to it (scores are rounded to four places)
 _COMMON_POSTINGS = 400  # tokens with more postings don't generate candidates alone
 _MAX_CANDIDATES = 64
 _WEAK_FACTOR = 0.12
@@ -226,6 +228,7 @@ class ScreeningIndex:
         self._psets: dict = {}
         self._tok_cache: dict = {}  # (query token, mode) -> _token_records
         self._tok_records = 0
+        self._abjad_postings: dict[str, tuple[int, ...]] = {}  # list token -> its records in an abjad script
         self.blank_rows: dict[str, Row] = {}  # list token -> its row when it aligns with no query token
         self._result_cache: dict = {}  # used by batch.py (serialised results per query)
 
@@ -376,10 +379,14 @@ class ScreeningIndex:
         self._exp_cache[key] = res
         return res
 
-    def _candidates(self, tokens: Sequence[str], strong: Sequence[str], abjad: int) -> list[int]:
-        found = [self._token_records(q, abjad) for q in dict.fromkeys(strong)]
-        rare = [best for best, _ in found if best]
-        common = [big for _, big in found if big]
+    def _candidates(self, strong: Sequence[str], abjad: int, needs: list[tuple[str, ...]] | None = None) -> list[int]:
+        """The records worth scoring for a name form, at most _MAX_CANDIDATES.  ``needs`` (``_needs``), when given,
+        keeps only the records that can reach the search's cut: those found by every token of one of its sets."""
+        found = {q: self._token_records(q, abjad) for q in dict.fromkeys(strong)}
+        rare = [best for best, _ in found.values() if best]
+        common = [big for _, big in found.values() if big]
+        if needs is not None and rare:
+            return self._ranked(self._meeting(needs, found, abjad), rare, common)
         # the weights only rank records when there are too many: most names have fewer, and their union is a
         # C-level set operation
         if len(rare) == 1 and len(rare[0]) <= _MAX_CANDIDATES:
@@ -388,11 +395,30 @@ class ScreeningIndex:
             keys = set(rare[0]).union(*rare[1:])
             if len(keys) <= _MAX_CANDIDATES:
                 return sorted(keys)
+        if not rare and common:
+            # only very common tokens: intersect their postings (C-level set ops)
+            if len(common) >= 2:
+                sets = sorted((max(big, key=lambda x: x[1])[0] for big in common), key=len)
+                inter = sets[0].intersection(*sets[1:])
+                return sorted(inter)[: _MAX_CANDIDATES * 4]
+            return []
         acc: dict[int, float] = dict(rare[0]) if rare else {}  # a copy: the token's records are cached
         for best in rare[1:]:
             for r, w in best.items():
                 acc[r] = acc.get(r, 0.0) + w
-        if common and acc:
+        return self._top(acc, common)
+
+    def _ranked(self, keep: set[int], rare: list[dict[int, float]], common: list) -> list[int]:
+        """``keep`` in record order when there are few, else the best by summed weight (``_top``)."""
+        if len(keep) <= _MAX_CANDIDATES:
+            return sorted(keep)
+        acc = {r: sum([best.get(r, 0.0) for best in rare]) for r in keep}
+        return self._top(acc, common)
+
+    def _top(self, acc: dict[int, float], common: list) -> list[int]:
+        """The records of ``acc`` (record -> summed weight of the rare tokens listing it) worth scoring: the common
+        tokens re-rank them, and when there are too many, the best _MAX_CANDIDATES weighing at least half the best."""
+        if common:
             # common tokens (muhammad, al, abu) only re-rank candidates found by rarer tokens
             for big in common:
                 for r in acc:
@@ -401,13 +427,6 @@ class ScreeningIndex:
                         if w > bw and r in st:
                             bw = w
                     acc[r] += bw
-        elif common:
-            # only very common tokens: intersect their postings (C-level set ops)
-            if len(common) >= 2:
-                sets = sorted((max(big, key=lambda x: x[1])[0] for big in common), key=len)
-                inter = sets[0].intersection(*sets[1:])
-                return sorted(inter)[: _MAX_CANDIDATES * 4]
-            return []
         if len(acc) > _MAX_CANDIDATES:
             # records weighing at least half the best, best first, equal weights by record (a stable sort of the
             # sorted records, C-level keys); the cut comes first, so that only those few are sorted
@@ -416,6 +435,72 @@ class ScreeningIndex:
             top.sort(key=acc.__getitem__, reverse=True)
             return top[:_MAX_CANDIDATES]
         return sorted(acc)
+
+    def _needs(self, qt: Sequence[str], weak_q: Sequence[bool], cut: float) -> list[tuple[str, ...]] | None:
+        """The smallest sets of strong query tokens that a list name must align with for its score to reach ``cut``
+        (None: any record may).  A list token aligned with query token q adds at most 1 (the largest weight) to
+        both sides of the score's fraction; a strong query token left over adds its weight to the denominator, a
+        weak one at least nothing (counted here as aligned).  So, with A the aligned strong tokens, the score is at
+        most (weak + |A|) / (weak + |A| + weight of the strong tokens not in A).  A record qualifies when the tokens
+        listing it (``_token_records``) include one of these sets.  In "Ivan Petrov" both tokens are needed: a
+        record found by one of them alone scores at most 1 / (1 + 0.8) whatever it holds."""
+        strong = [i for i, weak in enumerate(weak_q) if not weak]
+        if not strong or len(strong) > _NEED_MAX_TOKENS:
+            return None
+        weights: list[float] = [self._weight(qt[i]) for i in strong]
+        weak = 0.0
+        for q, is_weak in zip(qt, weak_q):
+            if is_weak:
+                weak += self._weight(q)
+        minimal: list[int] = []
+        for mask in sorted(range(1 << len(strong)), key=lambda m: _POPCOUNT[m]):
+            if any(m & mask == m for m in minimal):
+                continue  # holds a smaller qualifying set
+            aligned = weak + _POPCOUNT[mask]
+            left = 0.0
+            for b, w in enumerate(weights):
+                if not mask >> b & 1:
+                    left += w
+            if aligned / (aligned + left) >= cut - 1e-9:
+                if not mask:
+                    return None
+                minimal.append(mask)
+        return list(dict.fromkeys(tuple(sorted({qt[strong[b]] for b in range(len(strong)) if m >> b & 1}))
+                                  for m in minimal))
+
+    def _meeting(self, needs: list[tuple[str, ...]], found: dict, abjad: int) -> set[int]:
+        """The records listed by every token of one of ``needs`` (C-level set operations, smallest token first), and
+        every record in an abjad script any token lists: Latin tokens align with those by their spellings, which
+        the tokens' records do not show."""
+        out: set[int] = set()
+        for need in needs:
+            parts = sorted([found[q] for q in need], key=_members_size)
+            best, big = parts[0]
+            have: set[int] = set(best)
+            for st, _ in big:
+                have |= st
+            for best, big in parts[1:]:
+                meet = have & best.keys()
+                for st, _ in big:
+                    meet |= have & st
+                have = meet
+                if not have:
+                    break
+            out |= have
+        for q in found:
+            out |= self._abjad_records(q, abjad)
+        return out
+
+    def _abjad_records(self, q: str, abjad: int) -> set[int]:
+        """The records listing an expansion of query token ``q`` whose listed name is in an abjad script."""
+        out: set[int] = set()
+        for t, _ in self._expand(q, abjad):
+            listed = self._abjad_postings.get(t)
+            if listed is None:  # once per list token
+                rec_abjad = self.rec_abjad
+                listed = self._abjad_postings[t] = tuple([r for r in self.postings[t] if rec_abjad[r]])
+            out.update(listed)
+        return out
 
     def _token_records(self, q: str, abjad: int) -> tuple[dict[int, float], list[tuple[frozenset, float]]]:
         """What query token ``q`` brings to candidate generation, the same in every name that has it (cached):
@@ -716,10 +801,11 @@ class ScreeningIndex:
             score -= _SYLLABLE_ORDER_PENALTY
         return score, aligned
 
-    def _name_matches(self, name: str) -> list[tuple[int, int, float, str]]:
-        """(entry index, record index, name score, explanation of the name score) for one name, cached."""
+    def _name_matches(self, name: str, cut: float = _KEEP) -> list[tuple[int, int, float, str]]:
+        """(entry index, record index, name score, explanation of the name score) for one name, the scores at least
+        ``cut`` (no lower than _KEEP), cached."""
         key = clean(name)
-        hit = self._cache.get(key)
+        hit = self._cache.get((key, cut))
         if hit is not None:
             return hit
         forms = cleaned_name_forms(key)  # ``key`` is the cleaned name
@@ -741,7 +827,10 @@ class ScreeningIndex:
             q_missing = [self._weight(q) * (0.5 if weak else 1.0) for q, weak in zip(qt, weak_q)]
             q_strong = sum(1 << i for i, weak in enumerate(weak_q) if not weak)
             tables: dict[int, dict[str, Row]] = {}  # per mode: the rows of the list tokens that align
-            cands = self._candidates(qt, f.strong, _ABJAD_Q if f.abjad else 0)
+            # only the records that can reach the cut (not for an abjad-script query: its tokens also align, by
+            # their spellings, with list tokens that its records do not show)
+            needs = self._needs(qt, weak_q, cut) if not f.abjad else None
+            cands = self._candidates(f.strong, _ABJAD_Q if f.abjad else 0, needs)
             token_cands.update(cands)
             modes = self._modes(f, cands)
             for r, mode in zip(cands, modes):
@@ -756,21 +845,21 @@ class ScreeningIndex:
                 ct = self.rec_tokens[r]
                 # most candidates cannot reach the keep cut: skip the alignment (1e-9: rounding in either sum)
                 bound = self._score_bound(qt, q_missing, q_strong, ct, mode, table) + 1e-9
-                if bound < _KEEP or bound <= prev:
+                if bound < cut or bound <= prev:
                     continue
                 s, _ = self._name_score(qt, ct, mode, table)
-                if s >= _KEEP and s > prev:
+                if s >= cut and s > prev:
                     best[ei] = (s, r, qn, False)
         words = cleaned_spelling_words(key)
         if words:
-            for r, s, how in self._spelling_matches(words, token_cands):
+            for r, s, how in self._spelling_matches(words, token_cands, cut):
                 ei = self.rec_entry[r]
                 if s > best.get(ei, (0.0,))[0]:
                     best[ei] = (s, r, how, True)
         res = [(ei, r, s, how if spelled else self._head(r, how)) for ei, (s, r, how, spelled) in best.items()]
         if len(self._cache) > 200000:
             self._cache.clear()
-        self._cache[key] = res
+        self._cache[(key, cut)] = res
         return res
 
     def _modes(self, f, records: Sequence[int]) -> list[int]:
@@ -785,8 +874,9 @@ class ScreeningIndex:
         """The name part of an explanation for a match on name parts: normalised query ~ listed form."""
         return f"name '{query}' ~ '{' '.join(self.rec_tokens[r])}'"
 
-    def _spelling_matches(self, words: tuple[str, ...], token_cands: set[int]) -> list[tuple[int, float, str]]:
-        """(record, score, explanation) for listed Latin names within two edits of the query's spelling."""
+    def _spelling_matches(self, words: tuple[str, ...], token_cands: set[int], cut: float
+                          ) -> list[tuple[int, float, str]]:
+        """(record, score >= ``cut``, explanation) for listed Latin names within two edits of the query's spelling."""
         qk = "".join(words)
         n = len(qk)
         # the candidates' spellings of about the same length (more than two letters longer or shorter is more
@@ -810,7 +900,7 @@ class ScreeningIndex:
         hits = _extract(qk, list(keys), scorer=OSA.distance, score_cutoff=_SPELL_MAX_EDITS, limit=None)
         for ck, d, _ in sorted(hits):
             s = spelling_score(d, max(len(qk), len(ck)), d < 2 or _one_word_edited(words, qk, ck))
-            if s < _KEEP:
+            if s < cut:
                 continue
             how = f"spelling '{qk}' ~ '{ck}': {d} edit{'s' if d != 1 else ''} in {max(len(qk), len(ck))} letters"
             out.extend((r, s, how) for r in self.spell[ck])
@@ -840,7 +930,6 @@ class ScreeningIndex:
             threshold = DEFAULT_THRESHOLD
         if query.name is None or not str(query.name).strip():
             raise ValueError("empty name")
-        cands = self._name_matches(str(query.name))
         id_hits: dict[int, str] = {}
         for raw in query.id_numbers or ():
             k = norm_id(raw)
@@ -848,6 +937,7 @@ class ScreeningIndex:
                 id_hits[ei] = raw
         qdob = parse_date(query.dob) if query.dob else None
         qnat = _country_key(query.nationality) if query.nationality else None
+        cands = self._name_matches(str(query.name), _cut(threshold, bool(qdob or qnat), bool(id_hits)))
         qgen = (query.gender or "").strip().lower()[:1] or None
         out = []
         seen = set()
@@ -911,6 +1001,20 @@ def prepare_name(raw: str) -> PreparedName:
 
 def prepare_names(names: Iterable[str]) -> dict[str, PreparedName]:
     return {raw: prepare_name(raw) for raw in names}
+
+
+def _cut(threshold: float, corroborated: bool, id_hit: bool) -> float:
+    """The least name score that can still make ``threshold``: a matching date of birth and nationality add up to
+    _MAX_RAISE; a matching identifier lifts any name score (then every name score counts)."""
+    if id_hit:
+        return _KEEP
+    return max(_KEEP, round(threshold - (_MAX_RAISE if corroborated else _ROUNDING), 6))
+
+
+def _members_size(records: tuple) -> int:
+    """How many records a query token's ``_token_records`` hold (an upper bound: its sets may overlap)."""
+    best, big = records
+    return len(best) + sum([len(st) for st, _ in big])
 
 
 def _lines(tokens: Sequence[str]) -> str:
