@@ -38,7 +38,7 @@ from rapidfuzz.process import extract as _extract
 
 from .importers import Entry, parse_date
 from .normalize import (FUZZY_WEAK, MAX_TOKENS, WEAK, NameForm, abjad_pattern, clean, cleaned_name_forms,
-                        cleaned_spelling_words, listed_spellings, name_forms, skeleton, spells)
+                        cleaned_spelling_words, listed_spellings, name_forms, skeleton, spelling_initials, spells)
 
 __all__ = ["DEFAULT_THRESHOLD", "Query", "Match", "ScreeningIndex"]
 
@@ -229,6 +229,9 @@ class ScreeningIndex:
         self._tok_cache: dict = {}  # (query token, mode) -> _token_records
         self._tok_records = 0
         self._abjad_postings: dict[str, tuple[int, ...]] = {}  # list token -> its records in an abjad script
+        self._reaches: dict = {}  # abjad query token -> ``_reach``
+        self._by_initial: dict[str, tuple[str, list[str]]] = {}  # letter -> (``_lines`` of the tokens it starts, them)
+        self._one_letter_skeleton: dict[str, list[str]] = {}  # skeleton -> the list tokens it is the skeleton of
         self.blank_rows: dict[str, Row] = {}  # list token -> its row when it aligns with no query token
         self._result_cache: dict = {}  # used by batch.py (serialised results per query)
 
@@ -474,14 +477,14 @@ class ScreeningIndex:
         the tokens' records do not show."""
         out: set[int] = set()
         for need in needs:
-            parts = sorted([found[q] for q in need], key=_members_size)
-            best, big = parts[0]
-            have: set[int] = set(best)
-            for st, _ in big:
+            parts = sorted([self._reach(q, abjad, found[q]) for q in need], key=_members_size)
+            rare, big = parts[0]
+            have: set[int] = set(rare)
+            for st in big:
                 have |= st
-            for best, big in parts[1:]:
-                meet = have & best.keys()
-                for st, _ in big:
+            for rare, big in parts[1:]:
+                meet = have & rare
+                for st in big:
                     meet |= have & st
                 have = meet
                 if not have:
@@ -489,6 +492,54 @@ class ScreeningIndex:
             out |= have
         for q in found:
             out |= self._abjad_records(q, abjad)
+        return out
+
+    def _reach(self, q: str, abjad: int, records: tuple) -> tuple:
+        """The records query token ``q`` may align with, as (records, [posting sets of common tokens]): those of its
+        expansions (``_token_records``), and for an abjad-script token also those listing a Latin token it spells
+        (ktyb ~ kateeb: ``abjad_pattern``), which its expansions by edits and skeletons miss (cached)."""
+        best, big = records
+        if abjad != _ABJAD_Q:
+            return best.keys(), [st for st, _ in big]
+        hit = self._reaches.get(q)
+        if hit is None:
+            rare: set[int] = set(best)
+            sets = [st for st, _ in big]
+            for t in self._spelled(q):
+                if len(self.postings[t]) > _COMMON_POSTINGS:
+                    sets.append(self._posting_set(t))
+                else:
+                    rare.update(self.postings[t])
+            if len(self._reaches) > 100000:
+                self._reaches.clear()
+            hit = self._reaches[q] = (frozenset(rare), sets)
+        return hit
+
+    def _spelled(self, q: str) -> list[str]:
+        """List tokens that abjad token ``q`` aligns with and its expansions (edits, skeletons of 2+ letters) miss:
+        its Latin spellings (ktyb ~ kateeb, one scan of the tokens starting with a letter a spelling can start
+        with), and tokens of its one-letter skeleton (ysy ~ issa: close, but not a spelling)."""
+        if not self._by_initial:
+            by: dict[str, list[str]] = {}
+            for t in self.postings:
+                if t.isalpha() and t.isascii():
+                    by.setdefault(t[0], []).append(t)
+                sk = skeleton(t)
+                if len(sk) == 1:
+                    self._one_letter_skeleton.setdefault(sk, []).append(t)
+            self._by_initial = {letter: (_lines(toks), toks) for letter, toks in by.items()}
+        out: list[str] = []
+        pat = abjad_pattern(q)
+        if pat is not None:
+            for letter in spelling_initials(q):
+                bucket = self._by_initial.get(letter)
+                if bucket is not None:
+                    text, toks = bucket
+                    out.extend([toks[_line_index(text, m.start())] for m in pat[0].finditer(text)])
+        sk = skeleton(q)
+        if len(sk) == 1:  # one skeleton, both starting with a vowel or neither: ``_sim`` gives at least 0.85
+            vowel = q[0] in _VOWELS
+            out.extend([t for t in self._one_letter_skeleton.get(sk, ()) if (t[0] in _VOWELS) == vowel])
         return out
 
     def _abjad_records(self, q: str, abjad: int) -> set[int]:
@@ -827,9 +878,7 @@ class ScreeningIndex:
             q_missing = [self._weight(q) * (0.5 if weak else 1.0) for q, weak in zip(qt, weak_q)]
             q_strong = sum(1 << i for i, weak in enumerate(weak_q) if not weak)
             tables: dict[int, dict[str, Row]] = {}  # per mode: the rows of the list tokens that align
-            # only the records that can reach the cut (not for an abjad-script query: its tokens also align, by
-            # their spellings, with list tokens that its records do not show)
-            needs = self._needs(qt, weak_q, cut) if not f.abjad else None
+            needs = self._needs(qt, weak_q, cut)  # only the records that can reach the cut
             cands = self._candidates(f.strong, _ABJAD_Q if f.abjad else 0, needs)
             token_cands.update(cands)
             modes = self._modes(f, cands)
@@ -1011,10 +1060,10 @@ def _cut(threshold: float, corroborated: bool, id_hit: bool) -> float:
     return max(_KEEP, round(threshold - (_MAX_RAISE if corroborated else _ROUNDING), 6))
 
 
-def _members_size(records: tuple) -> int:
-    """How many records a query token's ``_token_records`` hold (an upper bound: its sets may overlap)."""
-    best, big = records
-    return len(best) + sum([len(st) for st, _ in big])
+def _members_size(reach: tuple) -> int:
+    """How many records a query token's ``_reach`` holds (an upper bound: its sets may overlap)."""
+    rare, big = reach
+    return len(rare) + sum([len(st) for st in big])
 
 
 def _lines(tokens: Sequence[str]) -> str:

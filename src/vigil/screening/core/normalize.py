@@ -528,6 +528,56 @@ def abjad_pattern(tok: str) -> "tuple[re.Pattern, int] | None":
     return re.compile(f"\n{body}(?:[aeiou]{{1,2}}h?)?(?=\n)"), units
 
 
+@lru_cache(maxsize=65536)
+def spelling_initials(tok: str) -> str:
+    """The letters that a Latin spelling of abjad token ``tok`` (``abjad_pattern``) can start with, read off the
+    regular expression of its first letter: "mhmd" -> "m", "khtyb" -> "chkx", "aly" -> "aeiou"."""
+    pat = abjad_pattern(tok)
+    if pat is None:
+        return ""
+    body = pat[0].pattern[1:]  # past the leading newline
+    return "".join(sorted(_leading_letters(body[:_group_end(body, 0)])))
+
+
+def _leading_letters(rx: str) -> set[str]:
+    """First letters of the strings regular expression ``rx`` matches (the forms ``abjad_pattern`` writes:
+    letters, character classes and non-capturing groups, alternatives split by |, none of them empty)."""
+    if rx.startswith("(?:") and _group_end(rx, 0) == len(rx):
+        return _leading_letters(rx[3:-1])
+    out: set[str] = set()
+    depth, start = 0, 0
+    for i, ch in enumerate(rx + "|"):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            alt = rx[start:i]
+            start = i + 1
+            if alt.startswith("(?:"):
+                out |= _leading_letters(alt[3:_group_end(alt, 0) - 1])
+            elif alt.startswith("["):
+                out |= set(alt[1:alt.index("]")])
+            else:
+                out.add(alt[0])
+    return out
+
+
+def _group_end(rx: str, at: int) -> int:
+    """The index just past the group (or character class) that opens at ``rx[at]``, or past the letter there."""
+    if rx[at] not in "([":
+        return at + 1
+    depth = 0
+    for i in range(at, len(rx)):
+        if rx[i] in "([":
+            depth += 1
+        elif rx[i] in ")]":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return len(rx)
+
+
 def spells(pattern: "re.Pattern", latin_tok: str) -> bool:
     """Whether ``latin_tok`` (letters only) is one of the spellings an ``abjad_pattern`` accepts."""
     return pattern.match(f"\n{latin_tok}\n") is not None
