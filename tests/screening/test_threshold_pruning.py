@@ -19,7 +19,7 @@ def person_index(*names, filler=200):
 def candidates(ix, name, cut):
     """The entries whose records ``_name_matches`` would score for ``name`` at ``cut`` (first form)."""
     f = name_forms(name)[0]
-    needs = ix._needs(f.tokens, [ix._weak(t) for t in f.tokens], cut)
+    needs = ix._needs(f.tokens, [ix._weak(t) for t in f.tokens], [ix._weight(t) for t in f.tokens], cut)
     return needs, {ix.entries[ix.rec_entry[r]].source_id for r in ix._candidates(f.strong, 0, needs)}
 
 
@@ -47,7 +47,8 @@ def test_date_of_birth_and_nationality_lower_the_cut():
                                  for i in range(100)])
     query = "Abdulrahman Mohammed Zaid AL-HARBI"  # a part the list name lacks: the name scores under 0.88
     f = name_forms(query)[0]
-    assert ix._needs(f.tokens, [ix._weak(t) for t in f.tokens], 0.88) == [tuple(sorted(set(f.strong)))]
+    weak, weights = [ix._weak(t) for t in f.tokens], [ix._weight(t) for t in f.tokens]
+    assert ix._needs(f.tokens, weak, weights, 0.88) == [tuple(sorted(set(f.strong)))]
     bare = ix.search(query, threshold=0)
     assert bare and 0.80 < bare[0].score < 0.88
     assert ix.search(query) == []

@@ -39,6 +39,7 @@ from rapidfuzz.process import extract as _extract
 from .importers import Entry, parse_date
 from .normalize import (FUZZY_WEAK, MAX_TOKENS, WEAK, NameForm, abjad_pattern, clean, cleaned_name_forms,
                         cleaned_spelling_words, listed_spellings, name_forms, skeleton, spelling_initials, spells)
+from .translit import scripts
 
 __all__ = ["DEFAULT_THRESHOLD", "Query", "Match", "ScreeningIndex"]
 
@@ -110,6 +111,8 @@ Row = tuple[int, tuple[tuple[float, int], ...], float, bool]
 
 # Bits set in a mask of query tokens (a name form has at most MAX_TOKENS)
 _POPCOUNT = [bin(i).count("1") for i in range(1 << MAX_TOKENS)]
+# The masks of n tokens, fewest set bits first (``_needs``)
+_BY_SIZE = [sorted(range(1 << n), key=_POPCOUNT.__getitem__) for n in range(_NEED_MAX_TOKENS + 1)]
 
 # The attributes that make an index (everything else is a cache)
 _PERSISTENT = ("entries", "rec_entry", "rec_tokens", "rec_abjad", "rec_name", "postings", "weights", "del_index",
@@ -229,6 +232,7 @@ class ScreeningIndex:
         self._tok_cache: dict = {}  # (query token, mode) -> _token_records
         self._tok_records = 0
         self._abjad_postings: dict[str, tuple[int, ...]] = {}  # list token -> its records in an abjad script
+        self._tok_abjad: dict = {}  # (query token, mode) -> ``_abjad_records``
         self._reaches: dict = {}  # abjad query token -> ``_reach``
         self._by_initial: dict[str, tuple[str, list[str]]] = {}  # letter -> (``_lines`` of the tokens it starts, them)
         self._one_letter_skeleton: dict[str, list[str]] = {}  # skeleton -> the list tokens it is the skeleton of
@@ -439,7 +443,8 @@ class ScreeningIndex:
             return top[:_MAX_CANDIDATES]
         return sorted(acc)
 
-    def _needs(self, qt: Sequence[str], weak_q: Sequence[bool], cut: float) -> list[tuple[str, ...]] | None:
+    def _needs(self, qt: Sequence[str], weak_q: Sequence[bool], weights: Sequence[float],
+               cut: float) -> list[tuple[str, ...]] | None:
         """The smallest sets of strong query tokens that a list name must align with for its score to reach ``cut``
         (None: any record may).  A list token aligned with query token q adds at most 1 (the largest weight) to
         both sides of the score's fraction; a strong query token left over adds its weight to the denominator, a
@@ -448,28 +453,29 @@ class ScreeningIndex:
         listing it (``_token_records``) include one of these sets.  In "Ivan Petrov" both tokens are needed: a
         record found by one of them alone scores at most 1 / (1 + 0.8) whatever it holds."""
         strong = [i for i, weak in enumerate(weak_q) if not weak]
-        if not strong or len(strong) > _NEED_MAX_TOKENS:
+        n = len(strong)
+        if not n or n > _NEED_MAX_TOKENS:
             return None
-        weights: list[float] = [self._weight(qt[i]) for i in strong]
         weak = 0.0
-        for q, is_weak in zip(qt, weak_q):
+        for i, is_weak in enumerate(weak_q):
             if is_weak:
-                weak += self._weight(q)
+                weak += weights[i]
+        total = 0.0
+        held = [0.0] * (1 << n)  # mask of strong tokens -> their summed weight
+        for b in range(n):
+            total += weights[strong[b]]
+            for m in range(1 << b):
+                held[m | 1 << b] = held[m] + weights[strong[b]]
         minimal: list[int] = []
-        for mask in sorted(range(1 << len(strong)), key=lambda m: _POPCOUNT[m]):
-            if any(m & mask == m for m in minimal):
+        for mask in _BY_SIZE[n]:
+            if any([m & mask == m for m in minimal]):
                 continue  # holds a smaller qualifying set
             aligned = weak + _POPCOUNT[mask]
-            left = 0.0
-            for b, w in enumerate(weights):
-                if not mask >> b & 1:
-                    left += w
-            if aligned / (aligned + left) >= cut - 1e-9:
+            if aligned / (aligned + total - held[mask]) >= cut - 1e-9:
                 if not mask:
                     return None
                 minimal.append(mask)
-        return list(dict.fromkeys(tuple(sorted({qt[strong[b]] for b in range(len(strong)) if m >> b & 1}))
-                                  for m in minimal))
+        return list(dict.fromkeys([tuple(sorted({qt[strong[b]] for b in range(n) if m >> b & 1})) for m in minimal]))
 
     def _meeting(self, needs: list[tuple[str, ...]], found: dict, abjad: int) -> set[int]:
         """The records listed by every token of one of ``needs`` (C-level set operations, smallest token first), and
@@ -542,8 +548,12 @@ class ScreeningIndex:
             out.extend([t for t in self._one_letter_skeleton.get(sk, ()) if (t[0] in _VOWELS) == vowel])
         return out
 
-    def _abjad_records(self, q: str, abjad: int) -> set[int]:
-        """The records listing an expansion of query token ``q`` whose listed name is in an abjad script."""
+    def _abjad_records(self, q: str, abjad: int) -> frozenset[int]:
+        """The records listing an expansion of query token ``q`` whose listed name is in an abjad script (cached)."""
+        key = (q, abjad)
+        hit = self._tok_abjad.get(key)
+        if hit is not None:
+            return hit
         out: set[int] = set()
         for t, _ in self._expand(q, abjad):
             listed = self._abjad_postings.get(t)
@@ -551,7 +561,10 @@ class ScreeningIndex:
                 rec_abjad = self.rec_abjad
                 listed = self._abjad_postings[t] = tuple([r for r in self.postings[t] if rec_abjad[r]])
             out.update(listed)
-        return out
+        if len(self._tok_abjad) > 200000:
+            self._tok_abjad.clear()
+        hit = self._tok_abjad[key] = frozenset(out)
+        return hit
 
     def _token_records(self, q: str, abjad: int) -> tuple[dict[int, float], list[tuple[frozenset, float]]]:
         """What query token ``q`` brings to candidate generation, the same in every name that has it (cached):
@@ -859,7 +872,8 @@ class ScreeningIndex:
         hit = self._cache.get((key, cut))
         if hit is not None:
             return hit
-        forms = cleaned_name_forms(key)  # ``key`` is the cleaned name
+        sc = scripts(key)
+        forms = cleaned_name_forms(key, sc)  # ``key`` is the cleaned name
         if not forms:
             raise ValueError("empty name")
         best: dict[int, tuple[float, int, str, bool]] = {}  # entry -> (score, record, query or spelling, spelled)
@@ -875,10 +889,11 @@ class ScreeningIndex:
                     if best.get(ei, (0.0,))[0] < 1.0:
                         best[ei] = (1.0, r, qn, False)
             weak_q = [self._weak(q) for q in qt]
-            q_missing = [self._weight(q) * (0.5 if weak else 1.0) for q, weak in zip(qt, weak_q)]
+            weights = [self._weight(q) for q in qt]
+            q_missing = [w * (0.5 if weak else 1.0) for w, weak in zip(weights, weak_q)]
             q_strong = sum(1 << i for i, weak in enumerate(weak_q) if not weak)
             tables: dict[int, dict[str, Row]] = {}  # per mode: the rows of the list tokens that align
-            needs = self._needs(qt, weak_q, cut)  # only the records that can reach the cut
+            needs = self._needs(qt, weak_q, weights, cut)  # only the records that can reach the cut
             cands = self._candidates(f.strong, _ABJAD_Q if f.abjad else 0, needs)
             token_cands.update(cands)
             modes = self._modes(f, cands)
@@ -899,7 +914,7 @@ class ScreeningIndex:
                 s, _ = self._name_score(qt, ct, mode, table)
                 if s >= cut and s > prev:
                     best[ei] = (s, r, qn, False)
-        words = cleaned_spelling_words(key)
+        words = cleaned_spelling_words(key, sc)
         if words:
             for r, s, how in self._spelling_matches(words, token_cands, cut):
                 ei = self.rec_entry[r]
@@ -974,20 +989,30 @@ class ScreeningIndex:
 
         Raises ValueError for an empty/blank name."""
         if isinstance(query, str):
-            query = Query(name=query)
+            return self._search(query, None, None, None, (), threshold, limit)
+        return self._search(query.name, query.dob, query.nationality, query.gender, query.id_numbers, threshold, limit)
+
+    def screen(self, name: str, dob: str | None = None, nationality: str | None = None,
+               id_number: str | None = None, threshold: float | None = None) -> list[Match]:
+        return self._search(name, dob or None, nationality or None, None, (id_number,) if id_number else (),
+                            threshold, None)
+
+    def _search(self, name: str, dob: str | None, nationality: str | None, gender: str | None,
+                id_numbers: Sequence[str], threshold: float | None, limit: int | None) -> list[Match]:
+        """``search`` of a query given by its fields (a batch screens without building a Query per row)."""
         if threshold is None:
             threshold = DEFAULT_THRESHOLD
-        if query.name is None or not str(query.name).strip():
+        if name is None or not str(name).strip():
             raise ValueError("empty name")
         id_hits: dict[int, str] = {}
-        for raw in query.id_numbers or ():
+        for raw in id_numbers or ():
             k = norm_id(raw)
             for ei in self.id_index.get(k, ()) if len(k) >= 4 else ():
                 id_hits[ei] = raw
-        qdob = parse_date(query.dob) if query.dob else None
-        qnat = _country_key(query.nationality) if query.nationality else None
-        cands = self._name_matches(str(query.name), _cut(threshold, bool(qdob or qnat), bool(id_hits)))
-        qgen = (query.gender or "").strip().lower()[:1] or None
+        qdob = parse_date(dob) if dob else None
+        qnat = _country_key(nationality) if nationality else None
+        cands = self._name_matches(str(name), _cut(threshold, bool(qdob or qnat), bool(id_hits)))
+        qgen = (gender or "").strip().lower()[:1] or None
         out = []
         seen = set()
         for ei, r, s, head in cands:
@@ -998,16 +1023,11 @@ class ScreeningIndex:
         for ei, raw in id_hits.items():
             if ei not in seen:
                 e = self.entries[ei]
-                out.append(self._finish(ei, None, 0.0, clean(query.name), qdob, qnat, qgen, raw))
+                out.append(self._finish(ei, None, 0.0, clean(name), qdob, qnat, qgen, raw))
         out = [m for m in out if m.score >= threshold]
         # equal scores: matches on the entry's primary name first
         out.sort(key=lambda m: (-m.score, m.entry is None or m.name != m.entry.name, m.source, m.source_id))
         return out[:limit] if limit else out
-
-    def screen(self, name: str, dob: str | None = None, nationality: str | None = None,
-               id_number: str | None = None, threshold: float | None = None) -> list[Match]:
-        return self.search(Query(name=name, dob=dob or None, nationality=nationality or None,
-                                 id_numbers=(id_number,) if id_number else ()), threshold)
 
     def _finish(self, ei, r, s, head, qdob, qnat, qgen, id_raw) -> Match:
         """``head`` explains the name score (the query alone when only an identifier matched)."""
@@ -1057,7 +1077,7 @@ def _cut(threshold: float, corroborated: bool, id_hit: bool) -> float:
     _MAX_RAISE; a matching identifier lifts any name score (then every name score counts)."""
     if id_hit:
         return _KEEP
-    return max(_KEEP, round(threshold - (_MAX_RAISE if corroborated else _ROUNDING), 6))
+    return max(_KEEP, threshold - (_MAX_RAISE if corroborated else _ROUNDING))
 
 
 def _members_size(reach: tuple) -> int:

@@ -354,16 +354,18 @@ def name_forms(raw: str) -> list[NameForm]:
     return cleaned_name_forms(clean(raw))
 
 
-def cleaned_name_forms(text: str) -> list[NameForm]:
-    """``name_forms`` of a name that ``clean`` has already cleaned."""
+def cleaned_name_forms(text: str, sc: "set[str] | None" = None) -> list[NameForm]:
+    """``name_forms`` of a name that ``clean`` has already cleaned (``sc``: its ``scripts``, when known)."""
     if not text:
         return []
+    cleaned = text
     for p in _CJK_LEGAL:
         if p in text and len(text) > len(p):
             text = text.replace(p, " ")
     text = _RU_LEGAL.sub(" ", text)
+    # scripts are read off the letters: without a legal form removed, the cleaned name's
+    found = sc if sc is not None and text == cleaned else scripts(text)
     text = reorder_last_first(text)
-    found = scripts(text)
     abjad = any(s in ABJAD for s in found)
     cjk = ("han" if found.isdisjoint({"HANGUL", "KANA"}) else "syllabic") if found & {"HAN", "HANGUL", "KANA"} else ""
     forms = []
@@ -403,10 +405,11 @@ def spelling_words(raw: str) -> tuple[str, ...]:
     return cleaned_spelling_words(clean(raw))
 
 
-def cleaned_spelling_words(text: str) -> tuple[str, ...]:
-    """``spelling_words`` of a name that ``clean`` has already cleaned."""
-    text = reorder_last_first(text)
-    return _words(text) if _latin(text) else ()
+def cleaned_spelling_words(text: str, sc: "set[str] | None" = None) -> tuple[str, ...]:
+    """``spelling_words`` of a name that ``clean`` has already cleaned (``sc``: its ``scripts``, when known)."""
+    if sc is None:
+        sc = scripts(text)
+    return _words(reorder_last_first(text)) if not sc - {"LATIN"} else ()
 
 
 def spelling_key(raw: str) -> str:

@@ -64,10 +64,22 @@ def char_script(ch: str) -> str:
     return first
 
 
+# letter -> char_script(letter), read inline (a dict lookup costs a few times less than a cached call)
+_SCRIPT_OF: dict[str, str] = {}
+
+
 def scripts(text: str) -> set[str]:
     if text.isascii():  # the common case, without a per-character lookup
         return {"LATIN"} if any(c.isalpha() for c in text) else set()
-    return {char_script(c) for c in text if c.isalpha()}
+    out: set[str] = set()
+    known = _SCRIPT_OF
+    for c in text:
+        if c.isalpha():
+            sc = known.get(c)
+            if sc is None:
+                sc = known[c] = char_script(c)
+            out.add(sc)
+    return out
 
 
 # Persian/Urdu letter forms -> the Arabic letter they stand for, so the compound rules below see one
