@@ -12,6 +12,9 @@ Candidate generation never scans the whole list; it uses inverted indexes:
 * the whole spelling of Latin names (letters and digits as typed, no spaces or punctuation): deletion
   neighbourhood for short spellings, their thirds for long ones.
 
+A search's threshold sets a cut under which a name score cannot make it; only records that can reach the cut, by
+the query tokens they can align with, are scored (``_needs``, ``_meeting``).
+
 Scoring aligns query and list name tokens greedily by Jaro-Winkler similarity
 (on skeletons too when either side is an abjad script), weights tokens by IDF
 (rare tokens count more than "muhammad" or "al"), tolerates a missing middle
