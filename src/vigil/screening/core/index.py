@@ -453,7 +453,7 @@ class ScreeningIndex:
         both sides of the score's fraction; a strong query token left over adds its weight to the denominator, a
         weak one at least nothing (counted here as aligned).  So, with A the aligned strong tokens, the score is at
         most (weak + |A|) / (weak + |A| + weight of the strong tokens not in A).  A record qualifies when the tokens
-        listing it (``_token_records``) include one of these sets.  In "Ivan Petrov" both tokens are needed: a
+        that reach it (``_reach``) include one of these sets.  In "Ivan Petrov" both tokens are needed: a
         record found by one of them alone scores at most 1 / (1 + 0.8) whatever it holds."""
         strong = [i for i, weak in enumerate(weak_q) if not weak]
         n = len(strong)
@@ -529,14 +529,7 @@ class ScreeningIndex:
         its Latin spellings (ktyb ~ kateeb, one scan of the tokens starting with a letter a spelling can start
         with), and tokens of its one-letter skeleton (ysy ~ issa: close, but not a spelling)."""
         if not self._by_initial:
-            by: dict[str, list[str]] = {}
-            for t in self.postings:
-                if t.isalpha() and t.isascii():
-                    by.setdefault(t[0], []).append(t)
-                sk = skeleton(t)
-                if len(sk) == 1:
-                    self._one_letter_skeleton.setdefault(sk, []).append(t)
-            self._by_initial = {letter: (_lines(toks), toks) for letter, toks in by.items()}
+            self._sort_vocabulary()
         out: list[str] = []
         pat = abjad_pattern(q)
         if pat is not None:
@@ -550,6 +543,18 @@ class ScreeningIndex:
             vowel = q[0] in _VOWELS
             out.extend([t for t in self._one_letter_skeleton.get(sk, ()) if (t[0] in _VOWELS) == vowel])
         return out
+
+    def _sort_vocabulary(self) -> None:
+        """Once per process, for ``_spelled``: the Latin list tokens by first letter, and the tokens whose skeleton
+        is one letter long, by skeleton."""
+        by: dict[str, list[str]] = {}
+        for t in self.postings:
+            if t.isalpha() and t.isascii():
+                by.setdefault(t[0], []).append(t)
+            sk = skeleton(t)
+            if len(sk) == 1:
+                self._one_letter_skeleton.setdefault(sk, []).append(t)
+        self._by_initial = {letter: (_lines(toks), toks) for letter, toks in by.items()}
 
     def _abjad_records(self, q: str, abjad: int) -> frozenset[int]:
         """The records listing an expansion of query token ``q`` whose listed name is in an abjad script (cached)."""

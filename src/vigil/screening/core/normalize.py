@@ -363,7 +363,7 @@ def cleaned_name_forms(text: str, sc: "set[str] | None" = None) -> list[NameForm
         if p in text and len(text) > len(p):
             text = text.replace(p, " ")
     text = _RU_LEGAL.sub(" ", text)
-    # scripts are read off the letters: without a legal form removed, the cleaned name's
+    # the cleaned name's scripts, unless a legal form was removed (scripts are read off the letters)
     found = sc if sc is not None and text == cleaned else scripts(text)
     text = reorder_last_first(text)
     abjad = any(s in ABJAD for s in found)
