@@ -220,7 +220,7 @@ class ScreeningIndex:
         self.weights: dict[str, float] = {}
         self.del_index: dict[str, list[str]] = {}
         self.skel_index: dict[str, list[str]] = {}
-        self.gram_index: dict[str, list[str]] = {}  # trigram -> long tokens (two-edit typos)
+        self.gram_index: dict[str, dict[int, list[str]]] = {}  # trigram -> length -> long tokens (two-edit typos)
         self.exact: dict[tuple[str, ...], list[int]] = {}
         self.rec_spell: list[tuple[str, ...]] = []  # spelling keys of the record's listed name (none if not Latin)
         self.spell: dict[str, list[int]] = {}  # spelling key -> first record of each listed name
@@ -304,7 +304,7 @@ class ScreeningIndex:
                     self.del_index.setdefault(k, []).append(t)
             if len(t) >= _GRAM_MIN_LEN:
                 for g in {t[i:i + 3] for i in range(len(t) - 2)}:
-                    self.gram_index.setdefault(g, []).append(t)
+                    self.gram_index.setdefault(g, {}).setdefault(len(t), []).append(t)
             sk = skeleton(t)
             if len(sk) >= 2:
                 self.skel_index.setdefault(sk, []).append(t)
@@ -373,11 +373,15 @@ class ScreeningIndex:
         if len(tok) >= _GRAM_MIN_LEN and tok not in self.postings:
             # long unknown token: up to two edits (pjurnaghshbad ~ pournaghshband) by trigram
             # count filter -- two edits destroy at most six of the token's trigrams
+            # (and a length at most two letters off: the trigram lists are kept by token length)
             grams = {tok[i:i + 3] for i in range(len(tok) - 2)}
             need = max(3, len(grams) - 6)
             gi = self.gram_index
-            cnt = Counter(chain.from_iterable(gi.get(g, ()) for g in grams))
-            found.update(t for t, k in cnt.items() if k >= need and abs(len(t) - len(tok)) <= 2)
+            lengths = range(len(tok) - 2, len(tok) + 3)
+            lists = [ts for g in grams if (by_len := gi.get(g)) is not None
+                     for n in lengths if (ts := by_len.get(n)) is not None]
+            cnt = Counter(chain.from_iterable(lists))
+            found.update(t for t, k in cnt.items() if k >= need)
         sk = skeleton(tok)
         if len(sk) >= 3 or (abjad and len(sk) >= 2):
             found.update(self.skel_index.get(sk, ()))
