@@ -237,7 +237,8 @@ class ScreeningIndex:
         self._abjad_postings: dict[str, tuple[int, ...]] = {}  # list token -> its records in an abjad script
         self._tok_abjad: dict = {}  # (query token, mode) -> ``_abjad_records``
         self._reaches: dict = {}  # abjad query token -> ``_reach``
-        self._by_initial: dict[str, tuple[str, list[str]]] = {}  # letter -> (``_lines`` of the tokens it starts, them)
+        # letter -> (``_lines`` of the tokens it starts, them, where each one's line starts)
+        self._by_initial: dict[str, tuple[str, list[str], list[int]]] = {}
         self._one_letter_skeleton: dict[str, list[str]] = {}  # skeleton -> the list tokens it is the skeleton of
         self.blank_rows: dict[str, Row] = {}  # list token -> its row when it aligns with no query token
         self._result_cache: dict = {}  # used by batch.py (serialised results per query)
@@ -540,8 +541,8 @@ class ScreeningIndex:
             for letter in spelling_initials(q):
                 bucket = self._by_initial.get(letter)
                 if bucket is not None:
-                    text, toks = bucket
-                    out.extend([toks[_line_index(text, m.start())] for m in pat[0].finditer(text)])
+                    text, toks, starts = bucket
+                    out.extend([toks[bisect_left(starts, m.start())] for m in pat[0].finditer(text)])
         sk = skeleton(q)
         if len(sk) == 1:  # one skeleton, both starting with a vowel or neither: ``_sim`` gives at least 0.85
             vowel = q[0] in _VOWELS
@@ -558,7 +559,8 @@ class ScreeningIndex:
             sk = skeleton(t)
             if len(sk) == 1:
                 self._one_letter_skeleton.setdefault(sk, []).append(t)
-        self._by_initial = {letter: (_lines(toks), toks) for letter, toks in by.items()}
+        self._by_initial = {letter: (_lines(toks), toks, list(accumulate([0] + [len(t) + 1 for t in toks[:-1]])))
+                            for letter, toks in by.items()}
 
     def _abjad_records(self, q: str, abjad: int) -> frozenset[int]:
         """The records listing an expansion of query token ``q`` whose listed name is in an abjad script (cached)."""
