@@ -5,7 +5,7 @@ Candidate generation never scans the whole list; it uses inverted indexes:
 * token -> name records (postings), over folded, transliterated tokens;
 * deletion neighbourhood (every token with one character deleted) -> tokens,
   which finds vocabulary tokens within one edit (typos, transpositions);
-* trigram -> long tokens (>= 8 letters), for unknown long query tokens with two typos;
+* trigram -> token length -> long tokens (>= 8 letters), for unknown long query tokens with two typos;
 * consonant skeleton -> tokens (Arabic/Persian/Hebrew have no short vowels,
   and transliterations vary mostly in vowels);
 * an exact normalised-name table (fast path);
