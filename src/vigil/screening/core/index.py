@@ -41,7 +41,7 @@ from rapidfuzz.process import extract as _extract
 
 from .importers import Entry, parse_date
 from .normalize import (FUZZY_WEAK, MAX_TOKENS, WEAK, NameForm, abjad_pattern, clean, cleaned_name_forms,
-                        cleaned_spelling_words, listed_spellings, name_forms, skeleton, spelling_initials, spells)
+                        cleaned_spelling_words, listed_spellings, name_forms, skeleton, spells)
 from .translit import scripts
 
 __all__ = ["DEFAULT_THRESHOLD", "Query", "Match", "ScreeningIndex"]
@@ -538,7 +538,7 @@ class ScreeningIndex:
         out: list[str] = []
         pat = abjad_pattern(q)
         if pat is not None:
-            for letter in spelling_initials(q):
+            for letter in pat[2]:
                 bucket = self._by_initial.get(letter)
                 if bucket is not None:
                     text, toks, starts = bucket
@@ -559,8 +559,7 @@ class ScreeningIndex:
             sk = skeleton(t)
             if len(sk) == 1:
                 self._one_letter_skeleton.setdefault(sk, []).append(t)
-        self._by_initial = {letter: (_lines(toks), toks, list(accumulate([0] + [len(t) + 1 for t in toks[:-1]])))
-                            for letter, toks in by.items()}
+        self._by_initial = {letter: (_lines(toks), toks, _line_starts(toks)) for letter, toks in by.items()}
 
     def _abjad_records(self, q: str, abjad: int) -> frozenset[int]:
         """The records listing an expansion of query token ``q`` whose listed name is in an abjad script (cached)."""
@@ -1107,8 +1106,15 @@ def _lines(tokens: Sequence[str]) -> str:
 
 
 def _line_index(text: str, start: int) -> int:
-    """The index of the token whose line a match in ``_lines`` text starting at ``start`` (its newline) covers."""
+    """The index of the token whose line a match in ``_lines`` text starting at ``start`` (its newline) covers:
+    counted, for a text scanned once (a name's candidate tokens)."""
     return text.count("\n", 0, start)
+
+
+def _line_starts(tokens: Sequence[str]) -> list[int]:
+    """Where each token's line starts (its newline) in ``_lines(tokens)``, for a text scanned again and again (the
+    vocabulary buckets of ``_spelled``): ``bisect_left`` on it finds a match's token without counting."""
+    return list(accumulate([0] + [len(t) + 1 for t in tokens[:-1]]))
 
 
 def _scan_into(out: dict[int, int], i: int, q: str, choices: list[str], at: list[int] | None, scorer: Callable,

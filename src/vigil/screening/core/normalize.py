@@ -494,9 +494,10 @@ _RX_FINAL = {"a": "(?:a{1,2}|ah|e|eh|at|et|i|y|ya|ia|ai|ay|ae)?", "h": "(?:h{1,2
 
 
 @lru_cache(maxsize=65536)
-def abjad_pattern(tok: str) -> "tuple[re.Pattern, int] | None":
-    """(regex over Latin tokens, number of letters) for a token transliterated from an abjad
-    script, or None for a token in Latin spelling (it has short vowels e/o/u)."""
+def abjad_pattern(tok: str) -> "tuple[re.Pattern, int, str] | None":
+    """(regex over Latin tokens, number of letters, the letters a spelling can start with) for a token
+    transliterated from an abjad script, or None for a token in Latin spelling (it has short vowels e/o/u):
+    "khtyb" -> (..., 4, "cghkqx"), the initials read off its first letter's alternatives."""
     if not tok.isalpha() or not tok.isascii() or any(c in "eou" for c in tok) or len(tok) < 2:
         return None
     parts: list[str] = []
@@ -528,18 +529,7 @@ def abjad_pattern(tok: str) -> "tuple[re.Pattern, int] | None":
     # A spelling is a whole line: the pattern scans many Latin tokens joined by newlines in one C-level
     # ``finditer`` (a literal newline first lets the regex engine skip from line to line, 2-3x faster than a
     # multi-line ^), and one token with ``spells``
-    return re.compile(f"\n{body}(?:[aeiou]{{1,2}}h?)?(?=\n)"), units
-
-
-@lru_cache(maxsize=65536)
-def spelling_initials(tok: str) -> str:
-    """The letters that a Latin spelling of abjad token ``tok`` (``abjad_pattern``) can start with, read off the
-    regular expression of its first letter: "mhmd" -> "m", "khtyb" -> "chkx", "aly" -> "aeiou"."""
-    pat = abjad_pattern(tok)
-    if pat is None:
-        return ""
-    body = pat[0].pattern[1:]  # past the leading newline
-    return "".join(sorted(_leading_letters(body[:_group_end(body, 0)])))
+    return re.compile(f"\n{body}(?:[aeiou]{{1,2}}h?)?(?=\n)"), units, "".join(sorted(_leading_letters(parts[0])))
 
 
 def _leading_letters(rx: str) -> set[str]:

@@ -11,7 +11,6 @@ Hangul is split per syllable, Cyrillic/Greek/others go through unidecode.
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
 
 from unidecode import unidecode
 
@@ -46,7 +45,6 @@ _KOREAN_SURNAMES = {
 ABJAD = ("ARABIC", "HEBREW")
 
 
-@lru_cache(maxsize=65536)
 def char_script(ch: str) -> str:
     if ch.isascii():
         return "LATIN"
@@ -64,7 +62,8 @@ def char_script(ch: str) -> str:
     return first
 
 
-# letter -> char_script(letter), read inline (a dict lookup costs a few times less than a cached call)
+# letter -> char_script(letter), the one cache of it (read inline: a dict lookup costs a few times less than
+# calling a cached function)
 _SCRIPT_OF: dict[str, str] = {}
 
 
@@ -140,7 +139,7 @@ def _han(text: str) -> list[str]:
 
     words = []
     for chunk in text.split():
-        if any(char_script(c) == "HAN" for c in chunk):
+        if "HAN" in scripts(chunk):
             syl = [s for s in lazy_pinyin(chunk) if s.strip()]
             words.append(syl)
         else:
