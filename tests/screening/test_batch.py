@@ -218,3 +218,39 @@ def test_build_index_shares_the_work_and_builds_the_same_index(un_entries, ofac_
                   "blank_rows"):
         assert getattr(shared, field) == getattr(full_index, field), field
     assert len(shared.rec_entry) > 20000
+
+
+def test_router_keeps_abjad_names_together_and_balances_the_rest():
+    from vigil.screening.batch import _Router
+
+    route = _Router(2)
+    arabic = [f"محمد {w}" for w in ("علي", "حسن", "كريم", "سعيد", "ناصر", "يوسف")]
+    latin = [f"Name{i} Family{i}" for i in range(40)]
+    picks = {n: route(n) for n in arabic + latin}
+    assert {picks[n] for n in arabic} == {0}  # one process meets all their tokens
+    assert all(route(n) == picks[n] for n in arabic + latin)  # the same name, the same process
+    # the loads stay within one name of each other, abjad names weighing ABJAD_COST
+    assert abs(route.load[0] - route.load[1]) <= route.ABJAD_COST
+    assert sum(1 for n in latin if picks[n] == 1) > sum(1 for n in latin if picks[n] == 0)
+
+
+def test_router_shares_abjad_names_once_the_first_process_is_far_ahead():
+    from vigil.screening.batch import _Router
+
+    route = _Router(3)
+    route.SLACK = 10.0
+    picks = [route(f"حسن {i}") for i in range(30)]
+    assert picks[:4] == [0, 0, 0, 1] and set(picks) == {0, 1, 2}  # 3 x 3.5 passes the slack of 10
+    assert max(route.load) - min(route.load) <= route.SLACK + route.ABJAD_COST
+
+
+def test_abjad_rows_routed_to_one_worker_keep_their_order_and_results(tmp_path, full_index):
+    names = ["محمد علي", "Mohamed Ali", "عبد الرحمن", "Manuel Noriega", "اسامة بن لادن", "John Smith"] * 30
+    f = tmp_path / "r.csv"
+    f.write_text("id,name\n" + "".join(f"{i},{n} {i % 7}\n" for i, n in enumerate(names)), encoding="utf-8")
+    outs = []
+    for workers in (1, 2):
+        out = tmp_path / f"o{workers}.jsonl"
+        run_batch(full_index, f, out, 0.8, workers=workers)
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1] and outs[0].count(b"\n") == len(names)

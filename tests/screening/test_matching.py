@@ -231,3 +231,41 @@ def test_pruned_scoring_matches_exhaustive_scoring(source_index, un_entries, mon
     exhaustive = run()
     assert pruned == exhaustive
     assert sum(map(len, pruned.values())) > 50
+
+
+def test_pinyin_fast_path_reads_like_pypinyin():
+    """Names without a phrase of pypinyin's dictionary are read character by character from a cache; with one
+    (重庆 chong qing, not zhong qing), through pypinyin itself: the same syllables either way."""
+    from pypinyin import lazy_pinyin
+    from pypinyin.constants import PHRASES_DICT
+
+    from vigil.screening.core.translit import _pinyin
+
+    chunks = ["王秀英", "张伟", "重庆", "重量", "李重庆", "欧阳娜娜", "司马光", "银行", "行长", "习近平", "王A", "長谷川"]
+    chunks += [p for p in list(PHRASES_DICT)[:3000:7] if 2 <= len(p) <= 4]
+    for chunk in chunks:
+        assert _pinyin(chunk) == [s for s in lazy_pinyin(chunk) if s.strip()], chunk
+    assert _pinyin("重庆") == ["chong", "qing"] and _pinyin("重") == ["zhong"]
+
+
+def test_results_do_not_depend_on_what_was_screened_before(full_index, un_entries):
+    """The matcher caches per token and per token pair (``_pairs``); a name's matches are the same on a fresh index
+    as after hundreds of other names, in any order."""
+    names = [n for e in un_entries[:120] for n in (e.name, *e.original_script_names[:1])]
+    names += ["Mohamed Ali", "محمد علي", "Manuel Noriega", "王秀英", "Abdul Rahman", "عبد الرحمن الحسن"]
+    fresh = {n: keys(ScreeningIndex.build(full_index.entries).search(n, threshold=0.7)) for n in names[::9]}
+    warm = ScreeningIndex.build(full_index.entries)
+    seen = {n: keys(warm.search(n, threshold=0.7)) for n in reversed(names)}
+    assert all(seen[n] == fresh[n] for n in fresh)
+    assert any(fresh.values()) and any(len(v) > 1 for v in fresh.values())
+
+
+def test_token_pair_cache_keeps_the_comparison_modes_apart(un_entries):
+    """The same query and list tokens compare differently by script (Latin pair, abjad query or list, Han or
+    Hangul syllables) and keep different floors: the rows of one mode never come from another's cache."""
+    entries = un_entries[:200]
+    qt = ("muhammad", "ali", "hasan", "zhang")
+    cs = ["mhmd", "aly", "hsn", "muhammad", "mohamed", "ali", "hassan", "zhang", "zhan", "hasn"]
+    warm = ScreeningIndex.build(entries)
+    for mode in (0, 4, 1, 3, 2, 5, 0, 3):
+        assert warm._fill_rows(qt, cs, mode) == ScreeningIndex.build(entries)._fill_rows(qt, cs, mode), mode

@@ -231,6 +231,9 @@ class ScreeningIndex:
         self._cache: dict = {}
         self._exp_cache: dict = {}
         self._sim_cache: dict = {}
+        # (query token, mode) -> {list token: its ``_sim`` when at least the rows' floor, else 0.0} (``_fill_rows``)
+        self._pair_sims: dict[tuple[str, int], dict[str, float]] = {}
+        self._pair_count = 0
         self._psets: dict = {}
         self._tok_cache: dict = {}  # (query token, mode) -> _token_records
         self._tok_records = 0
@@ -728,7 +731,7 @@ class ScreeningIndex:
         return out
 
     def _fill_rows(self, qt: Sequence[str], cs: Iterable[str], abjad: int) -> dict[str, Row]:
-        """The rows of the list tokens ``cs`` against the query tokens ``qt``, in one pass: a row is (bit mask of
+        """The rows of the list tokens ``cs`` against the query tokens ``qt`` (``_pairs``): a row is (bit mask of
         the query tokens the list token can align with, ((sim, i), ...) for those, its weight, whether it is weak).
         Only similarities that ``_name_score`` can use are kept: >= _MIN_SIM, or >= _PARTIAL_SIM in abjad modes.
         Only tokens that align with something are in the table (a few of the candidates' tokens); any other
@@ -737,21 +740,40 @@ class ScreeningIndex:
         table: dict[str, Row] = {}
         if not cs:
             return table
-        floor = _PARTIAL_SIM if abjad in _ABJAD_MODES else _MIN_SIM
-        for k, maybe in self._near(qt, cs, abjad, floor).items():
-            c = cs[k]
+        known = [self._pairs(q, abjad, cs) for q in qt]
+        for c in cs:
             sims: list[tuple[float, int]] = []
             mask = 0
-            for i, q in enumerate(qt):
-                if maybe >> i & 1:
-                    s = self._sim(q, c, abjad)
-                    if s >= floor:
-                        sims.append((s, i))
-                        mask |= 1 << i
+            for i in range(len(qt)):
+                s = known[i][c]
+                if s:
+                    sims.append((s, i))
+                    mask |= 1 << i
             if mask:
                 _, _, weight, weak = self._blank(c)
                 table[c] = (mask, tuple(sims), weight, weak)
         return table
+
+    def _pairs(self, q: str, abjad: int, cs: list[str]) -> dict[str, float]:
+        """List token -> ``_sim(q, c, abjad)`` when it reaches the rows' floor (>= _PARTIAL_SIM in abjad modes, else
+        _MIN_SIM), else 0.0, for every token of ``cs`` and any met before (cached): the candidates of names that
+        share a token share most of their list tokens, so only the new ones are scanned (``_near``)."""
+        key = (q, abjad)
+        seen = self._pair_sims.get(key)
+        if seen is None:
+            if self._pair_count > 2_000_000:  # bounded memory over a long batch
+                self._pair_sims.clear()
+                self._pair_count = 0
+            seen = self._pair_sims[key] = {}
+        new = [c for c in cs if c not in seen]
+        if new:
+            floor = _PARTIAL_SIM if abjad in _ABJAD_MODES else _MIN_SIM
+            near = self._near((q,), new, abjad, floor)
+            for k, c in enumerate(new):
+                s = self._sim(q, c, abjad) if k in near else 0.0
+                seen[c] = s if s >= floor else 0.0
+            self._pair_count += len(new)
+        return seen
 
     def _blank(self, c: str) -> Row:
         """The row of list token ``c`` when it aligns with no query token."""

@@ -134,14 +134,37 @@ def _hebrew(text: str) -> str:
     return "".join(_HEBREW.get(ch, ch if ch.isspace() else unidecode(ch)) for ch in text)
 
 
-def _han(text: str) -> list[str]:
-    from pypinyin import lazy_pinyin
+# Han character -> its pypinyin syllable on its own ("" when pypinyin gives none)
+_CHAR_PINYIN: dict[str, str] = {}
 
+
+def _pinyin(chunk: str) -> list[str]:
+    """``lazy_pinyin(chunk)`` without its blank syllables.  pypinyin reads a character differently only inside a
+    phrase of its dictionary (重庆 chong qing, 重量 zhong liang), so a chunk of Chinese characters with no such
+    phrase in it is read character by character, from a cache: a name is a handful of characters, and pypinyin's
+    segmentation and style machinery cost ~45 us per name where the lookups cost ~1."""
+    from pypinyin import lazy_pinyin
+    from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
+
+    n = len(chunk)
+    if n <= 8 and all(ord(ch) in PINYIN_DICT for ch in chunk) and not any(
+            chunk[i:j] in PHRASES_DICT for i in range(n - 1) for j in range(i + 2, n + 1)):
+        out = []
+        for ch in chunk:
+            syl = _CHAR_PINYIN.get(ch)
+            if syl is None:
+                syl = _CHAR_PINYIN[ch] = "".join([s for s in lazy_pinyin(ch) if s.strip()])
+            if syl:
+                out.append(syl)
+        return out
+    return [s for s in lazy_pinyin(chunk) if s.strip()]
+
+
+def _han(text: str) -> list[str]:
     words = []
     for chunk in text.split():
         if "HAN" in scripts(chunk):
-            syl = [s for s in lazy_pinyin(chunk) if s.strip()]
-            words.append(syl)
+            words.append(_pinyin(chunk))
         else:
             words.append([unidecode(chunk)])
     separated = " ".join(" ".join(w) for w in words)
