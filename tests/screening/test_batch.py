@@ -214,7 +214,7 @@ def test_build_index_shares_the_work_and_builds_the_same_index(un_entries, ofac_
 
     shared = build_index(ofac_entries + un_entries, workers=2)
     for field in ("rec_entry", "rec_tokens", "rec_abjad", "rec_name", "rec_spell", "postings", "weights", "exact",
-                  "del_index", "skel_index", "gram_index", "spell", "spell_del", "spell_part", "id_index",
+                  "del_index", "skel_index", "gram_index", "spell", "spell_near", "spell_part", "id_index",
                   "blank_rows"):
         assert getattr(shared, field) == getattr(full_index, field), field
     assert len(shared.rec_entry) > 20000

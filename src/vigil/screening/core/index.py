@@ -34,7 +34,7 @@ from itertools import accumulate, chain
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Final, Iterable, Sequence
 
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 from rapidfuzz.process import extract as _extract
@@ -63,49 +63,49 @@ DEFAULT_THRESHOLD = 0.88
 
 # Latin-script token pairs: Jaro-Winkler's distance is stretched by this factor (barozzi ~ bazzoni, myers ~ mayer are
 # other names; typos are caught by the whole-spelling comparison instead)
-_LATIN_STRICT = 1.5
-_SHORT_EDIT_SIM = 0.8  # one edit between a 3-letter and a 4-letter token
-_GRAM_MIN_LEN = 8  # tokens this long also get trigram candidates (two typos)
-_MIN_SIM = 0.8  # token pairs less similar than this are not aligned
-_TYPO_WEAK_SIM = 0.9  # an unknown token this close to a weak one (internatonl) is taken as a typo of it
-_SKEL_RAISE = 0.78  # Latin tokens with one consonant skeleton and at least this Jaro-Winkler score count as 0.9
-_VOWELS = frozenset("aeiou")
-_PARTIAL_SIM = 0.7  # abjad only: left-over token pairs at least this similar get partial credit
-_KEEP = 0.55  # name scores below this are dropped early (a search's threshold may raise the cut: ``_cut``)
-_NEED_MAX_TOKENS = 8  # names with more strong tokens than this are not pruned by ``_needs`` (2^n subsets)
-_ROUNDING = 1e-4  # a score this far under the threshold may round up to it (scores are rounded to four places)
-_COMMON_POSTINGS = 400  # tokens with more postings don't generate candidates alone
-_MAX_CANDIDATES = 64
-_WEAK_FACTOR = 0.12
-_CJK = 2  # "abjad" argument value meaning a Hangul/Kana query (syllable comparison)
-_HAN = 5  # ... a query in Chinese characters only: pinyin syllables must (nearly) agree
-_SYLLABLE_MODES = (_CJK, _HAN)
-_HAN_MIN_SIM = 0.85
+_LATIN_STRICT: Final = 1.5
+_SHORT_EDIT_SIM: Final = 0.8  # one edit between a 3-letter and a 4-letter token
+_GRAM_MIN_LEN: Final = 8  # tokens this long also get trigram candidates (two typos)
+_MIN_SIM: Final = 0.8  # token pairs less similar than this are not aligned
+_TYPO_WEAK_SIM: Final = 0.9  # an unknown token this close to a weak one (internatonl) is taken as a typo of it
+_SKEL_RAISE: Final = 0.78  # Latin tokens with one consonant skeleton and at least this Jaro-Winkler score count as 0.9
+_VOWELS: Final = frozenset("aeiou")
+_PARTIAL_SIM: Final = 0.7  # abjad only: left-over token pairs at least this similar get partial credit
+_KEEP: Final = 0.55  # name scores below this are dropped early (a search's threshold may raise the cut: ``_cut``)
+_NEED_MAX_TOKENS: Final = 8  # names with more strong tokens than this are not pruned by ``_needs`` (2^n subsets)
+_ROUNDING: Final = 1e-4  # a score this far under the threshold may round up to it (scores are rounded to four places)
+_COMMON_POSTINGS: Final = 400  # tokens with more postings don't generate candidates alone
+_MAX_CANDIDATES: Final = 64
+_WEAK_FACTOR: Final = 0.12
+_CJK: Final = 2  # "abjad" argument value meaning a Hangul/Kana query (syllable comparison)
+_HAN: Final = 5  # ... a query in Chinese characters only: pinyin syllables must (nearly) agree
+_SYLLABLE_MODES: Final = (_CJK, _HAN)
+_HAN_MIN_SIM: Final = 0.85
 # "abjad" argument values when only one side is in an abjad script: its tokens are then checked
 # against the other side's Latin spellings with ``abjad_pattern`` (syf ~ saif, kazm ~ kathim)
-_ABJAD_Q = 3  # query in Arabic/Persian/Hebrew script, list name in Latin
-_ABJAD_C = 4  # list name in an abjad script, query in Latin
-_ABJAD_MODES = (1, _ABJAD_Q, _ABJAD_C)
+_ABJAD_Q: Final = 3  # query in Arabic/Persian/Hebrew script, list name in Latin
+_ABJAD_C: Final = 4  # list name in an abjad script, query in Latin
+_ABJAD_MODES: Final = (1, _ABJAD_Q, _ABJAD_C)
 # With two or more name parts matched, a list name part the query lacks (a dropped middle name) counts this much
-_MISSING_LIST_PART = 0.22
+_MISSING_LIST_PART: Final = 0.22
 # ... a list name part between two the query spells exactly, when the query has nothing else (a dropped middle name)
-_MISSING_MIDDLE = 0.1
+_MISSING_MIDDLE: Final = 0.1
 # ... and when the query has one name part and all its other words (legal form, title) match too
-_CONTAINED_MISSING_PART = 0.1
-_SHORT_PENALTY = 0.02  # per 0.1 of mean token dissimilarity, for names with <= 2 strong tokens
-_SYLLABLE_ORDER_PENALTY = 0.15  # Han/Hangul syllables of a given name in another order: another name (광수/수광)
+_CONTAINED_MISSING_PART: Final = 0.1
+_SHORT_PENALTY: Final = 0.02  # per 0.1 of mean token dissimilarity, for names with <= 2 strong tokens
+_SYLLABLE_ORDER_PENALTY: Final = 0.15  # Han/Hangul syllables of a given name in another order: another name (광수/수광)
 # Whole-spelling comparison (Latin script): a name typed with one or two slips (EP-IC ~ EP-IEC, S. DE RL.. ~
 # S. DE R.L., myvola ~ Mykola) is compared letter by letter, ignoring spaces and punctuation.
-_SPELL_MAX_EDITS = 2
-_SPELL_DEL_MAX = 16  # spellings up to this long are indexed by deletion neighbourhood (one edit)
+_SPELL_MAX_EDITS: Final = 2
+_SPELL_DEL_MAX: Final = 16  # spellings up to this long are indexed by deletion neighbourhood (one edit)
 # Two edits score >= 0.88 only from 12 letters on (in one word); such spellings are indexed by their three thirds (two
 # edits leave one third intact, shifted by at most two places).  A third shared by many names (...limited)
 # is not looked up: the other two find the name.
-_SPELL_PART_MIN = 12
-_SPELL_PART_BUCKET = 200
+_SPELL_PART_MIN: Final = 12
+_SPELL_PART_BUCKET: Final = 200
 # The most a matching date of birth (+0.05) and nationality (+0.03) add to a name score (identifiers aside), with a
 # margin for the final rounding to four places
-_MAX_RAISE = 0.08 + 1e-4
+_MAX_RAISE: Final = 0.08 + 1e-4
 
 
 # What scoring knows of one list token against a query (``ScreeningIndex._fill_rows``): bit mask of the query tokens it
@@ -113,13 +113,13 @@ _MAX_RAISE = 0.08 + 1e-4
 Row = tuple[int, tuple[tuple[float, int], ...], float, bool]
 
 # Bits set in a mask of query tokens (a name form has at most MAX_TOKENS)
-_POPCOUNT = [bin(i).count("1") for i in range(1 << MAX_TOKENS)]
+_POPCOUNT: Final = [bin(i).count("1") for i in range(1 << MAX_TOKENS)]
 # The masks of n tokens, fewest set bits first (``_needs``)
-_BY_SIZE = [sorted(range(1 << n), key=_POPCOUNT.__getitem__) for n in range(_NEED_MAX_TOKENS + 1)]
+_BY_SIZE: Final = [sorted(range(1 << n), key=_POPCOUNT.__getitem__) for n in range(_NEED_MAX_TOKENS + 1)]
 
 # The attributes that make an index (everything else is a cache)
 _PERSISTENT = ("entries", "rec_entry", "rec_tokens", "rec_abjad", "rec_name", "postings", "weights", "del_index",
-               "skel_index", "gram_index", "exact", "rec_spell", "spell", "spell_del", "spell_part", "id_index",
+               "skel_index", "gram_index", "exact", "rec_spell", "spell", "spell_near", "spell_part", "id_index",
                "_n_docs", "blank_rows")
 
 
@@ -224,7 +224,8 @@ class ScreeningIndex:
         self.exact: dict[tuple[str, ...], list[int]] = {}
         self.rec_spell: list[tuple[str, ...]] = []  # spelling keys of the record's listed name (none if not Latin)
         self.spell: dict[str, list[int]] = {}  # spelling key -> first record of each listed name
-        self.spell_del: dict[str, list[str]] = {}  # short spelling key minus one character -> keys
+        # a short spelling key, or one minus a character -> the keys (one deletion apart, or equal)
+        self.spell_near: dict[str, list[str]] = {}
         self.spell_part: dict[str, dict[tuple[int, int], list[str]]] = {}  # text -> (length, third) -> long keys
         self.id_index: dict[str, list[int]] = {}
         self._n_docs = 0
@@ -315,9 +316,11 @@ class ScreeningIndex:
         # what scoring asks of every list token, once per token rather than once per query
         self.blank_rows = {t: (0, (), self._weight(t), self._weak(t)) for t in self.weights}
         for sk in self.spell:
+            if len(sk) <= _SPELL_DEL_MAX + 1:  # the longest a query spelling looked up by deletions can be
+                self.spell_near.setdefault(sk, []).append(sk)
             if len(sk) <= _SPELL_DEL_MAX:
                 for k in set(_deletes(sk)):
-                    self.spell_del.setdefault(k, []).append(sk)
+                    self.spell_near.setdefault(k, []).append(sk)
             if len(sk) >= _SPELL_PART_MIN:
                 for i, (a, b) in enumerate(_thirds(len(sk))):
                     self.spell_part.setdefault(sk[a:b], {}).setdefault((len(sk), i), []).append(sk)
@@ -463,30 +466,44 @@ class ScreeningIndex:
         most (weak + |A|) / (weak + |A| + weight of the strong tokens not in A).  A record qualifies when the tokens
         that reach it (``_reach``) include one of these sets.  In "Ivan Petrov" both tokens are needed: a
         record found by one of them alone scores at most 1 / (1 + 0.8) whatever it holds."""
-        strong = [i for i, weak in enumerate(weak_q) if not weak]
-        n = len(strong)
+        n = 0
+        weak = total = 0.0
+        for i in range(len(weak_q)):
+            if weak_q[i]:
+                weak += weights[i]
+            else:
+                n += 1
+                total += weights[i]
         if not n or n > _NEED_MAX_TOKENS:
             return None
-        weak = 0.0
-        for i, is_weak in enumerate(weak_q):
-            if is_weak:
-                weak += weights[i]
-        total = 0.0
+        strong = [i for i in range(len(weak_q)) if not weak_q[i]]
         held = [0.0] * (1 << n)  # mask of strong tokens -> their summed weight
         for b in range(n):
-            total += weights[strong[b]]
-            for m in range(1 << b):
-                held[m | 1 << b] = held[m] + weights[strong[b]]
+            w = weights[strong[b]]
+            bit = 1 << b
+            for m in range(bit):
+                held[m | bit] = held[m] + w
+        floor = cut - 1e-9
         minimal: list[int] = []
         for mask in _BY_SIZE[n]:
-            if any([m & mask == m for m in minimal]):
-                continue  # holds a smaller qualifying set
+            smaller = False
+            for m in minimal:
+                if m & mask == m:  # holds a smaller qualifying set
+                    smaller = True
+                    break
+            if smaller:
+                continue
             aligned = weak + _POPCOUNT[mask]
-            if aligned / (aligned + total - held[mask]) >= cut - 1e-9:
+            if aligned / (aligned + total - held[mask]) >= floor:
                 if not mask:
                     return None
                 minimal.append(mask)
-        return list(dict.fromkeys([tuple(sorted({qt[strong[b]] for b in range(n) if m >> b & 1})) for m in minimal]))
+        out: list[tuple[str, ...]] = []
+        for m in minimal:
+            need = tuple(sorted({qt[strong[b]] for b in range(n) if m >> b & 1}))
+            if need not in out:
+                out.append(need)
+        return out
 
     def _meeting(self, needs: list[tuple[str, ...]], found: dict, abjad: int) -> set[int]:
         """The records listed by every token of one of ``needs`` (C-level set operations, smallest token first), and
@@ -983,17 +1000,20 @@ class ScreeningIndex:
         keys: set[str] = {k for k in chain.from_iterable(map(self.rec_spell.__getitem__, token_cands))
                           if -_SPELL_MAX_EDITS <= len(k) - n <= _SPELL_MAX_EDITS}
         if len(qk) <= _SPELL_DEL_MAX + 1:
-            # symmetric deletion: one deletion on either side or both covers one edit (and a transposition)
-            spell, sdel = self.spell, self.spell_del
-            if qk in spell:
-                keys.add(qk)
-            keys.update(sdel.get(qk, ()))
+            # symmetric deletion: one deletion on either side or both covers one edit (and a transposition); one
+            # table holds the keys and their deletions
+            near = self.spell_near
+            hit = near.get(qk)
+            if hit is not None:
+                keys.update(hit)
             for k in _deletes(qk):
-                if k in spell:
-                    keys.add(k)
-                keys.update(sdel.get(k, ()))
+                hit = near.get(k)
+                if hit is not None:
+                    keys.update(hit)
         if len(qk) >= _SPELL_PART_MIN - _SPELL_MAX_EDITS:
             keys.update(self._long_spellings(qk))
+        if not keys:
+            return []
         out: list[tuple[int, float, str]] = []
         # one C-level scan; the few hits sorted by spelling: equal scores resolve the same way in every process
         hits = _extract(qk, list(keys), scorer=OSA.distance, score_cutoff=_SPELL_MAX_EDITS, limit=None)
@@ -1223,8 +1243,8 @@ def _spelling_sim(abjad_tok: str, latin_tok: str) -> float | None:
     return _SPELLING_SIM[min(pat[1], len(_SPELLING_SIM) - 1)]
 
 
-_SPELLING_SIM = (0.0, 0.85, 0.92, 0.95, 0.97)  # by number of letters in the abjad token
-_UNSPELLED_MAX = 0.85  # cap for a Latin token that is not a spelling of the abjad token (cut false alerts)
+_SPELLING_SIM: Final = (0.0, 0.85, 0.92, 0.95, 0.97)  # by number of letters in the abjad token
+_UNSPELLED_MAX: Final = 0.85  # cap for a Latin token that is not a spelling of the abjad token (cut false alerts)
 
 
 def _dob_adjust(qdob: str, dobs: Sequence[str]) -> tuple[float, str]:

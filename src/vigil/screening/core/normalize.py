@@ -13,13 +13,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Final
 
 from unidecode import unidecode
 
 from .translit import ABJAD, scripts, to_latin_variants
 
-MAX_NAME_CHARS = 300  # longer input is truncated (at a word boundary)
-MAX_TOKENS = 12
+MAX_NAME_CHARS: Final = 300  # longer input is truncated (at a word boundary)
+MAX_TOKENS: Final = 12
 
 # Honorifics, titles, legal forms, generic organisation words: kept but weak.
 HONORIFICS = {
@@ -54,10 +55,10 @@ PARTICLES = {
     "des", "la", "le", "van", "von", "der", "den", "ter", "y", "e", "i", "zu", "ag", "ap", "mac",
     "aka", "fka", "nee", "bnw", "bny",  # بنو/بني (banu/bani, "sons of": a tribe)
 }
-WEAK = HONORIFICS | LEGAL_FORMS | PARTICLES
+WEAK: Final = HONORIFICS | LEGAL_FORMS | PARTICLES
 # Phrases removed before tokenising
-_CJK_LEGAL = ("有限责任公司", "股份有限公司", "有限公司", "公司", "集团")
-_RU_LEGAL = re.compile(r"\b(ооо|оао|зао|пао|ао)\b", re.IGNORECASE)
+_CJK_LEGAL: Final = ("有限责任公司", "股份有限公司", "有限公司", "公司", "集团")
+_RU_LEGAL: Final = re.compile(r"\b(ооо|оао|зао|пао|ао)\b", re.IGNORECASE)
 
 # Transliteration variants: each group folds to its first spelling.
 _VARIANT_GROUPS = [
@@ -123,7 +124,7 @@ _VARIANT_GROUPS = [
 # Particles as the Arabic script spells them (abw, bn, wld) fold to the Latin spelling.  Kept out of
 # _VARIANT_GROUPS, which the benchmark also uses to generate its transliteration perturbations.
 _PARTICLE_GROUPS = ["abu abw", "bin ben bn", "ould walad wld"]
-FOLD: dict[str, str] = {}
+FOLD: Final[dict[str, str]] = {}
 for _g in _VARIANT_GROUPS + _PARTICLE_GROUPS:
     _group = _g.split()
     for _w in _group:
@@ -135,7 +136,7 @@ for _w in ("el", "ul"):
 # Before a "sun letter" the article is assimilated (abd ur-rahman, nasr ad-din, at-tawhid, as-sabar, jabhat
 # an-nusra).  These spellings fold to "al" only where they are assimilated, before a word that starts with their
 # consonant: elsewhere "un", "an" or "us" is a name part of its own (Kim Jong Un, An Jung-geun).
-_SUN_ARTICLES = {"ud": "d", "ur": "r", "ar": "r", "ad": "d", "ash": "sh", "ush": "sh", "ath": "th", "az": "z",
+_SUN_ARTICLES: Final = {"ud": "d", "ur": "r", "ar": "r", "ad": "d", "ash": "sh", "ush": "sh", "ath": "th", "az": "z",
                  "uz": "z", "as": "s", "us": "s", "at": "t", "an": "n", "un": "n"}
 
 def _edit1(w: str, subs: bool = True) -> set[str]:
@@ -155,7 +156,7 @@ def _edit1(w: str, subs: bool = True) -> set[str]:
 # Variant spellings with a typo (mohmaed, ahoed) fold like the variant itself when the
 # typo is unambiguous, keeps the first and last letters and the token has >= 5 letters
 # (substitutions only from 7 letters).
-_FUZZY_FOLD: dict[str, str] = {}
+_FUZZY_FOLD: Final[dict[str, str]] = {}
 _ambiguous: set[str] = set()
 for _w, _canon in FOLD.items():
     if len(_w) < 5:
@@ -184,24 +185,22 @@ FUZZY_WEAK = frozenset(v for f in _FUZZY_LEGAL_BASE for v in _edit1(f)
 FUZZY_WEAK |= frozenset(v for f in ("al", "ul", "el", "abu", "bin", "ibn") for v in _edit1(f)
                         if 2 <= len(v) <= 4 and v not in WEAK)
 
-_ABD_AL = {"abdel", "abdul", "abdal", "abdoul", "abdil", "abdelal", "abdur", "abder", "abdar", "abdus",
+_ABD_AL: Final = {"abdel", "abdul", "abdal", "abdoul", "abdil", "abdelal", "abdur", "abder", "abdar", "abdus",
            "abdes", "abdas", "abdun", "abdon", "abdol", "abdulla"}
 # "abdul rahman" / "abdel kader" -> "abd al rahman"
-_ABD_PREFIXES = ("abdoul", "abdul", "abdel", "abdal", "abdil", "abdol")
-_AL_DIN = {"eldin", "eddin", "eddine", "uddin", "uddine", "aldin", "addin", "oddin", "ouddine", "edin", "udin"}
+_ABD_PREFIXES: Final = ("abdoul", "abdul", "abdel", "abdal", "abdil", "abdol")
+_AL_DIN: Final = {"eldin", "eddin", "eddine", "uddin", "uddine", "aldin", "addin", "oddin", "ouddine", "edin", "udin"}
 # "abd al-X" joined, with the article assimilated to a sun letter (abderrahmane, abdussalam, abdennour) or
 # reduced to a vowel (abdurahman, abdirahman, abdoulaye... -> abd al rahman)
-_ABD_SUN_RE = re.compile(r"^abd(?:ou|u|e|a|i|o)(?:(t|th|d|dh|r|z|s|sh|n)\1|(?=[rsnztdh]))([a-z]{3,})$")
+_ABD_SUN_RE: Final = re.compile(r"^abd(?:ou|u|e|a|i|o)(?:(t|th|d|dh|r|z|s|sh|n)\1|(?=[rsnztdh]))([a-z]{3,})$")
 # "X al-Din" written joined: jalaluddin, noureddine, salahaldin, ghiasuddin, sadudin -> X al din
-_AL_DIN_RE = re.compile(r"^([a-z]{3,}?)(?:al|el|ul|ol|oul|ou|u|e|a|o|i)(?:dd|(?<=[ul])d)(?:in|ine|een|eene|yn)$")
+_AL_DIN_RE: Final = re.compile(r"^([a-z]{3,}?)(?:al|el|ul|ol|oul|ou|u|e|a|o|i)(?:dd|(?<=[ul])d)(?:in|ine|een|eene|yn)$")
 # "Abu X" / "bin al-X" written joined: abubakar, aboughaith, binalshibh
-_ABU_RE = re.compile(r"^(?:abu|abou)([a-z]{4,})$")
-_BIN_AL_RE = re.compile(r"^(?:bin|ben|ibn)(?:al|el)([a-z]{3,})$")
+_ABU_RE: Final = re.compile(r"^(?:abu|abou)([a-z]{4,})$")
+_BIN_AL_RE: Final = re.compile(r"^(?:bin|ben|ibn)(?:al|el)([a-z]{3,})$")
 
-_PUNCT_RE = re.compile(r"[^\w]+", re.UNICODE)
-_WORD_SPLIT = re.compile(r"[\s,;/]+")
-_ALNUM_DROP = re.compile(r"[\W_]+", re.UNICODE)
-_CTRL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
+_PUNCT_RE: Final = re.compile(r"[^\w]+", re.UNICODE)
+_CTRL_RE: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 
 
 def clean(text: str) -> str:
@@ -241,7 +240,7 @@ def strip_diacritics(text: str) -> str:
 # (token, split) -> its folded tokens: names are mostly new to a batch, their words rarely are, and folding
 # one runs up to four regular expressions (a dict, not lru_cache: from compiled code a dict lookup costs a few
 # times less than calling a cached function)
-_FOLDED: dict[tuple[str, bool], tuple[str, ...]] = {}
+_FOLDED: Final[dict[tuple[str, bool], tuple[str, ...]]] = {}
 
 
 def _folded(tok: str, split: bool) -> tuple[str, ...]:
@@ -300,11 +299,33 @@ def _split_compound(tok: str) -> list[str]:
     return [tok]
 
 
+# ``strip_diacritics`` leaves ASCII only, so the words of a Latin rendering and of a spelling are split by a table
+# over ASCII: apostrophes join (O'Brien -> obrien), other punctuation separates (rendering) or is dropped (spelling)
+_APOSTROPHES: Final = "'`"
+_LATIN_WORD_TABLE: Final = str.maketrans({c: None if c in _APOSTROPHES else " "
+                                   for c in map(chr, range(128)) if not c.isalnum()})
+_SPELLING_WORD_TABLE: Final = str.maketrans({c: " " if c.isspace() or c in ",;/" else None
+                                      for c in map(chr, range(128)) if not c.isalnum()})
+
+
+# Words of a space-separated chunk of a name, for ``_latin_words`` and ``_words``: every step is character by
+# character (``strip_diacritics``, lower case over ASCII, the tables) but the split, so a name's words are its chunks'
+# words, and a batch's names share their chunks (dicts, as ``_FOLDED``)
+_CHUNK_WORDS: Final[dict[str, tuple[str, ...]]] = {}
+_CHUNK_SPELLING: Final[dict[str, tuple[str, ...]]] = {}
+
+
 def _latin_words(latin: str) -> list[str]:
     """The words of a Latin rendering, before folding: no diacritics, case, apostrophes or punctuation."""
-    s = strip_diacritics(latin).casefold()
-    s = s.replace("'", "").replace("`", "").replace("\u2019", "").replace("\u2018", "")
-    return _PUNCT_RE.sub(" ", s).replace("_", " ").split()
+    out: list[str] = []
+    for chunk in latin.split(" "):
+        hit = _CHUNK_WORDS.get(chunk)
+        if hit is None:
+            if len(_CHUNK_WORDS) > 200_000:  # bounded over a long batch
+                _CHUNK_WORDS.clear()
+            hit = _CHUNK_WORDS[chunk] = tuple(strip_diacritics(chunk).lower().translate(_LATIN_WORD_TABLE).split())
+        out.extend(hit)
+    return out
 
 
 def _fold_words(words: list[str], split: bool = True) -> tuple[str, ...]:
@@ -319,10 +340,10 @@ def _fold_words(words: list[str], split: bool = True) -> tuple[str, ...]:
     return tuple(toks[: MAX_TOKENS * 2])
 
 
-_CANONICAL = frozenset(FOLD.values())  # folded spellings (a set: `in FOLD.values()` scans the dict)
-_ARTICLE_RE = re.compile(r"^(al|el)([a-z]{4,})$")
+_CANONICAL: Final = frozenset(FOLD.values())  # folded spellings (a set: `in FOLD.values()` scans the dict)
+_ARTICLE_RE: Final = re.compile(r"^(al|el)([a-z]{4,})$")
 # the article assimilated to a following sun letter and written joined: essabar, ettoumi -> al sabar
-_SUN_ARTICLE_RE = re.compile(r"^[ae](?=(tt|dd|rr|zz|ss|nn))[a-z]([a-z]{5,})$")
+_SUN_ARTICLE_RE: Final = re.compile(r"^[ae](?=(tt|dd|rr|zz|ss|nn))[a-z]([a-z]{5,})$")
 
 
 def _split_articles(toks: tuple[str, ...]) -> tuple[str, ...]:
@@ -331,14 +352,30 @@ def _split_articles(toks: tuple[str, ...]) -> tuple[str, ...]:
     out: list[str] = []
     changed = False
     for t in toks:
-        m = (_ARTICLE_RE.match(t) or _SUN_ARTICLE_RE.match(t)) if t not in _CANONICAL else None
-        if m and not t.startswith("allah"):
-            rest = m.group(2)
-            out.extend(("al", FOLD.get(rest, rest)))
+        if t in _ARTICLE_SPLIT:
+            split = _ARTICLE_SPLIT[t]
+        else:
+            if len(_ARTICLE_SPLIT) > 200_000:
+                _ARTICLE_SPLIT.clear()
+            split = _ARTICLE_SPLIT[t] = _article_split(t)
+        if split is not None:
+            out.extend(split)
             changed = True
         else:
             out.append(t)
     return tuple(out) if changed else toks
+
+
+# token -> ("al", the rest) when it starts with a joined article, else None (``_split_articles``)
+_ARTICLE_SPLIT: Final[dict[str, "tuple[str, str] | None"]] = {}
+
+
+def _article_split(t: str) -> "tuple[str, str] | None":
+    m = (_ARTICLE_RE.match(t) or _SUN_ARTICLE_RE.match(t)) if t not in _CANONICAL else None
+    if m and not t.startswith("allah"):
+        rest = m.group(2)
+        return ("al", FOLD.get(rest, rest))
+    return None
 
 
 @dataclass(frozen=True)
@@ -359,10 +396,11 @@ def cleaned_name_forms(text: str, sc: "set[str] | None" = None) -> list[NameForm
     if not text:
         return []
     cleaned = text
-    for p in _CJK_LEGAL:
-        if p in text and len(text) > len(p):
-            text = text.replace(p, " ")
-    text = _RU_LEGAL.sub(" ", text)
+    if not text.isascii():  # legal forms in Chinese characters and Cyrillic
+        for p in _CJK_LEGAL:
+            if p in text and len(text) > len(p):
+                text = text.replace(p, " ")
+        text = _RU_LEGAL.sub(" ", text)
     # the cleaned name's scripts, unless a legal form was removed (scripts are read off the letters)
     found = sc if sc is not None and text == cleaned else scripts(text)
     text = reorder_last_first(text)
@@ -434,8 +472,17 @@ def _latin(text: str) -> bool:
 
 
 def _words(text: str) -> tuple[str, ...]:
-    folded = strip_diacritics(text).casefold()
-    return tuple(w for w in (_ALNUM_DROP.sub("", part) for part in _WORD_SPLIT.split(folded)) if w)
+    """Split at spaces, commas, semicolons and slashes; letters and digits only, no diacritics or case."""
+    out: list[str] = []
+    for chunk in text.split(" "):
+        hit = _CHUNK_SPELLING.get(chunk)
+        if hit is None:
+            if len(_CHUNK_SPELLING) > 200_000:
+                _CHUNK_SPELLING.clear()
+            hit = _CHUNK_SPELLING[chunk] = tuple(
+                strip_diacritics(chunk).lower().translate(_SPELLING_WORD_TABLE).split())
+        out.extend(hit)
+    return tuple(out)
 
 
 def normalize_name(raw: str) -> str:
@@ -444,9 +491,9 @@ def normalize_name(raw: str) -> str:
     return " ".join(forms[0].tokens) if forms else ""
 
 
-_DIGRAPHS = (("kh", "k"), ("gh", "g"), ("sh", "s"), ("ch", "s"), ("th", "t"), ("dh", "d"),
+_DIGRAPHS: Final = (("kh", "k"), ("gh", "g"), ("sh", "s"), ("ch", "s"), ("th", "t"), ("dh", "d"),
              ("ph", "f"), ("zh", "j"), ("ts", "s"), ("dj", "j"), ("ou", "u"))
-_SKEL_MAP = str.maketrans({"q": "k", "c": "k", "z": "s", "x": "s", "p": "b", "v": "f", "g": "j", "e": "a", "o": "a", "i": "a", "u": "a"})
+_SKEL_MAP: Final = str.maketrans({"q": "k", "c": "k", "z": "s", "x": "s", "p": "b", "v": "f", "g": "j", "e": "a", "o": "a", "i": "a", "u": "a"})
 
 
 @lru_cache(maxsize=200000)

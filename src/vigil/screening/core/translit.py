@@ -11,12 +11,13 @@ Hangul is split per syllable, Cyrillic/Greek/others go through unidecode.
 from __future__ import annotations
 
 import unicodedata
+from typing import Final
 
 from unidecode import unidecode
 
 # Arabic + Persian/Urdu letters -> Latin.  Long vowels are kept as a/w/y so the
 # skeleton can drop them; hamza/ain disappear.
-_ARABIC = {
+_ARABIC: Final = {
     "ا": "a", "أ": "a", "إ": "i", "آ": "a", "ٱ": "a", "ء": "", "ؤ": "w", "ئ": "y",
     "ب": "b", "ت": "t", "ث": "th", "ج": "j", "ح": "h", "خ": "kh", "د": "d",
     "ذ": "dh", "ر": "r", "ز": "z", "س": "s", "ش": "sh", "ص": "s", "ض": "d",
@@ -28,13 +29,13 @@ _ARABIC = {
     "ځ": "z", "څ": "s", "ډ": "d", "ړ": "r", "ښ": "sh", "ږ": "zh", "ڼ": "n",
     "ـ": "",
 }
-_HEBREW = {
+_HEBREW: Final = {
     "א": "", "ב": "b", "ג": "g", "ד": "d", "ה": "h", "ו": "w", "ז": "z", "ח": "h",
     "ט": "t", "י": "y", "כ": "k", "ך": "k", "ל": "l", "מ": "m", "ם": "m", "נ": "n",
     "ן": "n", "ס": "s", "ע": "", "פ": "p", "ף": "f", "צ": "ts", "ץ": "ts", "ק": "k",
     "ר": "r", "ש": "sh", "ת": "t",
 }
-_KOREAN_SURNAMES = {
+_KOREAN_SURNAMES: Final = {
     "김": "kim", "이": "lee", "리": "ri", "박": "park", "최": "choi", "정": "jong",
     "강": "kang", "조": "jo", "윤": "yun", "장": "jang", "임": "lim", "한": "han",
     "오": "o", "서": "seo", "신": "shin", "권": "kwon", "황": "hwang", "안": "an",
@@ -42,7 +43,7 @@ _KOREAN_SURNAMES = {
     "양": "yang", "손": "son", "배": "bae", "백": "paek", "허": "ho", "노": "no",
 }
 
-ABJAD = ("ARABIC", "HEBREW")
+ABJAD: Final = ("ARABIC", "HEBREW")
 
 
 def char_script(ch: str) -> str:
@@ -64,7 +65,7 @@ def char_script(ch: str) -> str:
 
 # letter -> char_script(letter), the one cache of it (read inline: a dict lookup costs a few times less than
 # calling a cached function)
-_SCRIPT_OF: dict[str, str] = {}
+_SCRIPT_OF: Final[dict[str, str]] = {}
 
 
 def scripts(text: str) -> set[str]:
@@ -83,7 +84,7 @@ def scripts(text: str) -> set[str]:
 
 # Persian/Urdu letter forms -> the Arabic letter they stand for, so the compound rules below see one
 # spelling (Urdu اللہ = الله, Persian کریم = كريم)
-_ARABIC_FORMS = str.maketrans({"ہ": "ه", "ۀ": "ه", "ھ": "ه", "ی": "ي", "ک": "ك", "ۃ": "ة", "ٱ": "ا",
+_ARABIC_FORMS: Final = str.maketrans({"ہ": "ه", "ۀ": "ه", "ھ": "ه", "ی": "ي", "ک": "ك", "ۃ": "ة", "ٱ": "ا",
                                "أ": "ا", "إ": "ا"})
 
 
@@ -135,7 +136,7 @@ def _hebrew(text: str) -> str:
 
 
 # Han character -> its pypinyin syllable on its own ("" when pypinyin gives none)
-_CHAR_PINYIN: dict[str, str] = {}
+_CHAR_PINYIN: Final[dict[str, str]] = {}
 
 
 def _pinyin(chunk: str) -> list[str]:
@@ -216,7 +217,7 @@ def to_latin_variants(text: str, sc: "set[str] | None" = None) -> tuple[str, ...
 
 
 # word -> unidecode(word): unidecode maps character by character, and a batch's names share their words
-_UNIDECODED: dict[str, str] = {}
+_UNIDECODED: Final[dict[str, str]] = {}
 
 
 def _unidecoded(word: str) -> str:
