@@ -237,6 +237,7 @@ class ScreeningIndex:
         self._pair_count = 0
         self._psets: dict = {}
         self._tok_cache: dict = {}  # (query token, mode) -> _token_records
+        self._tok_info: dict[str, tuple[bool, float]] = {}  # query token -> ``_token_info``
         self._tok_records = 0
         self._abjad_postings: dict[str, tuple[int, ...]] = {}  # list token -> its records in an abjad script
         self._tok_abjad: dict = {}  # (query token, mode) -> ``_abjad_records``
@@ -360,6 +361,15 @@ class ScreeningIndex:
         if len(tok) == 1:  # initials carry little evidence
             return min(w, _WEAK_FACTOR)
         return w
+
+    def _token_info(self, tok: str) -> tuple[bool, float]:
+        """(``_weak``, ``_weight``) of a query token (cached: a batch's names share their tokens)."""
+        hit = self._tok_info.get(tok)
+        if hit is None:
+            if len(self._tok_info) > 200000:
+                self._tok_info.clear()
+            hit = self._tok_info[tok] = (self._weak(tok), self._weight(tok))
+        return hit
 
     def _expand(self, tok: str, abjad: int) -> tuple[tuple[str, float], ...]:
         key = (tok, abjad)
@@ -513,10 +523,20 @@ class ScreeningIndex:
         for need in needs:
             parts = sorted([self._reach(q, abjad, found[q]) for q in need], key=_members_size)
             rare, big = parts[0]
-            have: set[int] = set(rare)
-            for st in big:
-                have |= st
-            for rare, big in parts[1:]:
+            if len(parts) == 1:
+                out.update(rare)
+                for st in big:
+                    out |= st
+                continue
+            rest = 1
+            if not big and not parts[1][1]:  # the common case: one C-level intersection, no copy of the first part
+                have: set[int] = set(rare & parts[1][0])
+                rest = 2
+            else:
+                have = set(rare)
+                for st in big:
+                    have |= st
+            for rare, big in parts[rest:]:
                 meet = have & rare
                 for st in big:
                     meet |= have & st
@@ -940,8 +960,9 @@ class ScreeningIndex:
                     ei = self.rec_entry[r]
                     if best.get(ei, (0.0,))[0] < 1.0:
                         best[ei] = (1.0, r, qn, False)
-            weak_q = [self._weak(q) for q in qt]
-            weights = [self._weight(q) for q in qt]
+            info = [self._token_info(q) for q in qt]
+            weak_q = [weak for weak, _ in info]
+            weights = [w for _, w in info]
             q_missing = [w * (0.5 if weak else 1.0) for w, weak in zip(weights, weak_q)]
             q_strong = sum(1 << i for i, weak in enumerate(weak_q) if not weak)
             tables: dict[int, dict[str, Row]] = {}  # per mode: the rows of the list tokens that align
