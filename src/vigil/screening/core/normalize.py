@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final
+from typing import Final, NamedTuple
 
 from unidecode import unidecode
 
@@ -378,8 +377,9 @@ def _article_split(t: str) -> "tuple[str, str] | None":
     return None
 
 
-@dataclass(frozen=True)
-class NameForm:
+class NameForm(NamedTuple):
+    """One normalised form of a name (a tuple: mypyc builds it natively, and it pickles as one)."""
+
     tokens: tuple[str, ...]  # all tokens (folded)
     strong: tuple[str, ...]  # tokens that are not weak
     abjad: bool  # written in an abjad script originally
