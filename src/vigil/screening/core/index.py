@@ -76,6 +76,7 @@ _NEED_MAX_TOKENS: Final = 8  # names with more strong tokens than this are not p
 _ROUNDING: Final = 1e-4  # a score this far under the threshold may round up to it (scores are rounded to four places)
 _COMMON_POSTINGS: Final = 400  # tokens with more postings don't generate candidates alone
 _MAX_CANDIDATES: Final = 64
+_DIRECT_SIMS: Final = 3  # a token's expansions up to this many are compared one by one, not scanned first (``_near``)
 _WEAK_FACTOR: Final = 0.12
 _CJK: Final = 2  # "abjad" argument value meaning a Hangul/Kana query (syllable comparison)
 _HAN: Final = 5  # ... a query in Chinese characters only: pinyin syllables must (nearly) agree
@@ -403,8 +404,11 @@ class ScreeningIndex:
         if len(sk) >= 3 or (abjad and len(sk) >= 2):
             found.update(self.skel_index.get(sk, ()))
         out = sorted(found)
-        near = self._near((tok,), out, abjad, _MIN_SIM)
-        res = tuple((t, s) for k, t in enumerate(out) if k in near and (s := self._sim(tok, t, abjad)) >= _MIN_SIM)
+        if len(out) <= _DIRECT_SIMS:  # a few: ``_sim`` on each costs less than the scans that would filter them
+            res = tuple((t, s) for t in out if (s := self._sim(tok, t, abjad)) >= _MIN_SIM)
+        else:
+            near = self._near((tok,), out, abjad, _MIN_SIM)
+            res = tuple((t, s) for k, t in enumerate(out) if k in near and (s := self._sim(tok, t, abjad)) >= _MIN_SIM)
         if len(self._exp_cache) > 500000:
             self._exp_cache.clear()
         self._exp_cache[key] = res
