@@ -269,3 +269,15 @@ def test_token_pair_cache_keeps_the_comparison_modes_apart(un_entries):
     warm = ScreeningIndex.build(entries)
     for mode in (0, 4, 1, 3, 2, 5, 0, 3):
         assert warm._fill_rows(qt, cs, mode) == ScreeningIndex.build(entries)._fill_rows(qt, cs, mode), mode
+
+
+def test_ascii_of_renders_like_unidecode():
+    """unidecode renders each character on its own; ``ascii_of`` caches those renderings."""
+    from unidecode import unidecode
+
+    from vigil.screening.core.translit import ascii_of
+
+    samples = ["Ærøskøbing", "Łódź", "Ψαράς", "Щукин Ёж", "İstanbul ığdır", "Nguyễn Thị", "ﬁnance", "マリア", "€1,5",
+               "", "plain ASCII", "दिल्ली", "\u0301e\u200b"] + [chr(c) * 2 for c in range(0x80, 0x3000, 7)]
+    for text in samples:
+        assert ascii_of(text) == unidecode(text), text

@@ -14,9 +14,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Final, NamedTuple
 
-from unidecode import unidecode
-
-from .translit import ABJAD, scripts, to_latin_variants
+from .translit import ABJAD, ascii_of, scripts, to_latin_variants
 
 MAX_NAME_CHARS: Final = 300  # longer input is truncated (at a word boundary)
 MAX_TOKENS: Final = 12
@@ -232,7 +230,7 @@ def strip_diacritics(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     out = "".join(c for c in decomposed if not unicodedata.combining(c))
     if not out.isascii():
-        out = unidecode(out)
+        out = ascii_of(out)
     return out
 
 

@@ -127,12 +127,12 @@ def _arabic_word(word: str) -> str:
         elif unicodedata.category(ch) == "Mn":  # harakat / shadda
             continue
         else:
-            res.append(unidecode(ch))
+            res.append(ascii_of(ch))
     return "".join(res)
 
 
 def _hebrew(text: str) -> str:
-    return "".join(_HEBREW.get(ch, ch if ch.isspace() else unidecode(ch)) for ch in text)
+    return "".join(_HEBREW.get(ch, ch if ch.isspace() else ascii_of(ch)) for ch in text)
 
 
 # Han character -> its pypinyin syllable on its own ("" when pypinyin gives none)
@@ -167,7 +167,7 @@ def _han(text: str) -> list[str]:
         if "HAN" in scripts(chunk):
             words.append(_pinyin(chunk))
         else:
-            words.append([unidecode(chunk)])
+            words.append([ascii_of(chunk)])
     separated = " ".join(" ".join(w) for w in words)
     variants = [separated]
     # surname + joined given name (习近平 -> xi jinping), and all joined
@@ -190,7 +190,7 @@ def _hangul(text: str) -> list[str]:
             if i == 0 and ch in _KOREAN_SURNAMES and len(chunk) >= 2:
                 syl.append(_KOREAN_SURNAMES[ch])
             else:
-                syl.append(unidecode(ch).strip())
+                syl.append(ascii_of(ch).strip())
         words.append([s for s in syl if s])
     variants = [" ".join(" ".join(w) for w in words)]
     if len(words) == 1 and len(words[0]) >= 2:
@@ -216,6 +216,27 @@ def to_latin_variants(text: str, sc: "set[str] | None" = None) -> tuple[str, ...
     return (" ".join(map(_unidecoded, text.split(" "))),)
 
 
+# non-ASCII character -> unidecode's rendering of it (``ascii_of``; as many entries as distinct characters met)
+_ASCII_OF: Final[dict[str, str]] = {}
+
+
+def ascii_of(text: str) -> str:
+    """``unidecode(text)``, character by character from a cache: unidecode renders each character on its own, in
+    Python code that costs ~1 us a character."""
+    if text.isascii():
+        return text
+    out: list[str] = []
+    for ch in text:
+        if ch < "\x80":
+            out.append(ch)
+            continue
+        rendered = _ASCII_OF.get(ch)
+        if rendered is None:
+            rendered = _ASCII_OF[ch] = unidecode(ch)
+        out.append(rendered)
+    return "".join(out)
+
+
 # word -> unidecode(word): unidecode maps character by character, and a batch's names share their words
 _UNIDECODED: Final[dict[str, str]] = {}
 
@@ -225,5 +246,5 @@ def _unidecoded(word: str) -> str:
     if hit is None:
         if len(_UNIDECODED) > 200_000:  # bounded over a long batch
             _UNIDECODED.clear()
-        hit = _UNIDECODED[word] = unidecode(word)
+        hit = _UNIDECODED[word] = ascii_of(word)
     return hit
