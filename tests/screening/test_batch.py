@@ -225,10 +225,12 @@ def test_router_keeps_abjad_names_together_and_balances_the_rest():
 
     route = _Router(2)
     arabic = [f"محمد {w}" for w in ("علي", "حسن", "كريم", "سعيد", "ناصر", "يوسف")]
-    latin = [f"Name{i} Family{i}" for i in range(40)]
-    picks = {n: route(n) for n in arabic + latin}
+    cjk = ["王秀英", "张伟", "김상호", "李娜"]
+    latin = [f"Name{i} Family{i}" for i in range(40)] + ["Jérôme Müller", "Иван Петров"]
+    picks = {n: route(n) for n in arabic + cjk + latin}
     assert {picks[n] for n in arabic} == {0}  # one process meets all their tokens
-    assert all(route(n) == picks[n] for n in arabic + latin)  # the same name, the same process
+    assert {picks[n] for n in cjk} == {1}  # and another all the Chinese and Korean ones (and loads pypinyin)
+    assert all(route(n) == picks[n] for n in arabic + cjk + latin)  # the same name, the same process
     # the loads stay within one name of each other, abjad names weighing ABJAD_COST
     assert abs(route.load[0] - route.load[1]) <= route.ABJAD_COST
     assert sum(1 for n in latin if picks[n] == 1) > sum(1 for n in latin if picks[n] == 0)

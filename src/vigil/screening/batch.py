@@ -154,9 +154,11 @@ class WorkerLost(RuntimeError):
 
 
 def _warm_worker() -> None:
+    """Warm the index, but for pypinyin: the router sends Chinese names to one process, which loads it with the
+    first of them (~0.13 s), so the others never do."""
     assert _WORKER_INDEX is not None
     with paused_gc():
-        _WORKER_INDEX.warm()
+        _WORKER_INDEX.warm(han=False)
 
 
 def _chunks(it: Iterable[Record], size: int) -> Iterator[list[Record]]:
@@ -195,17 +197,21 @@ def _serve(tasks, results) -> None:
 class _Router:
     """Which worker process screens a name: always the same one for the same name.
 
-    Names in an Arabic or Hebrew script go to the first process, while it is not ahead of the least loaded by more
-    than ``SLACK``; every other name goes to the least loaded.  Such a name costs several Latin ones (its tokens are
-    matched against the Latin spellings they may stand for: a regular-expression scan of the list's vocabulary the
-    first time a token is seen, then more candidates to score), and its tokens recur across names: kept in one
-    process, that first-time work is done once instead of once in every process (the benchmark's 100,000 distinct
-    names through the CLI: the two processes' CPU 11.4-11.8 s by hash of the name, 10.0-10.3 s so)."""
+    Names in an Arabic or Hebrew script go to the first process, names in Chinese characters, kana or Hangul to the
+    second, while that process is not ahead of the least loaded by more than ``SLACK``; every other name goes to the
+    least loaded.  An abjad-script name costs several Latin ones (its tokens are matched against the Latin spellings
+    they may stand for: a regular-expression scan of the list's vocabulary the first time a token is seen, then more
+    candidates to score), and the tokens of a script recur across its names: kept in one process, that first-time
+    work is done once instead of once in every process (the benchmark's 100,000 distinct names through the CLI: the
+    two processes' CPU 11.4-11.8 s by hash of the name, 10.0-10.3 s with abjad names kept together).  Only the
+    process that gets Chinese names loads pypinyin (``_warm_worker``)."""
 
     # letters of the Arabic (with Persian and Urdu) and Hebrew scripts
     ABJAD = re.compile("[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+    # Hangul jamo and syllables, kana, Chinese characters
+    CJK = re.compile("[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
     ABJAD_COST = 3.5  # what an abjad-script name costs, in Latin names (measured: ~260 us against ~75 us)
-    SLACK = 2000.0  # how far ahead, in Latin names, the first process may get before others take them too
+    SLACK = 2000.0  # how far ahead, in Latin names, a script's process may get before others take its names too
     REMEMBERED = 200000
 
     def __init__(self, workers: int) -> None:
@@ -217,12 +223,15 @@ class _Router:
         if w is None:
             load = self.load
             least = load.index(min(load))
-            if self.ABJAD.search(name):
-                w = 0 if load[0] <= load[least] + self.SLACK else least
-                load[w] += self.ABJAD_COST
-            else:
-                w = least
-                load[w] += 1.0
+            home, cost = None, 1.0
+            if name.isascii():
+                pass
+            elif self.ABJAD.search(name):
+                home, cost = 0, self.ABJAD_COST
+            elif self.CJK.search(name):
+                home = 1 % len(load)
+            w = home if home is not None and load[home] <= load[least] + self.SLACK else least
+            load[w] += cost
             if len(self.owner) >= self.REMEMBERED:  # bounded: a name met again much later may go elsewhere (slower)
                 self.owner.clear()
             self.owner[name] = w

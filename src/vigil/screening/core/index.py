@@ -328,15 +328,17 @@ class ScreeningIndex:
                     self.spell_part.setdefault(sk[a:b], {}).setdefault((len(sk), i), []).append(sk)
         return self
 
-    def warm(self) -> None:
+    def warm(self, han: bool = True) -> None:
         """Load, once per process, what the first queries would otherwise load one by one: the spelling patterns
         of the abjad-script list tokens (~0.3 s for OFAC + UN; a Latin query meeting one of them would otherwise
         pay ~0.6 ms per pattern on first use, and a pickled index keeps no compiled pattern) and the romanisation
         of Chinese characters (pypinyin, ~0.5 s to import).  The service calls it after a build; batch workers
-        call it while the reader fills their first block."""
+        call it while the reader fills their first block, without pypinyin (``han=False``): the one process the
+        batch router sends Chinese names to loads it with the first of them."""
         for t in {t for toks, ab in zip(self.rec_tokens, self.rec_abjad) if ab for t in toks}:
             abjad_pattern(t)
-        name_forms("王")
+        if han:
+            name_forms("王")
 
     def __len__(self) -> int:
         return len(self.entries)

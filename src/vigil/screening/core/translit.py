@@ -1,12 +1,11 @@
 """Cross-script transliteration to Latin (pure, no I/O).
 
-``to_latin_variants(text)`` returns one or more Latin renderings of a name
-written in any script.  Han is romanised with pypinyin, producing both
-separated syllables ("xi jin ping") and the surname + joined given name
-("xi jinping") so that either spelling matches.  Arabic, Persian and Hebrew
-are mapped letter by letter to consonants (these scripts omit short vowels;
-matching then relies on consonant skeletons, see ``normalize.skeleton``).
-Hangul is split per syllable, Cyrillic/Greek/others go through unidecode.
+``to_latin_variants(text)`` returns one or more Latin renderings of a name written in any script.  Han is romanised
+with pypinyin (character by character from a cache when the name holds none of its phrases), producing both
+separated syllables ("xi jin ping") and the surname + joined given name ("xi jinping") so that either spelling
+matches.  Arabic, Persian and Hebrew are mapped letter by letter to consonants (these scripts omit short vowels;
+matching then relies on consonant skeletons, see ``normalize.skeleton``).  Hangul is split per syllable,
+Cyrillic/Greek/others go through unidecode (``ascii_of``, cached per character).
 """
 from __future__ import annotations
 
