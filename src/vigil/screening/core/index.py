@@ -41,7 +41,7 @@ from rapidfuzz.process import extract as _extract
 
 from .importers import Entry, parse_date
 from .normalize import (FUZZY_WEAK, MAX_TOKENS, WEAK, NameForm, abjad_pattern, clean, cleaned_name_forms,
-                        cleaned_spelling_words, listed_spellings, name_forms, skeleton, spells)
+                        cleaned_spelling_words, known_skeletons, listed_spellings, name_forms, skeleton, spells)
 from .translit import scripts
 
 __all__ = ["DEFAULT_THRESHOLD", "Query", "Match", "ScreeningIndex"]
@@ -337,6 +337,8 @@ class ScreeningIndex:
         batch router sends Chinese names to loads it with the first of them."""
         for t in {t for toks, ab in zip(self.rec_tokens, self.rec_abjad) if ab for t in toks}:
             abjad_pattern(t)
+        # the skeletons of the list's tokens, which scoring meets again and again, read back from their index
+        known_skeletons({t: sk for sk, toks in self.skel_index.items() for t in toks})
         if han:
             name_forms("王")
 

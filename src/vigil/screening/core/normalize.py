@@ -494,10 +494,27 @@ _DIGRAPHS: Final = (("kh", "k"), ("gh", "g"), ("sh", "s"), ("ch", "s"), ("th", "
 _SKEL_MAP: Final = str.maketrans({"q": "k", "c": "k", "z": "s", "x": "s", "p": "b", "v": "f", "g": "j", "e": "a", "o": "a", "i": "a", "u": "a"})
 
 
-@lru_cache(maxsize=200000)
+# token -> its skeleton (a dict, as ``_FOLDED``); an index's warm-up fills in its own tokens (``known_skeletons``)
+_SKELETONS: Final[dict[str, str]] = {}
+
+
 def skeleton(tok: str) -> str:
     """Consonant skeleton: digraphs folded, vowels and medial w/y dropped,
     doubled letters collapsed (hussein -> hsn, husayn -> hsn, حسين -> hsn)."""
+    hit = _SKELETONS.get(tok)
+    if hit is None:
+        if len(_SKELETONS) > 500_000:  # bounded over a long batch
+            _SKELETONS.clear()
+        hit = _SKELETONS[tok] = _skeleton(tok)
+    return hit
+
+
+def known_skeletons(skeletons: "dict[str, str]") -> None:
+    """Remember skeletons computed elsewhere (token -> ``skeleton(token)``): a list's tokens', kept by its index."""
+    _SKELETONS.update(skeletons)
+
+
+def _skeleton(tok: str) -> str:
     s = tok
     for a, b in _DIGRAPHS:
         if a in s:
