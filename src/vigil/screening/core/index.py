@@ -529,7 +529,12 @@ class ScreeningIndex:
         the tokens' records do not show."""
         out: set[int] = set()
         for need in needs:
-            parts = sorted([self._reach(q, abjad, found[q]) for q in need], key=_members_size)
+            parts = [self._reach(q, abjad, found[q]) for q in need]
+            if len(parts) == 2:  # most needs: one comparison, not a sort with a key function
+                if _members_size(parts[1]) < _members_size(parts[0]):
+                    parts.reverse()
+            elif len(parts) > 2:
+                parts.sort(key=_members_size)
             rare, big = parts[0]
             if len(parts) == 1:
                 out.update(rare)

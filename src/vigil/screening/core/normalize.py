@@ -234,19 +234,20 @@ def strip_diacritics(text: str) -> str:
     return out
 
 
-# (token, split) -> its folded tokens: names are mostly new to a batch, their words rarely are, and folding
-# one runs up to four regular expressions (a dict, not lru_cache: from compiled code a dict lookup costs a few
-# times less than calling a cached function)
-_FOLDED: Final[dict[tuple[str, bool], tuple[str, ...]]] = {}
+# token -> its folded tokens, compounds split (``_FOLDED``) or not: names are mostly new to a batch, their words
+# rarely are, and folding one runs up to four regular expressions (dicts, not lru_cache: from compiled code a dict
+# lookup costs a few times less than calling a cached function)
+_FOLDED: Final[dict[str, tuple[str, ...]]] = {}
+_FOLDED_JOINED: Final[dict[str, tuple[str, ...]]] = {}
 
 
 def _folded(tok: str, split: bool) -> tuple[str, ...]:
-    key = (tok, split)
-    hit = _FOLDED.get(key)
+    cache = _FOLDED if split else _FOLDED_JOINED
+    hit = cache.get(tok)
     if hit is None:
-        if len(_FOLDED) > 200_000:  # bounded over a long batch
-            _FOLDED.clear()
-        hit = _FOLDED[key] = tuple(_fold_token(tok, split))
+        if len(cache) > 200_000:  # bounded over a long batch
+            cache.clear()
+        hit = cache[tok] = tuple(_fold_token(tok, split))
     return hit
 
 
