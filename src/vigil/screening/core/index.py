@@ -42,7 +42,7 @@ from rapidfuzz.process import extract as _extract
 from .importers import Entry, parse_date
 from .normalize import (FUZZY_WEAK, MAX_TOKENS, WEAK, NameForm, abjad_pattern, clean, cleaned_name_forms,
                         cleaned_spelling_words, known_skeletons, listed_spellings, name_forms, skeleton, spells)
-from .translit import scripts
+from .translit import remember, scripts
 
 __all__ = ["DEFAULT_THRESHOLD", "Query", "Match", "ScreeningIndex"]
 
@@ -371,9 +371,7 @@ class ScreeningIndex:
         """(``_weak``, ``_weight``) of a query token (cached: a batch's names share their tokens)."""
         hit = self._tok_info.get(tok)
         if hit is None:
-            if len(self._tok_info) > 200000:
-                self._tok_info.clear()
-            hit = self._tok_info[tok] = (self._weak(tok), self._weight(tok))
+            hit = remember(self._tok_info, tok, (self._weak(tok), self._weight(tok)))
         return hit
 
     def _expand(self, tok: str, abjad: int) -> tuple[tuple[str, float], ...]:
@@ -413,10 +411,7 @@ class ScreeningIndex:
         else:
             near = self._near((tok,), out, abjad, _MIN_SIM)
             res = tuple((t, s) for k, t in enumerate(out) if k in near and (s := self._sim(tok, t, abjad)) >= _MIN_SIM)
-        if len(self._exp_cache) > 500000:
-            self._exp_cache.clear()
-        self._exp_cache[key] = res
-        return res
+        return remember(self._exp_cache, key, res, 500000)
 
     def _candidates(self, strong: Sequence[str], abjad: int, needs: list[tuple[str, ...]] | None = None) -> list[int]:
         """The records worth scoring for a name form, at most _MAX_CANDIDATES.  ``needs`` (``_needs``), when given,
@@ -577,9 +572,7 @@ class ScreeningIndex:
                     sets.append(self._posting_set(t))
                 else:
                     rare.update(self.postings[t])
-            if len(self._reaches) > 100000:
-                self._reaches.clear()
-            hit = self._reaches[q] = (frozenset(rare), sets)
+            hit = remember(self._reaches, q, (frozenset(rare), sets), 100000)
         return hit
 
     def _spelled(self, q: str) -> list[str]:
@@ -627,10 +620,7 @@ class ScreeningIndex:
                 rec_abjad = self.rec_abjad
                 listed = self._abjad_postings[t] = tuple([r for r in self.postings[t] if rec_abjad[r]])
             out.update(listed)
-        if len(self._tok_abjad) > 200000:
-            self._tok_abjad.clear()
-        hit = self._tok_abjad[key] = frozenset(out)
-        return hit
+        return remember(self._tok_abjad, key, frozenset(out))
 
     def _token_records(self, q: str, abjad: int) -> tuple[dict[int, float], list[tuple[frozenset, float]]]:
         """What query token ``q`` brings to candidate generation, the same in every name that has it (cached):
@@ -683,15 +673,13 @@ class ScreeningIndex:
             s = Levenshtein.normalized_similarity(q, c)
             if abjad == _HAN and s < _HAN_MIN_SIM:
                 s = 0.0  # pinyin is regular: zhong ~ zhang, cheng ~ chen are other characters
-            self._sim_cache[key] = s
-            return s
+            return remember(self._sim_cache, key, s, 1000000)
         if abjad in (_ABJAD_Q, _ABJAD_C):
             sp = _spelling_sim(q, c) if abjad == _ABJAD_Q else _spelling_sim(c, q)
             if sp is not None:
                 # the abjad token's spellings are known: one that is not among them is a weaker match
                 s = sp if sp > 0 else min(_UNSPELLED_MAX, self._sim(q, c, 1))
-                self._sim_cache[key] = s
-                return s
+                return remember(self._sim_cache, key, s, 1000000)
         m = min(len(q), len(c))
         if m <= 3:  # JW over-rewards short prefixes (li ~ liang)
             s = OSA.normalized_similarity(q, c)
@@ -713,10 +701,7 @@ class ScreeningIndex:
                 s = max(s, 0.92 * JaroWinkler.normalized_similarity(sq, sc))
         elif sq == sc and len(sq) >= 3 and s >= _SKEL_RAISE:
             s = max(s, 0.9)
-        if len(self._sim_cache) > 1000000:
-            self._sim_cache.clear()
-        self._sim_cache[key] = s
-        return s
+        return remember(self._sim_cache, key, s, 1000000)
 
     def _mistyped_weak(self, q: str, c: str, s: float, abjad: int) -> bool:
         """Whether query token ``q`` may stand for list token ``c`` when only one of them is weak: a spelling of
@@ -1007,10 +992,7 @@ class ScreeningIndex:
                 if s > best.get(ei, (0.0,))[0]:
                     best[ei] = (s, r, how, True)
         res = [(ei, r, s, how if spelled else self._head(r, how)) for ei, (s, r, how, spelled) in best.items()]
-        if len(self._cache) > 200000:
-            self._cache.clear()
-        self._cache[(key, cut)] = res
-        return res
+        return remember(self._cache, (key, cut), res)
 
     def _modes(self, f, records: Sequence[int]) -> list[int]:
         """How query form ``f`` is compared with each of ``records`` (by the script of each side)."""

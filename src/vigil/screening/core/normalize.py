@@ -14,7 +14,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Final, NamedTuple
 
-from .translit import ABJAD, ascii_of, scripts, to_latin_variants
+from .translit import ABJAD, ascii_of, remember, scripts, to_latin_variants
 
 MAX_NAME_CHARS: Final = 300  # longer input is truncated (at a word boundary)
 MAX_TOKENS: Final = 12
@@ -245,9 +245,7 @@ def _folded(tok: str, split: bool) -> tuple[str, ...]:
     cache = _FOLDED if split else _FOLDED_JOINED
     hit = cache.get(tok)
     if hit is None:
-        if len(cache) > 200_000:  # bounded over a long batch
-            cache.clear()
-        hit = cache[tok] = tuple(_fold_token(tok, split))
+        hit = remember(cache, tok, tuple(_fold_token(tok, split)))
     return hit
 
 
@@ -315,13 +313,16 @@ _CHUNK_SPELLING: Final[dict[str, tuple[str, ...]]] = {}
 
 def _latin_words(latin: str) -> list[str]:
     """The words of a Latin rendering, before folding: no diacritics, case, apostrophes or punctuation."""
+    return _chunk_words(latin, _LATIN_WORD_TABLE, _CHUNK_WORDS)
+
+
+def _chunk_words(text: str, table: dict, cache: "dict[str, tuple[str, ...]]") -> list[str]:
+    """The words of ``text`` split by ``table`` (after ``strip_diacritics`` and lower case), chunk by chunk."""
     out: list[str] = []
-    for chunk in latin.split(" "):
-        hit = _CHUNK_WORDS.get(chunk)
+    for chunk in text.split(" "):
+        hit = cache.get(chunk)
         if hit is None:
-            if len(_CHUNK_WORDS) > 200_000:  # bounded over a long batch
-                _CHUNK_WORDS.clear()
-            hit = _CHUNK_WORDS[chunk] = tuple(strip_diacritics(chunk).lower().translate(_LATIN_WORD_TABLE).split())
+            hit = remember(cache, chunk, tuple(strip_diacritics(chunk).lower().translate(table).split()))
         out.extend(hit)
     return out
 
@@ -353,9 +354,7 @@ def _split_articles(toks: tuple[str, ...]) -> tuple[str, ...]:
         if t in _ARTICLE_SPLIT:
             split = _ARTICLE_SPLIT[t]
         else:
-            if len(_ARTICLE_SPLIT) > 200_000:
-                _ARTICLE_SPLIT.clear()
-            split = _ARTICLE_SPLIT[t] = _article_split(t)
+            split = remember(_ARTICLE_SPLIT, t, _article_split(t))
         if split is not None:
             out.extend(split)
             changed = True
@@ -472,16 +471,7 @@ def _latin(text: str) -> bool:
 
 def _words(text: str) -> tuple[str, ...]:
     """Split at spaces, commas, semicolons and slashes; letters and digits only, no diacritics or case."""
-    out: list[str] = []
-    for chunk in text.split(" "):
-        hit = _CHUNK_SPELLING.get(chunk)
-        if hit is None:
-            if len(_CHUNK_SPELLING) > 200_000:
-                _CHUNK_SPELLING.clear()
-            hit = _CHUNK_SPELLING[chunk] = tuple(
-                strip_diacritics(chunk).lower().translate(_SPELLING_WORD_TABLE).split())
-        out.extend(hit)
-    return tuple(out)
+    return tuple(_chunk_words(text, _SPELLING_WORD_TABLE, _CHUNK_SPELLING))
 
 
 def normalize_name(raw: str) -> str:
@@ -504,9 +494,7 @@ def skeleton(tok: str) -> str:
     doubled letters collapsed (hussein -> hsn, husayn -> hsn, حسين -> hsn)."""
     hit = _SKELETONS.get(tok)
     if hit is None:
-        if len(_SKELETONS) > 500_000:  # bounded over a long batch
-            _SKELETONS.clear()
-        hit = _SKELETONS[tok] = _skeleton(tok)
+        hit = remember(_SKELETONS, tok, _skeleton(tok), 500_000)
     return hit
 
 

@@ -10,7 +10,7 @@ Cyrillic/Greek/others go through unidecode (``ascii_of``, cached per character).
 from __future__ import annotations
 
 import unicodedata
-from typing import Final
+from typing import Any, Final, TypeVar
 
 from unidecode import unidecode
 
@@ -212,7 +212,7 @@ def to_latin_variants(text: str, sc: "set[str] | None" = None) -> tuple[str, ...
         return (_arabic(text),)
     if "HEBREW" in sc:
         return (_hebrew(text),)
-    return (" ".join(map(_unidecoded, text.split(" "))),)
+    return (" ".join(map(_ascii_word, text.split(" "))),)
 
 
 # non-ASCII character -> unidecode's rendering of it (``ascii_of``; as many entries as distinct characters met)
@@ -236,14 +236,26 @@ def ascii_of(text: str) -> str:
     return "".join(out)
 
 
-# word -> unidecode(word): unidecode maps character by character, and a batch's names share their words
-_UNIDECODED: Final[dict[str, str]] = {}
+# word -> ``ascii_of(word)``: a batch's names share their words, and one lookup costs less than one per character
+_ASCII_WORDS: Final[dict[str, str]] = {}
 
 
-def _unidecoded(word: str) -> str:
-    hit = _UNIDECODED.get(word)
+def _ascii_word(word: str) -> str:
+    hit = _ASCII_WORDS.get(word)
     if hit is None:
-        if len(_UNIDECODED) > 200_000:  # bounded over a long batch
-            _UNIDECODED.clear()
-        hit = _UNIDECODED[word] = ascii_of(word)
+        hit = remember(_ASCII_WORDS, word, ascii_of(word))
     return hit
+
+
+_V = TypeVar("_V")
+
+
+def remember(cache: "dict[Any, _V]", key: Any, value: _V, bound: int = 200_000) -> _V:
+    """Store ``value`` under ``key`` in a per-process cache of the matcher and return it; a cache that holds more than
+    ``bound`` entries is emptied first, so that caches stay bounded over a long batch.  (The matcher's caches are
+    dicts read inline, which from compiled code costs a few times less than calling an ``lru_cache``; this is their
+    common miss path, kept here in the lowest of the compiled modules.)"""
+    if len(cache) > bound:
+        cache.clear()
+    cache[key] = value
+    return value
