@@ -16,7 +16,6 @@ import multiprocessing as mp
 import os
 import pickle
 import queue
-import re
 import signal
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -28,6 +27,7 @@ import orjson
 
 from .core.importers import ListFormatError
 from .core.index import ScreeningIndex, paused_gc, prepare_names
+from .core.translit import ABJAD, scripts
 
 __all__ = ["read_records", "screen_record", "screen_records", "run_batch", "build_index", "InputFormatError"]
 
@@ -206,10 +206,6 @@ class _Router:
     two processes' CPU 11.4-11.8 s by hash of the name, 10.0-10.3 s with abjad names kept together).  Only the
     process that gets Chinese names loads pypinyin (``_warm_worker``)."""
 
-    # letters of the Arabic (with Persian and Urdu) and Hebrew scripts
-    ABJAD = re.compile("[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
-    # Hangul jamo and syllables, kana, Chinese characters
-    CJK = re.compile("[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
     ABJAD_COST = 3.5  # what an abjad-script name costs, in Latin names (measured: ~260 us against ~75 us)
     SLACK = 2000.0  # how far ahead, in Latin names, a script's process may get before others take its names too
     REMEMBERED = 200000
@@ -224,12 +220,12 @@ class _Router:
             load = self.load
             least = load.index(min(load))
             home, cost = None, 1.0
-            if name.isascii():
-                pass
-            elif self.ABJAD.search(name):
-                home, cost = 0, self.ABJAD_COST
-            elif self.CJK.search(name):
-                home = 1 % len(load)
+            if not name.isascii():  # the scripts as the matcher reads them (``name_forms``' abjad and cjk forms)
+                found = scripts(name)
+                if not found.isdisjoint(ABJAD):
+                    home, cost = 0, self.ABJAD_COST
+                elif not found.isdisjoint(("HAN", "HANGUL", "KANA")):
+                    home = 1 % len(load)
             w = home if home is not None and load[home] <= load[least] + self.SLACK else least
             load[w] += cost
             if len(self.owner) >= self.REMEMBERED:  # bounded: a name met again much later may go elsewhere (slower)
