@@ -77,6 +77,17 @@ def test_long_spelling_with_two_slips_found_by_its_thirds():
     assert "spelling 'chrnomzrneftegaz' ~ 'chernomorneftegaz': 2 edits in 17 letters" in ms[0].explanation
 
 
+def test_two_insertions_in_a_12_letter_query_find_a_10_letter_spelling():
+    # the longer spelling sets the score (2 edits in 12 letters: 0.88), so listed spellings of 10 and 11 letters are
+    # indexed by their thirds too; PAK is too common here to find the name by its tokens
+    ix = index_of("PAK, Yo'ng-sik", filler=450, filler_name="PAK, {}")
+    ms = ix.search("Yo'nggsvik PAK")
+    assert keys(ms) == [("custom", "e0")]
+    assert "spelling 'yonggsvikpak' ~ 'yongsikpak': 2 edits in 12 letters" in ms[0].explanation
+    # two edits from an 11-letter query stay under the threshold
+    assert ix.search("Yo'nggvik PAK") == []
+
+
 def test_dropped_middle_name_between_exact_parts():
     ix = ScreeningIndex.build([Entry("custom", "m", "person", "HAWALA, Musa Kalim"),
                                Entry("custom", "t", "person", "HERRERA BUITRAGO, William"),

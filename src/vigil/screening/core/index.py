@@ -99,10 +99,12 @@ _SYLLABLE_ORDER_PENALTY: Final = 0.15  # Han/Hangul syllables of a given name in
 # S. DE R.L., myvola ~ Mykola) is compared letter by letter, ignoring spaces and punctuation.
 _SPELL_MAX_EDITS: Final = 2
 _SPELL_DEL_MAX: Final = 16  # spellings up to this long are indexed by deletion neighbourhood (one edit)
-# Two edits score >= 0.88 only from 12 letters on (in one word); such spellings are indexed by their three thirds (two
-# edits leave one third intact, shifted by at most two places).  A third shared by many names (...limited)
-# is not looked up: the other two find the name.
-_SPELL_PART_MIN: Final = 12
+# Two edits score >= 0.88 only when the longer spelling has 12 letters or more (in one word): a listed spelling of 10
+# or 11 letters is two insertions from a 12-letter query.  Listed spellings from 10 letters are indexed by their three
+# thirds (two edits leave one third intact, shifted by at most two places).  A third shared by many names
+# (...limited) is not looked up: the other two find the name.
+_SPELL_PART_MIN: Final = 12  # the longer of the two spellings
+_SPELL_PART_LISTED: Final = _SPELL_PART_MIN - _SPELL_MAX_EDITS  # the shortest listed spelling indexed by thirds
 _SPELL_PART_BUCKET: Final = 200
 # The most a matching date of birth (+0.05) and nationality (+0.03) add to a name score (identifiers aside), with a
 # margin for the final rounding to four places
@@ -323,7 +325,7 @@ class ScreeningIndex:
             if len(sk) <= _SPELL_DEL_MAX:
                 for k in set(_deletes(sk)):
                     self.spell_near.setdefault(k, []).append(sk)
-            if len(sk) >= _SPELL_PART_MIN:
+            if len(sk) >= _SPELL_PART_LISTED:
                 for i, (a, b) in enumerate(_thirds(len(sk))):
                     self.spell_part.setdefault(sk[a:b], {}).setdefault((len(sk), i), []).append(sk)
         return self
@@ -1026,7 +1028,7 @@ class ScreeningIndex:
                 hit = near.get(k)
                 if hit is not None:
                     keys.update(hit)
-        if len(qk) >= _SPELL_PART_MIN - _SPELL_MAX_EDITS:
+        if len(qk) >= _SPELL_PART_LISTED:
             keys.update(self._long_spellings(qk))
         if not keys:
             return []
@@ -1042,7 +1044,8 @@ class ScreeningIndex:
         return out
 
     def _long_spellings(self, qk: str) -> set[str]:
-        """Listed spellings of 12+ letters that share a third with ``qk`` (at most two places off)."""
+        """Listed spellings of 10+ letters that share a third with ``qk`` (at most two places off), of the lengths
+        ``_third_slices`` allows."""
         parts = self.spell_part
         out: set[str] = set()
         for a, b, places in _third_slices(len(qk)):
@@ -1194,10 +1197,12 @@ def _thirds(length: int) -> tuple[tuple[int, int], ...]:
 @lru_cache(maxsize=None)
 def _third_slices(n: int) -> tuple[tuple[int, int, tuple[tuple[int, int], ...]], ...]:
     """(start, end, ((listed length, third), ...)): where, in a query spelling of ``n`` letters, each third of a
-    listed spelling two edits or fewer away may lie (shifted by up to two places; lengths from 12 letters), one
-    entry per distinct slice."""
+    listed spelling two edits or fewer away may lie (shifted by up to two places), one entry per distinct slice.
+    Listed lengths are those where the longer of the two spellings has 12 letters or more: from 12 for a shorter
+    query, from ``n`` - 2 for a query of 12 letters or more."""
     places: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for length in range(max(_SPELL_PART_MIN, n - _SPELL_MAX_EDITS), n + _SPELL_MAX_EDITS + 1):
+    shortest = n - _SPELL_MAX_EDITS if n >= _SPELL_PART_MIN else _SPELL_PART_MIN
+    for length in range(shortest, n + _SPELL_MAX_EDITS + 1):
         for i, (a, b) in enumerate(_thirds(length)):
             for shift in range(-_SPELL_MAX_EDITS, _SPELL_MAX_EDITS + 1):
                 if a + shift >= 0 and b + shift <= n:
