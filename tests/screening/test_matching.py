@@ -165,8 +165,7 @@ def test_assimilated_article_folds_only_before_its_letter():
 
 
 def test_abjad_pattern_accepts_spellings_only():
-    from vigil.screening.core.index import _line_index, _lines
-    from vigil.screening.core.normalize import abjad_pattern, spells
+    from vigil.screening.core.normalize import abjad_pattern, abjad_steps, spelling_trie, spellings_in, spells
     ok = [("syf", "saif"), ("dyn", "din"), ("kazm", "kathim"), ("dhakr", "zakir"), ("thaqb", "saqib"),
           ("fdl", "fazl"), ("hqana", "haqqani"), ("mhmd", "muhammad"), ("lwnysy", "lounici"), ("qdyr", "ghedeir")]
     bad = [("mhdys", "muhammad"), ("rshdy", "rashid"), ("jwyn", "ghani"), ("shrf", "sarafi")]
@@ -174,16 +173,30 @@ def test_abjad_pattern_accepts_spellings_only():
         assert spells(abjad_pattern(a)[0], b), (a, b)
     for a, b in bad:
         assert not spells(abjad_pattern(a)[0], b), (a, b)
-    assert abjad_pattern("muhammad") is None  # a Latin spelling (has e/o/u) has no pattern
-    # one scan over many tokens finds the lines that are spellings, whole lines only, next to each other too
-    latin = [b for _, b in ok + bad] + ["saifx", "xsaif", "sayf", "saif", "o'neil", "sef"]
-    text = _lines(latin)
+    assert abjad_pattern("muhammad") is None and abjad_steps("muhammad") is None  # Latin spelling: no pattern
+    # the trie walk finds among many tokens exactly the whole spellings the pattern accepts
+    latin = [b for _, b in ok + bad] + ["saifx", "xsaif", "sayf", "saif", "sef", "sa", "saifa"]
+    trie = spelling_trie(latin)
     for a, _ in ok + bad:
         pattern = abjad_pattern(a)[0]
-        found = [_line_index(text, m.start()) for m in pattern.finditer(text)]
-        assert found == [k for k, b in enumerate(latin) if spells(pattern, b)], a
-    found = [latin[_line_index(text, m.start())] for m in abjad_pattern("syf")[0].finditer(text)]
-    assert found == ["saif", "sayf", "saif"]
+        assert sorted(spellings_in(trie, abjad_steps(a))) == sorted({b for b in latin if spells(pattern, b)}), a
+    assert sorted(spellings_in(trie, abjad_steps("syf"))) == ["saif", "saifa", "sayf"]  # a final vowel too
+
+
+def test_trie_walk_finds_what_the_pattern_scan_finds(full_index):
+    """Over the whole Latin vocabulary of OFAC + UN, for the list's abjad tokens and transliterated query tokens,
+    the trie walk (``spellings_in``) gives the tokens the regular expression matches as whole lines."""
+    from vigil.screening.core.normalize import abjad_pattern, abjad_steps, name_forms, spelling_trie, spellings_in
+    vocab = [t for t in full_index.postings if t.isalpha() and t.isascii()]
+    trie, text = spelling_trie(vocab), "\n" + "\n".join(vocab) + "\n"
+    tokens = {t for toks, ab in zip(full_index.rec_tokens, full_index.rec_abjad) if ab for t in toks}
+    for name in ("عبد الرحمن بن محمد الظواهري", "سيد محمد حقانی", "طه ياسين رمضان", "ذاكر قاسم ثاقب"):
+        tokens.update(name_forms(name)[0].tokens)
+    tokens = sorted(t for t in tokens if abjad_pattern(t) is not None)
+    assert len(tokens) > 300
+    for t in tokens:
+        scanned = {m.group(0)[1:] for m in abjad_pattern(t)[0].finditer(text)}
+        assert set(spellings_in(trie, abjad_steps(t))) == scanned, t
 
 
 def test_cross_script_scores_spellings_high_and_others_low():

@@ -200,13 +200,16 @@ class _Router:
     Names in an Arabic or Hebrew script go to the first process, names in Chinese characters, kana or Hangul to the
     second, while that process is not ahead of the least loaded by more than ``SLACK``; every other name goes to the
     least loaded.  An abjad-script name costs several Latin ones (its tokens are matched against the Latin spellings
-    they may stand for: a regular-expression scan of the list's vocabulary the first time a token is seen, then more
-    candidates to score), and the tokens of a script recur across its names: kept in one process, that first-time
-    work is done once instead of once in every process (the benchmark's 100,000 distinct names through the CLI: the
-    two processes' CPU 11.4-11.8 s by hash of the name, 10.0-10.3 s with abjad names kept together).  Only the
-    process that gets Chinese names loads pypinyin (``_warm_worker``)."""
+    they may stand for: a walk of the list's Latin tokens the first time a token is seen, then more candidates to
+    score), and the tokens of a script recur across its names: kept in one process, that first-time work is done
+    once instead of once in every process (the benchmark's 100,000 distinct names through the CLI, when the
+    first-time work was a compiled regular expression and a scan: the two processes' CPU 11.4-11.8 s by hash of the
+    name, 10.0-10.3 s with abjad names kept together).  Only the process that gets Chinese names loads pypinyin
+    (``_warm_worker``)."""
 
-    ABJAD_COST = 3.5  # what an abjad-script name costs, in Latin names (measured: ~260 us against ~75 us)
+    # what an abjad-script name costs, in Latin names: the weight that gave the two processes equal CPU on the
+    # benchmark's 100,000 distinct names (2.4: the first process ~6% more, 3.5: ~15% less)
+    ABJAD_COST = 2.8
     SLACK = 2000.0  # how far ahead, in Latin names, a script's process may get before others take its names too
     REMEMBERED = 200000
 

@@ -40,8 +40,9 @@ from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 from rapidfuzz.process import extract as _extract
 
 from .importers import Entry, parse_date
-from .normalize import (FUZZY_WEAK, MAX_TOKENS, WEAK, NameForm, abjad_pattern, clean, cleaned_name_forms,
-                        cleaned_spelling_words, known_skeletons, listed_spellings, name_forms, skeleton, spells)
+from .normalize import (FUZZY_WEAK, MAX_TOKENS, WEAK, NameForm, abjad_pattern, abjad_steps, abjad_units, clean,
+                        cleaned_name_forms, cleaned_spelling_words, known_skeletons, listed_spellings, name_forms,
+                        skeleton, spelling_trie, spellings_in, spells)
 from .translit import remember, scripts
 
 __all__ = ["DEFAULT_THRESHOLD", "Query", "Match", "ScreeningIndex"]
@@ -245,8 +246,10 @@ class ScreeningIndex:
         self._abjad_postings: dict[str, tuple[int, ...]] = {}  # list token -> its records in an abjad script
         self._tok_abjad: dict = {}  # (query token, mode) -> ``_abjad_records``
         self._reaches: dict = {}  # abjad query token -> ``_reach``
-        # letter -> (``_lines`` of the tokens it starts, them, where each one's line starts)
-        self._by_initial: dict[str, tuple[str, list[str], list[int]]] = {}
+        # the list's Latin tokens as a trie (``spelling_trie``), and each one's place in the list's token order
+        self._latin_trie: dict = {}
+        self._latin_rank: dict[str, int] = {}
+        self._spellings_of: dict[str, frozenset[str]] = {}  # abjad query token -> ``_spellings``
         self._one_letter_skeleton: dict[str, list[str]] = {}  # skeleton -> the list tokens it is the skeleton of
         self.blank_rows: dict[str, Row] = {}  # list token -> its row when it aligns with no query token
         self._result_cache: dict = {}  # used by batch.py (serialised results per query)
@@ -579,35 +582,42 @@ class ScreeningIndex:
 
     def _spelled(self, q: str) -> list[str]:
         """List tokens that abjad token ``q`` aligns with and its expansions (edits, skeletons of 2+ letters) miss:
-        its Latin spellings (ktyb ~ kateeb, one scan of the tokens starting with a letter a spelling can start
-        with), and tokens of its one-letter skeleton (ysy ~ issa: close, but not a spelling)."""
-        if not self._by_initial:
+        its Latin spellings (ktyb ~ kateeb, ``_spellings``), by first letter and then in the list's order, and
+        tokens of its one-letter skeleton (ysy ~ issa: close, but not a spelling)."""
+        if not self._latin_trie:
             self._sort_vocabulary()
-        out: list[str] = []
-        pat = abjad_pattern(q)
-        if pat is not None:
-            for letter in pat[2]:
-                bucket = self._by_initial.get(letter)
-                if bucket is not None:
-                    text, toks, starts = bucket
-                    out.extend([toks[bisect_left(starts, m.start())] for m in pat[0].finditer(text)])
+        rank = self._latin_rank
+        out = sorted(self._spellings(q), key=lambda t: (t[0], rank[t]))
         sk = skeleton(q)
         if len(sk) == 1:  # one skeleton, both starting with a vowel or neither: ``_sim`` gives at least 0.85
             vowel = q[0] in _VOWELS
             out.extend([t for t in self._one_letter_skeleton.get(sk, ()) if (t[0] in _VOWELS) == vowel])
         return out
 
+    def _spellings(self, q: str) -> frozenset[str]:
+        """The list's Latin tokens that are spellings of abjad token ``q`` (``abjad_pattern``; none when it has no
+        pattern): one walk of the list's token trie (cached)."""
+        hit = self._spellings_of.get(q)
+        if hit is None:
+            if not self._latin_trie:
+                self._sort_vocabulary()
+            steps = abjad_steps(q)
+            found = frozenset(spellings_in(self._latin_trie, steps)) if steps is not None else frozenset()
+            hit = remember(self._spellings_of, q, found, 100000)
+        return hit
+
     def _sort_vocabulary(self) -> None:
-        """Once per process, for ``_spelled``: the Latin list tokens by first letter, and the tokens whose skeleton
-        is one letter long, by skeleton."""
-        by: dict[str, list[str]] = {}
+        """Once per process, for ``_spellings`` and ``_spelled``: the trie of the Latin list tokens and their order,
+        and the tokens whose skeleton is one letter long, by skeleton."""
+        latin: list[str] = []
         for t in self.postings:
             if t.isalpha() and t.isascii():
-                by.setdefault(t[0], []).append(t)
+                latin.append(t)
             sk = skeleton(t)
             if len(sk) == 1:
                 self._one_letter_skeleton.setdefault(sk, []).append(t)
-        self._by_initial = {letter: (_lines(toks), toks, _line_starts(toks)) for letter, toks in by.items()}
+        self._latin_rank = {t: k for k, t in enumerate(latin)}
+        self._latin_trie = spelling_trie(latin)
 
     def _abjad_records(self, q: str, abjad: int) -> frozenset[int]:
         """The records listing an expansion of query token ``q`` whose listed name is in an abjad script (cached)."""
@@ -677,7 +687,7 @@ class ScreeningIndex:
                 s = 0.0  # pinyin is regular: zhong ~ zhang, cheng ~ chen are other characters
             return remember(self._sim_cache, key, s, 1000000)
         if abjad in (_ABJAD_Q, _ABJAD_C):
-            sp = _spelling_sim(q, c) if abjad == _ABJAD_Q else _spelling_sim(c, q)
+            sp = self._spelling_sim(q, c, abjad)
             if sp is not None:
                 # the abjad token's spellings are known: one that is not among them is a weaker match
                 s = sp if sp > 0 else min(_UNSPELLED_MAX, self._sim(q, c, 1))
@@ -705,10 +715,29 @@ class ScreeningIndex:
             s = max(s, 0.9)
         return remember(self._sim_cache, key, s, 1000000)
 
+    def _spelling_sim(self, q: str, c: str, mode: int) -> float | None:
+        """``_spelling_sim`` of query token ``q`` and list token ``c`` in an abjad mode: for an abjad query token
+        (_ABJAD_Q) read from its spellings in the list (``_spellings``), as any list token ``c`` is one of the
+        list's tokens; for an abjad list token (_ABJAD_C) from its pattern, compiled by ``warm``."""
+        if mode != _ABJAD_Q:
+            return _spelling_sim(c, q)
+        if c not in self.postings:  # not a list token (none reaches here from scoring): the pattern itself
+            return _spelling_sim(q, c)
+        units = abjad_units(q)
+        if units is None or not c.isalpha():
+            return None
+        return _SPELLING_SIM[min(units, len(_SPELLING_SIM) - 1)] if c in self._spellings(q) else 0.0
+
+    def _spells_pair(self, q: str, c: str, mode: int) -> bool:
+        """Whether the abjad-script token of a query/list pair can be spelled as the Latin one (syd ~ sayyid)."""
+        if mode == _ABJAD_Q or mode == _ABJAD_C:
+            return bool(self._spelling_sim(q, c, mode))
+        return False
+
     def _mistyped_weak(self, q: str, c: str, s: float, abjad: int) -> bool:
         """Whether query token ``q`` may stand for list token ``c`` when only one of them is weak: a spelling of
         it in the other script (syd ~ sayyid) or a close typo of a weak word the list does not know (tradyng)."""
-        if _spelled(q, c, abjad):
+        if self._spells_pair(q, c, abjad):
             return True
         return s >= _TYPO_WEAK_SIM and (q not in self.weights if self._weak(c) else c not in self.weights)
 
@@ -750,14 +779,13 @@ class ScreeningIndex:
                 _scan_into(out, i, q, upto4, upto4_at, OSA.normalized_similarity, short_cut)
             if abjad:
                 _scan_into(out, i, skeleton(q), skels, None, JaroWinkler.normalized_similarity, floor / 0.92)
-        if abjad == _ABJAD_Q:  # list tokens that are spellings of an abjad query token: one scan per query token
-            pats = [(i, pat[0]) for i, tok in enumerate(qt) if (pat := abjad_pattern(tok)) is not None]
-            if pats:
-                text = _lines(cs)
-                for i, rx in pats:
-                    for m in rx.finditer(text):
-                        k = _line_index(text, m.start())
-                        out[k] = out.get(k, 0) | 1 << i
+        if abjad == _ABJAD_Q:  # list tokens that are spellings of an abjad query token (``_spellings``)
+            for i, tok in enumerate(qt):
+                spelled = self._spellings(tok)
+                if spelled:
+                    for k, c in enumerate(cs):
+                        if c in spelled:
+                            out[k] = out.get(k, 0) | 1 << i
         elif abjad == _ABJAD_C:  # query tokens that are spellings of an abjad list token
             for k, tok in enumerate(cs):
                 pat = abjad_pattern(tok)  # fetched once per list token, not once per pair
@@ -903,7 +931,7 @@ class ScreeningIndex:
                     continue
                 bj, bs = -1, _PARTIAL_SIM
                 for j, row in enumerate(rows):
-                    if j not in used_c and (weak_c[j] == weak_q[i] or _spelled(q, ct[j], abjad)):
+                    if j not in used_c and (weak_c[j] == weak_q[i] or self._spells_pair(q, ct[j], abjad)):
                         for s, k in row:
                             if k == i and s >= bs:
                                 bj, bs = j, s
@@ -1160,24 +1188,6 @@ def _members_size(reach: tuple) -> int:
     return len(rare) + sum([len(st) for st in big])
 
 
-def _lines(tokens: Sequence[str]) -> str:
-    """``tokens`` on lines of their own, a newline before and after each, for an ``abjad_pattern`` scan (a token
-    that is not all letters is never a whole-line match: the patterns spell letters only)."""
-    return "\n" + "\n".join(tokens) + "\n"
-
-
-def _line_index(text: str, start: int) -> int:
-    """The index of the token whose line a match in ``_lines`` text starting at ``start`` (its newline) covers:
-    counted, for a text scanned once (a name's candidate tokens)."""
-    return text.count("\n", 0, start)
-
-
-def _line_starts(tokens: Sequence[str]) -> list[int]:
-    """Where each token's line starts (its newline) in ``_lines(tokens)``, for a text scanned again and again (the
-    vocabulary buckets of ``_spelled``): ``bisect_left`` on it finds a match's token without counting."""
-    return list(accumulate([0] + [len(t) + 1 for t in tokens[:-1]]))
-
-
 def _scan_into(out: dict[int, int], i: int, q: str, choices: list[str], at: list[int] | None, scorer: Callable,
                cut: float) -> None:
     """Set bit ``i`` in ``out`` for the choices whose ``scorer`` score with ``q`` may reach ``cut`` (one C-level scan;
@@ -1242,15 +1252,6 @@ def _abjad_mode(query_abjad: bool, list_abjad: bool) -> int:
     if query_abjad and list_abjad:
         return 1
     return _ABJAD_Q if query_abjad else _ABJAD_C if list_abjad else 0
-
-
-def _spelled(q: str, c: str, mode: int) -> bool:
-    """Whether the abjad-script token of a query/list pair can be spelled as the Latin one (syd ~ sayyid)."""
-    if mode == _ABJAD_Q:
-        return bool(_spelling_sim(q, c))
-    if mode == _ABJAD_C:
-        return bool(_spelling_sim(c, q))
-    return False
 
 
 def _spelling_sim(abjad_tok: str, latin_tok: str) -> float | None:
