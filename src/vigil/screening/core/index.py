@@ -584,10 +584,9 @@ class ScreeningIndex:
         """List tokens that abjad token ``q`` aligns with and its expansions (edits, skeletons of 2+ letters) miss:
         its Latin spellings (ktyb ~ kateeb, ``_spellings``), by first letter and then in the list's order, and
         tokens of its one-letter skeleton (ysy ~ issa: close, but not a spelling)."""
-        if not self._latin_trie:
-            self._sort_vocabulary()
+        spelled = self._spellings(q)  # sorts the vocabulary first, once per process
         rank = self._latin_rank
-        out = sorted(self._spellings(q), key=lambda t: (t[0], rank[t]))
+        out = sorted(spelled, key=lambda t: (t[0], rank[t]))
         sk = skeleton(q)
         if len(sk) == 1:  # one skeleton, both starting with a vowel or neither: ``_sim`` gives at least 0.85
             vowel = q[0] in _VOWELS

@@ -588,18 +588,16 @@ def abjad_units(tok: str) -> "int | None":
 
 
 @lru_cache(maxsize=65536)
-def abjad_pattern(tok: str) -> "tuple[re.Pattern, int, str] | None":
-    """(regex over Latin tokens, number of letters, the letters a spelling can start with) for a token
-    transliterated from an abjad script, or None for a token in Latin spelling (it has short vowels e/o/u):
-    "khtyb" -> (..., 4, "cghkqx"), the initials read off its first letter's alternatives."""
+def abjad_pattern(tok: str) -> "tuple[re.Pattern, int] | None":
+    """(regex over Latin tokens, number of letters) for a token transliterated from an abjad script, or None for a
+    token in Latin spelling (it has short vowels e/o/u)."""
     found = _abjad_parts(tok)
     if found is None:
         return None
     parts, units = found
-    body = _FILL.join(parts)
-    # A spelling is a whole line: a literal newline first lets the regex engine skip from line to line when a
-    # pattern scans many tokens joined by newlines (2-3x faster than a multi-line ^), and one token with ``spells``
-    return re.compile(f"\n{body}{_TAIL}(?=\n)"), units, "".join(sorted(_leading_letters(parts[0])))
+    # a spelling is a whole line: ``spells`` frames one token in newlines (tokens joined by newlines can be scanned
+    # in one ``finditer``, as the test that checks ``spellings_in`` against this pattern does)
+    return re.compile(f"\n{_FILL.join(parts)}{_TAIL}(?=\n)"), units
 
 
 # The same spellings as tries, for finding an abjad token's spellings among many Latin tokens without compiling
@@ -735,45 +733,6 @@ def _rx_sequence(rx: str, i: int) -> "tuple[set[str], int]":
                 repeats |= run
         acc = {x + y for x in acc for y in repeats}
     return acc, i
-
-
-def _leading_letters(rx: str) -> set[str]:
-    """First letters of the strings regular expression ``rx`` matches (the forms ``abjad_pattern`` writes:
-    letters, character classes and non-capturing groups, alternatives split by |, none of them empty)."""
-    if rx.startswith("(?:") and _group_end(rx, 0) == len(rx):
-        return _leading_letters(rx[3:-1])
-    out: set[str] = set()
-    depth, start = 0, 0
-    for i, ch in enumerate(rx + "|"):
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            alt = rx[start:i]
-            start = i + 1
-            if alt.startswith("(?:"):
-                out |= _leading_letters(alt[3:_group_end(alt, 0) - 1])
-            elif alt.startswith("["):
-                out |= set(alt[1:alt.index("]")])
-            else:
-                out.add(alt[0])
-    return out
-
-
-def _group_end(rx: str, at: int) -> int:
-    """The index just past the group (or character class) that opens at ``rx[at]``, or past the letter there."""
-    if rx[at] not in "([":
-        return at + 1
-    depth = 0
-    for i in range(at, len(rx)):
-        if rx[i] in "([":
-            depth += 1
-        elif rx[i] in ")]":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-    return len(rx)
 
 
 def spells(pattern: "re.Pattern", latin_tok: str) -> bool:
