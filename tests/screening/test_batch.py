@@ -257,3 +257,26 @@ def test_abjad_rows_routed_to_one_worker_keep_their_order_and_results(tmp_path, 
         run_batch(full_index, f, out, 0.8, workers=workers)
         outs.append(out.read_bytes())
     assert outs[0] == outs[1] and outs[0].count(b"\n") == len(names)
+
+
+def test_cached_results_hold_their_text_not_the_serialiser_buffer(tmp_path):
+    """A worker keeps every name's serialised matches (up to 200,000): each must cost about its text, not the 4 KB
+    write buffer orjson returns with it."""
+    import tracemalloc
+
+    from vigil.screening.batch import _query_bytes
+
+    idx = ScreeningIndex.build(load_csv_rows(tmp_path))
+    names = [f"Viktor Petrenko {i}" for i in range(300)] + [f"Someone Else{i}" for i in range(300)]
+    for n in names:  # the matcher's own caches fill here; below, only the results are new
+        _query_bytes(idx, (n, None, None, None), 0.6)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        results = [_query_bytes(idx, (n, None, None, None), 0.5) for n in names]
+        per_result = (tracemalloc.get_traced_memory()[0] - before) / len(names)
+    finally:
+        tracemalloc.stop()
+    assert sum(r != b"[]" for r in results) == 300
+    assert orjson.loads(results[0])[0]["source_id"] == "p1"
+    assert per_result < 1000, per_result
