@@ -188,11 +188,11 @@ def test_a_failed_batch_stops_its_workers(tmp_path):
 
 
 def test_pickled_index_warms_and_matches_like_the_built_one(tmp_path):
-    """A cached (pickled) index keeps no compiled spelling patterns: warm() compiles those of its abjad-script list
-    tokens once (batch workers call it on start), and the loaded index answers like the one it was built as."""
+    """A cached (pickled) index keeps no spelling tries: warm() builds those of its abjad-script list tokens once
+    (batch workers call it on start), and the loaded index answers like the one it was built as."""
     import pickle
 
-    from vigil.screening.core.normalize import abjad_pattern
+    from vigil.screening.core.normalize import abjad_steps
 
     f = tmp_path / "agency.csv"
     f.write_text("id,name,aliases\np1,Saif Kazim,سيف كاظم\np2,Viktor Petrenko,\n", encoding="utf-8")
@@ -200,9 +200,9 @@ def test_pickled_index_warms_and_matches_like_the_built_one(tmp_path):
     loaded = pickle.loads(pickle.dumps(built))
     abjad_tokens = {t for toks, ab in zip(loaded.rec_tokens, loaded.rec_abjad) if ab for t in toks}
     assert abjad_tokens
-    abjad_pattern.cache_clear()
+    abjad_steps.cache_clear()
     loaded.warm()
-    assert abjad_pattern.cache_info().currsize >= len(abjad_tokens)
+    assert abjad_steps.cache_info().currsize >= len(abjad_tokens)
     for q in ("Sayf Kadhim", "سيف كاظم", "Viktor Petrenkp", "John Q Public"):
         assert [m.to_dict() for m in loaded.search(q, threshold=0)] == [m.to_dict() for m in built.search(q, threshold=0)]
     assert [m.source_id for m in loaded.search("Sayf Kadhim")] == ["p1"]

@@ -165,14 +165,16 @@ def test_assimilated_article_folds_only_before_its_letter():
 
 
 def test_abjad_pattern_accepts_spellings_only():
-    from vigil.screening.core.normalize import abjad_pattern, abjad_steps, spelling_trie, spellings_in, spells
+    from vigil.screening.core.normalize import (abjad_pattern, abjad_steps, spelled_by, spelling_trie, spellings_in,
+                                                spells)
     ok = [("syf", "saif"), ("dyn", "din"), ("kazm", "kathim"), ("dhakr", "zakir"), ("thaqb", "saqib"),
           ("fdl", "fazl"), ("hqana", "haqqani"), ("mhmd", "muhammad"), ("lwnysy", "lounici"), ("qdyr", "ghedeir")]
     bad = [("mhdys", "muhammad"), ("rshdy", "rashid"), ("jwyn", "ghani"), ("shrf", "sarafi")]
     for a, b in ok:
-        assert spells(abjad_pattern(a)[0], b), (a, b)
+        assert spells(abjad_pattern(a)[0], b) and spelled_by(abjad_steps(a), b), (a, b)
     for a, b in bad:
-        assert not spells(abjad_pattern(a)[0], b), (a, b)
+        assert not spells(abjad_pattern(a)[0], b) and not spelled_by(abjad_steps(a), b), (a, b)
+    assert not spelled_by(abjad_steps("syf"), "sai") and not spelled_by(abjad_steps("syf"), "saif-")
     assert abjad_pattern("muhammad") is None and abjad_steps("muhammad") is None  # Latin spelling: no pattern
     # the trie walk finds among many tokens exactly the whole spellings the pattern accepts
     latin = [b for _, b in ok + bad] + ["saifx", "xsaif", "sayf", "saif", "sef", "sa", "saifa"]
@@ -186,7 +188,8 @@ def test_abjad_pattern_accepts_spellings_only():
 def test_trie_walk_finds_what_the_pattern_scan_finds(full_index):
     """Over the whole Latin vocabulary of OFAC + UN, for the list's abjad tokens and transliterated query tokens,
     the trie walk (``spellings_in``) gives the tokens the regular expression matches as whole lines."""
-    from vigil.screening.core.normalize import abjad_pattern, abjad_steps, name_forms, spelling_trie, spellings_in
+    from vigil.screening.core.normalize import (abjad_pattern, abjad_steps, name_forms, spelled_by, spelling_trie,
+                                                spellings_in, spells)
     vocab = [t for t in full_index.postings if t.isalpha() and t.isascii()]
     trie, text = spelling_trie(vocab), "\n" + "\n".join(vocab) + "\n"
     tokens = {t for toks, ab in zip(full_index.rec_tokens, full_index.rec_abjad) if ab for t in toks}
@@ -194,9 +197,14 @@ def test_trie_walk_finds_what_the_pattern_scan_finds(full_index):
         tokens.update(name_forms(name)[0].tokens)
     tokens = sorted(t for t in tokens if abjad_pattern(t) is not None)
     assert len(tokens) > 300
-    for t in tokens:
-        scanned = {m.group(0)[1:] for m in abjad_pattern(t)[0].finditer(text)}
-        assert set(spellings_in(trie, abjad_steps(t))) == scanned, t
+    for k, t in enumerate(tokens):
+        pattern, steps = abjad_pattern(t)[0], abjad_steps(t)
+        scanned = {m.group(0)[1:] for m in pattern.finditer(text)}
+        assert set(spellings_in(trie, steps)) == scanned, t
+        # one token at a time (``spelled_by``): the spellings, the near misses around them, and a slice of the rest
+        near = scanned | {s[:-1] for s in scanned} | {s + c for s in scanned for c in "aeh"} | set(vocab[k::97])
+        for c in near:
+            assert spelled_by(steps, c) == spells(pattern, c), (t, c)
 
 
 def test_cross_script_scores_spellings_high_and_others_low():

@@ -40,9 +40,9 @@ from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 from rapidfuzz.process import extract as _extract
 
 from .importers import Entry, parse_date
-from .normalize import (FUZZY_WEAK, MAX_TOKENS, WEAK, NameForm, abjad_pattern, abjad_steps, abjad_units, clean,
+from .normalize import (FUZZY_WEAK, MAX_TOKENS, WEAK, NameForm, abjad_steps, abjad_units, clean,
                         cleaned_name_forms, cleaned_spelling_words, known_skeletons, listed_spellings, name_forms,
-                        skeleton, spelling_trie, spellings_in, spells)
+                        skeleton, spelled_by, spelling_trie, spellings_in)
 from .translit import remember, scripts
 
 __all__ = ["DEFAULT_THRESHOLD", "Query", "Match", "ScreeningIndex"]
@@ -334,14 +334,13 @@ class ScreeningIndex:
         return self
 
     def warm(self, han: bool = True) -> None:
-        """Load, once per process, what the first queries would otherwise load one by one: the spelling patterns
-        of the abjad-script list tokens (~0.3 s for OFAC + UN; a Latin query meeting one of them would otherwise
-        pay ~0.6 ms per pattern on first use, and a pickled index keeps no compiled pattern) and the romanisation
-        of Chinese characters (pypinyin, ~0.5 s to import).  The service calls it after a build; batch workers
+        """Load, once per process, what the first queries would otherwise load one by one: the spelling tries of
+        the abjad-script list tokens (``abjad_steps``, ~5 ms for OFAC + UN), the skeletons of the list tokens, and
+        the romanisation of Chinese characters (pypinyin, ~0.5 s to import).  The service calls it after a build; batch workers
         call it while the reader fills their first block, without pypinyin (``han=False``): the one process the
         batch router sends Chinese names to loads it with the first of them."""
         for t in {t for toks, ab in zip(self.rec_tokens, self.rec_abjad) if ab for t in toks}:
-            abjad_pattern(t)
+            abjad_steps(t)
         # the skeletons of the list's tokens, which scoring meets again and again, read back from their index
         known_skeletons({t: sk for sk, toks in self.skel_index.items() for t in toks})
         if han:
@@ -717,7 +716,7 @@ class ScreeningIndex:
     def _spelling_sim(self, q: str, c: str, mode: int) -> float | None:
         """``_spelling_sim`` of query token ``q`` and list token ``c`` in an abjad mode: for an abjad query token
         (_ABJAD_Q) read from its spellings in the list (``_spellings``), as any list token ``c`` is one of the
-        list's tokens; for an abjad list token (_ABJAD_C) from its pattern, compiled by ``warm``."""
+        list's tokens; for an abjad list token (_ABJAD_C) by reading ``q`` along its spelling tries (``spelled_by``)."""
         if mode != _ABJAD_Q:
             return _spelling_sim(c, q)
         if c not in self.postings:  # not a list token (none reaches here from scoring): the pattern itself
@@ -787,10 +786,10 @@ class ScreeningIndex:
                             out[k] = out.get(k, 0) | 1 << i
         elif abjad == _ABJAD_C:  # query tokens that are spellings of an abjad list token
             for k, tok in enumerate(cs):
-                pat = abjad_pattern(tok)  # fetched once per list token, not once per pair
-                if pat is not None:
+                steps = abjad_steps(tok)  # fetched once per list token, not once per pair
+                if steps is not None:
                     for i, latin in enumerate(qt):
-                        if spells(pat[0], latin):  # letters only: a token with others never matches
+                        if spelled_by(steps, latin):  # letters only: a token with others never matches
                             out[k] = out.get(k, 0) | 1 << i
         return out
 
@@ -1256,12 +1255,13 @@ def _abjad_mode(query_abjad: bool, list_abjad: bool) -> int:
 def _spelling_sim(abjad_tok: str, latin_tok: str) -> float | None:
     """Similarity of a token from an abjad script to a Latin token: high when the Latin token is
     one of its spellings (more letters placed, more certain), else 0."""
-    pat = abjad_pattern(abjad_tok)
-    if pat is None or not latin_tok.isalpha():
+    steps = abjad_steps(abjad_tok)
+    if steps is None or not latin_tok.isalpha():
         return None
-    if not spells(pat[0], latin_tok):
+    if not spelled_by(steps, latin_tok):
         return 0.0
-    return _SPELLING_SIM[min(pat[1], len(_SPELLING_SIM) - 1)]
+    units = abjad_units(abjad_tok) or 0
+    return _SPELLING_SIM[min(units, len(_SPELLING_SIM) - 1)]
 
 
 _SPELLING_SIM: Final = (0.0, 0.85, 0.92, 0.95, 0.97)  # by number of letters in the abjad token
