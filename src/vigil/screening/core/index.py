@@ -159,6 +159,13 @@ def _is_weak(tok: str) -> bool:
     return tok in WEAK or len(tok) == 1
 
 
+def _score_of(best: dict[int, tuple[float, int, str, bool]], ei: int) -> float:
+    """The score an entry has so far in ``_name_matches`` (0 when none): without building a default tuple per
+    candidate, as ``best.get(ei, (0.0,))`` does once compiled."""
+    got = best.get(ei)
+    return 0.0 if got is None else got[0]
+
+
 def _deletes(tok: str) -> list[str]:
     return [tok[:i] + tok[i + 1:] for i in range(len(tok))]
 
@@ -984,11 +991,14 @@ class ScreeningIndex:
             if ex:
                 for r in ex:
                     ei = self.rec_entry[r]
-                    if best.get(ei, (0.0,))[0] < 1.0:
+                    if _score_of(best, ei) < 1.0:
                         best[ei] = (1.0, r, qn, False)
-            info = [self._token_info(q) for q in qt]
-            weak_q = [weak for weak, _ in info]
-            weights = [w for _, w in info]
+            weak_q: list[bool] = []
+            weights: list[float] = []
+            for q in qt:  # unpacked as they come: a list of the pairs would box each one
+                weak, weight = self._token_info(q)
+                weak_q.append(weak)
+                weights.append(weight)
             q_missing = [w * (0.5 if weak else 1.0) for w, weak in zip(weights, weak_q)]
             q_strong = sum(1 << i for i, weak in enumerate(weak_q) if not weak)
             tables: dict[int, dict[str, Row]] = {}  # per mode: the rows of the list tokens that align
@@ -998,7 +1008,7 @@ class ScreeningIndex:
             modes = self._modes(f, cands)
             for r, mode in zip(cands, modes):
                 ei = self.rec_entry[r]
-                prev = best.get(ei, (0.0,))[0]
+                prev = _score_of(best, ei)
                 if prev >= 1.0:
                     continue
                 table = tables.get(mode)
@@ -1017,7 +1027,7 @@ class ScreeningIndex:
         if words:
             for r, s, how in self._spelling_matches(words, token_cands, cut):
                 ei = self.rec_entry[r]
-                if s > best.get(ei, (0.0,))[0]:
+                if s > _score_of(best, ei):
                     best[ei] = (s, r, how, True)
         res = [(ei, r, s, how if spelled else self._head(r, how)) for ei, (s, r, how, spelled) in best.items()]
         return remember(self._cache, (key, cut), res)

@@ -53,8 +53,9 @@ PARTICLES = {
     "aka", "fka", "nee", "bnw", "bny",  # بنو/بني (banu/bani, "sons of": a tribe)
 }
 WEAK: Final = HONORIFICS | LEGAL_FORMS | PARTICLES
-# Phrases removed before tokenising
-_CJK_LEGAL: Final = ("有限责任公司", "股份有限公司", "有限公司", "公司", "集团")
+# Phrases removed before tokenising.  (A constant tuple is typed ``tuple[str, ...]``: mypyc keeps a fixed-length
+# Final tuple unboxed and builds a new tuple object every time a loop reads it.)
+_CJK_LEGAL: Final[tuple[str, ...]] = ("有限责任公司", "股份有限公司", "有限公司", "公司", "集团")
 _RU_LEGAL: Final = re.compile(r"\b(ооо|оао|зао|пао|ао)\b", re.IGNORECASE)
 
 # Transliteration variants: each group folds to its first spelling.
@@ -185,7 +186,8 @@ FUZZY_WEAK |= frozenset(v for f in ("al", "ul", "el", "abu", "bin", "ibn") for v
 _ABD_AL: Final = {"abdel", "abdul", "abdal", "abdoul", "abdil", "abdelal", "abdur", "abder", "abdar", "abdus",
            "abdes", "abdas", "abdun", "abdon", "abdol", "abdulla"}
 # "abdul rahman" / "abdel kader" -> "abd al rahman"
-_ABD_PREFIXES: Final = ("abdoul", "abdul", "abdel", "abdal", "abdil", "abdol")
+_ABD_PREFIXES: Final[tuple[str, ...]] = ("abdoul", "abdul", "abdel", "abdal", "abdil", "abdol")
+_ALLAH_SUFFIXES: Final[tuple[str, ...]] = ("ullah", "ulla", "allah", "ollah", "ellah")  # "abdullah" -> abd allah
 _AL_DIN: Final = {"eldin", "eddin", "eddine", "uddin", "uddine", "aldin", "addin", "oddin", "ouddine", "edin", "udin"}
 # "abd al-X" joined, with the article assimilated to a sun letter (abderrahmane, abdussalam, abdennour) or
 # reduced to a vowel (abdurahman, abdirahman, abdoulaye... -> abd al rahman)
@@ -264,7 +266,7 @@ def _fold_token(tok: str, split: bool = True) -> list[str]:
         if tok.startswith(p) and len(tok) - len(p) >= 3:
             rest = tok[len(p):]
             return ["abd", "al", FOLD.get(rest, rest)]
-    for suf in ("ullah", "ulla", "allah", "ollah", "ellah"):
+    for suf in _ALLAH_SUFFIXES:
         if tok.endswith(suf) and len(tok) > len(suf) + 2:
             stem = tok[: -len(suf)]
             if stem == "abd":
@@ -480,7 +482,7 @@ def normalize_name(raw: str) -> str:
     return " ".join(forms[0].tokens) if forms else ""
 
 
-_DIGRAPHS: Final = (("kh", "k"), ("gh", "g"), ("sh", "s"), ("ch", "s"), ("th", "t"), ("dh", "d"),
+_DIGRAPHS: Final[tuple[tuple[str, str], ...]] = (("kh", "k"), ("gh", "g"), ("sh", "s"), ("ch", "s"), ("th", "t"), ("dh", "d"),
              ("ph", "f"), ("zh", "j"), ("ts", "s"), ("dj", "j"), ("ou", "u"))
 _SKEL_MAP: Final = str.maketrans({"q": "k", "c": "k", "z": "s", "x": "s", "p": "b", "v": "f", "g": "j", "e": "a", "o": "a", "i": "a", "u": "a"})
 
