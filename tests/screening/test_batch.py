@@ -236,6 +236,20 @@ def test_router_keeps_abjad_names_together_and_balances_the_rest():
     assert sum(1 for n in latin if picks[n] == 1) > sum(1 for n in latin if picks[n] == 0)
 
 
+def test_router_keeps_names_with_one_last_word_together_while_the_loads_allow():
+    from vigil.screening.batch import _Router
+
+    route = _Router(2)
+    route.WORD_SLACK = 3.0
+    picks = [route(f"{first} Uriarte") for first in ("Ana", "Belén", "Carmen", "Dolores")]
+    assert len(set(picks)) == 1  # the surname's first-time work is done by one process
+    others = [route(f"Name{i} Family{i}") for i in range(8)]  # new words go to the least loaded
+    assert abs(route.load[0] - route.load[1]) <= 1.0 and others.count(1 - picks[0]) >= 5
+    # far enough ahead, the word's process no longer takes its names
+    more = [route(f"{first} Uriarte") for first in ("Elena", "Fátima", "Gloria", "Hilda", "Inés", "Julia")]
+    assert set(more) == {0, 1} and max(route.load) - min(route.load) <= route.WORD_SLACK + 1.0
+
+
 def test_router_shares_abjad_names_once_the_first_process_is_far_ahead():
     from vigil.screening.batch import _Router
 
