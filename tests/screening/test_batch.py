@@ -187,6 +187,27 @@ def test_a_failed_batch_stops_its_workers(tmp_path):
     assert multiprocessing.active_children() == []
 
 
+def test_a_worker_task_leaves_its_caches_frozen_and_the_collector_on(tmp_path):
+    """A worker answers a task without the cyclic collector and freezes what the task left behind (its caches),
+    so that later collections do not walk them; the answers are those of ``_worker_keys``."""
+    import gc
+
+    from vigil.screening import batch
+
+    idx = ScreeningIndex.build(load_csv_rows(tmp_path))
+    keys = [(f"Viktor Petrenko {i}", None, None, None) for i in range(20)] + [("", None, None, None)]
+    old_index, batch._WORKER_INDEX = batch._WORKER_INDEX, idx
+    try:
+        gc.unfreeze()
+        answers = batch._task_answers(keys)
+        frozen = gc.get_freeze_count()
+        assert gc.isenabled() and frozen > 0 and gc.get_count()[0] < 50
+        idx._result_cache.clear()
+        assert answers == batch._worker_keys(keys) and answers[-1] == "empty name"
+    finally:
+        batch._WORKER_INDEX = old_index
+
+
 def test_pickled_index_warms_and_matches_like_the_built_one(tmp_path):
     """A cached (pickled) index keeps no spelling tries: warm() builds those of its abjad-script list tokens once
     (batch workers call it on start), and the loaded index answers like the one it was built as."""
