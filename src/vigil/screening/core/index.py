@@ -28,7 +28,6 @@ from __future__ import annotations
 import gc
 import math
 import re
-from collections import Counter
 from bisect import bisect_left
 from itertools import accumulate, chain
 from contextlib import contextmanager
@@ -409,10 +408,18 @@ class ScreeningIndex:
             need = max(3, len(grams) - 6)
             gi = self.gram_index
             lengths = range(len(tok) - 2, len(tok) + 3)
-            lists = [ts for g in grams if (by_len := gi.get(g)) is not None
-                     for n in lengths if (ts := by_len.get(n)) is not None]
-            cnt = Counter(chain.from_iterable(lists))
-            found.update(t for t, k in cnt.items() if k >= need)
+            cnt: dict[str, int] = {}  # counted here: a Counter's Python-level set-up costs more than the counting
+            for g in grams:
+                by_len = gi.get(g)
+                if by_len is not None:
+                    for n in lengths:
+                        ts = by_len.get(n)
+                        if ts is not None:
+                            for t in ts:
+                                times = cnt.get(t, 0) + 1
+                                cnt[t] = times
+                                if times == need:
+                                    found.add(t)
         sk = skeleton(tok)
         if len(sk) >= 3 or (abjad and len(sk) >= 2):
             found.update(self.skel_index.get(sk, ()))
