@@ -302,3 +302,15 @@ def test_ascii_of_renders_like_unidecode():
                "", "plain ASCII", "दिल्ली", "\u0301e\u200b"] + [chr(c) * 2 for c in range(0x80, 0x3000, 7)]
     for text in samples:
         assert ascii_of(text) == unidecode(text), text
+
+
+def test_typo_tables_use_only_edits_inside_a_word_where_both_ends_must_stay():
+    """``_edit1(..., inside=True)`` (import-time tables) gives exactly the one-edit strings that keep a word's first and
+    last letters, for every variant spelling the typo table is built from and for words with doubled ends."""
+    from vigil.screening.core import normalize as nz
+
+    words = [w for w in nz.FOLD if len(w) >= 5] + ["aabcc", "abcba", "mmmmm", "xyzzy", "abcde"]
+    for w in words:
+        for subs in (False, True):
+            kept = {v for v in nz._edit1(w, subs) if v[:1] == w[:1] and v[-1:] == w[-1:]}
+            assert nz._edit1(w, subs, inside=True) == kept, w

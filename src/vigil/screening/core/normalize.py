@@ -137,16 +137,21 @@ for _w in ("el", "ul"):
 _SUN_ARTICLES: Final = {"ud": "d", "ur": "r", "ar": "r", "ad": "d", "ash": "sh", "ush": "sh", "ath": "th", "az": "z",
                  "uz": "z", "as": "s", "us": "s", "at": "t", "an": "n", "un": "n"}
 
-def _edit1(w: str, subs: bool = True) -> set[str]:
-    """Strings one edit (deletion, insertion, substitution, transposition) from ``w``."""
+def _edit1(w: str, subs: bool = True, inside: bool = False) -> set[str]:
+    """Strings one edit (deletion, insertion, substitution, transposition) from ``w``; with ``inside``, only edits
+    that leave its first and last letters where they are (no fewer strings keep both ends: an edit at an end that
+    keeps it, like a doubled first letter, is also an edit inside)."""
     letters = "abcdefghijklmnopqrstuvwxyz"
-    out = {w[:i] + w[i + 1:] for i in range(len(w))}
-    out |= {w[:i] + w[i + 1] + w[i] + w[i + 2:] for i in range(len(w) - 1)}
-    for i in range(len(w) + 1):
+    first, last = (1, len(w) - 1) if inside else (0, len(w))  # the letters an edit may touch: w[first:last]
+    out = {w[:i] + w[i + 1:] for i in range(first, last)}
+    out |= {w[:i] + w[i + 1] + w[i] + w[i + 2:] for i in range(first, last - 1)}
+    for i in range(first, last + 1):  # insertions before w[i], substitutions of w[i]
+        head, tail, after = w[:i], w[i:], w[i + 1:]  # sliced once per place, not once per letter (import time)
+        substitute = subs and i < last
         for c in letters:
-            out.add(w[:i] + c + w[i:])
-            if i < len(w) and subs:
-                out.add(w[:i] + c + w[i + 1:])
+            out.add(head + c + tail)
+            if substitute:
+                out.add(head + c + after)
     out.discard(w)
     return out
 
@@ -154,20 +159,26 @@ def _edit1(w: str, subs: bool = True) -> set[str]:
 # Variant spellings with a typo (mohmaed, ahoed) fold like the variant itself when the
 # typo is unambiguous, keeps the first and last letters and the token has >= 5 letters
 # (substitutions only from 7 letters).
-_FUZZY_FOLD: Final[dict[str, str]] = {}
-_ambiguous: set[str] = set()
-for _w, _canon in FOLD.items():
-    if len(_w) < 5:
-        continue
-    for _v in _edit1(_w, subs=len(_w) >= 7):  # short names differ by one consonant (hasani/haqani)
-        if _v in FOLD or _v[:1] != _w[:1] or _v[-1:] != _w[-1:]:
+def _fuzzy_fold(fold: dict[str, str]) -> dict[str, str]:
+    """The typos of ``fold``'s variants that fold like them.  (A function, not module-level code: compiled, a
+    module-level loop reads and writes its variables in the module's dict, ~60 M instructions at import.)"""
+    out: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for w, canon in fold.items():
+        if len(w) < 5:
             continue
-        if _FUZZY_FOLD.get(_v, _canon) != _canon:
-            _ambiguous.add(_v)
-        _FUZZY_FOLD[_v] = _canon
-for _v in _ambiguous:
-    del _FUZZY_FOLD[_v]
-del _ambiguous
+        for v in _edit1(w, subs=len(w) >= 7, inside=True):  # short names differ by one consonant (hasani/haqani)
+            if v in fold or v[:1] != w[:1] or v[-1:] != w[-1:]:
+                continue
+            if out.get(v, canon) != canon:
+                ambiguous.add(v)
+            out[v] = canon
+    for v in ambiguous:
+        del out[v]
+    return out
+
+
+_FUZZY_FOLD: Final[dict[str, str]] = _fuzzy_fold(FOLD)
 
 # Legal-form abbreviations with a typo ("LD.", "LTOD", "GMBG") are weak like the form itself
 # (the index applies this only to tokens that are not in its vocabulary).
