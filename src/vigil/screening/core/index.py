@@ -228,15 +228,15 @@ class ScreeningIndex:
         self.rec_name: list[str] = []
         self.postings: dict[str, list[int]] = {}
         self.weights: dict[str, float] = {}
-        self.del_index: dict[str, list[str]] = {}
+        self.del_index: dict[str, tuple[str, ...]] = {}
         self.skel_index: dict[str, list[str]] = {}
         self.gram_index: dict[str, dict[int, list[str]]] = {}  # trigram -> length -> long tokens (two-edit typos)
         self.exact: dict[tuple[str, ...], list[int]] = {}
         self.rec_spell: list[tuple[str, ...]] = []  # spelling keys of the record's listed name (none if not Latin)
         self.spell: dict[str, list[int]] = {}  # spelling key -> first record of each listed name
         # a short spelling key, or one minus a character -> the keys (one deletion apart, or equal)
-        self.spell_near: dict[str, list[str]] = {}
-        self.spell_part: dict[str, dict[tuple[int, int], list[str]]] = {}  # text -> (length, third) -> long keys
+        self.spell_near: dict[str, tuple[str, ...]] = {}
+        self.spell_part: dict[str, dict[tuple[int, int], tuple[str, ...]]] = {}  # text -> (length, third) -> long keys
         self.id_index: dict[str, list[int]] = {}
         self._n_docs = 0
         self._cache: dict = {}
@@ -309,6 +309,7 @@ class ScreeningIndex:
             ref_w = {}
         self._n_docs = n
         denom = math.log(n + 50)
+        dels: dict[str, list[str]] = {}
         for t, d in df.items():
             if t in ref_w:
                 w = ref_w[t]
@@ -319,7 +320,7 @@ class ScreeningIndex:
             self.weights[t] = w
             if len(t) >= 4:
                 for k in _deletes(t):
-                    self.del_index.setdefault(k, []).append(t)
+                    dels.setdefault(k, []).append(t)
             if len(t) >= _GRAM_MIN_LEN:
                 for g in {t[i:i + 3] for i in range(len(t) - 2)}:
                     self.gram_index.setdefault(g, {}).setdefault(len(t), []).append(t)
@@ -328,15 +329,22 @@ class ScreeningIndex:
                 self.skel_index.setdefault(sk, []).append(t)
         # what scoring asks of every list token, once per token rather than once per query
         self.blank_rows = {t: (0, (), self._weight(t), self._weak(t)) for t in self.weights}
+        near: dict[str, list[str]] = {}
+        parts: dict[str, dict[tuple[int, int], list[str]]] = {}
         for sk in self.spell:
             if len(sk) <= _SPELL_DEL_MAX + 1:  # the longest a query spelling looked up by deletions can be
-                self.spell_near.setdefault(sk, []).append(sk)
+                near.setdefault(sk, []).append(sk)
             if len(sk) <= _SPELL_DEL_MAX:
                 for k in set(_deletes(sk)):
-                    self.spell_near.setdefault(k, []).append(sk)
+                    near.setdefault(k, []).append(sk)
             if len(sk) >= _SPELL_PART_LISTED:
                 for i, (a, b) in enumerate(_thirds(len(sk))):
-                    self.spell_part.setdefault(sk[a:b], {}).setdefault((len(sk), i), []).append(sk)
+                    parts.setdefault(sk[a:b], {}).setdefault((len(sk), i), []).append(sk)
+        # the three largest tables, read-only from here on, kept as tuples: a pickle (the batch CLI's index cache,
+        # loaded before any worker starts) reads them ~20% faster than lists (153 -> 126 ms of its ~290 ms)
+        self.del_index = {k: tuple(v) for k, v in dels.items()}
+        self.spell_near = {k: tuple(v) for k, v in near.items()}
+        self.spell_part = {k: {p: tuple(v) for p, v in by.items()} for k, by in parts.items()}
         return self
 
     def warm(self, han: bool = True) -> None:
