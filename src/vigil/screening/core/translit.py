@@ -136,6 +136,7 @@ def _hebrew(text: str) -> str:
 
 # Han character -> its pypinyin syllable on its own ("" when pypinyin gives none)
 _CHAR_PINYIN: Final[dict[str, str]] = {}
+_PYPINYIN: Final[list] = []  # lazy_pinyin, PHRASES_DICT, PINYIN_DICT once imported
 
 
 def _pinyin(chunk: str) -> list[str]:
@@ -143,9 +144,14 @@ def _pinyin(chunk: str) -> list[str]:
     phrase of its dictionary (重庆 chong qing, 重量 zhong liang), so a chunk of Chinese characters with no such
     phrase in it is read character by character, from a cache: a name is a handful of characters, and pypinyin's
     segmentation and style machinery cost ~45 us per name where the lookups cost ~1."""
-    from pypinyin import lazy_pinyin
-    from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
+    if not _PYPINYIN:
+        # imported on first use (~0.2 s) and kept: an import statement costs ~5,000 instructions a call even when the
+        # module is loaded
+        from pypinyin import lazy_pinyin
+        from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
 
+        _PYPINYIN.extend((lazy_pinyin, PHRASES_DICT, PINYIN_DICT))
+    lazy_pinyin, PHRASES_DICT, PINYIN_DICT = _PYPINYIN[0], _PYPINYIN[1], _PYPINYIN[2]
     n = len(chunk)
     if n <= 8 and all(ord(ch) in PINYIN_DICT for ch in chunk) and not any(
             chunk[i:j] in PHRASES_DICT for i in range(n - 1) for j in range(i + 2, n + 1)):
