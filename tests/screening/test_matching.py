@@ -314,3 +314,16 @@ def test_typo_tables_use_only_edits_inside_a_word_where_both_ends_must_stay():
         for subs in (False, True):
             kept = {v for v in nz._edit1(w, subs) if v[:1] == w[:1] and v[-1:] == w[-1:]}
             assert nz._edit1(w, subs, inside=True) == kept, w
+
+
+def test_key_filter_holds_every_key_and_turns_away_most_others():
+    """The bit filter in front of the large spelling and deletion tables: never a false "absent" (a lookup it
+    skips would lose a match), and most absent keys answered without the table."""
+    from vigil.screening.core.index import _KeyFilter
+
+    keys = [f"spelling{i}" for i in range(20000)]
+    kept = _KeyFilter(keys)
+    assert all(kept.may_hold(k) for k in keys)
+    others = [f"another{i}" for i in range(20000)]
+    assert sum(kept.may_hold(k) for k in others) < 0.05 * len(others)
+    assert not any(_KeyFilter([]).may_hold(k) for k in keys[:100])
