@@ -224,16 +224,16 @@ class _Router:
 
     Names in an Arabic or Hebrew script go to the first process, names in Chinese characters, kana or Hangul to the
     second, while that process is not ahead of the least loaded by more than ``SLACK``; every other name goes to the
-    process of its last word (the least loaded when the word was first met), while that one is not ahead by more than
-    ``WORD_SLACK``, else to the least loaded.  Names sharing a surname then mostly share a process, and the surname's
-    first-time work (its expansions and similarities) is done once: on the benchmark's distinct names, the tokens
-    the two processes meet for the first time fall from 28,954 to 27,078.  An abjad-script name costs several Latin ones (its tokens are matched against the Latin spellings
-    they may stand for: a walk of the list's Latin tokens the first time a token is seen, then more candidates to
-    score), and the tokens of a script recur across its names: kept in one process, that first-time work is done
-    once instead of once in every process (the benchmark's 100,000 distinct names through the CLI, when the
-    first-time work was a compiled regular expression and a scan: the two processes' CPU 11.4-11.8 s by hash of the
-    name, 10.0-10.3 s with abjad names kept together).  Only the process that gets Chinese names loads pypinyin
-    (``_warm_worker``)."""
+    process of its last word (the least loaded when the word was first met), while that one is not ahead by more
+    than ``WORD_SLACK``, else to the least loaded. Names sharing a surname then mostly share a process, and the
+    surname's first-time work (its expansions and similarities) is done once: on the benchmark's distinct names, the
+    tokens the two processes meet for the first time fall from 28,954 to 27,078. An abjad-script name costs several
+    Latin ones (its tokens are matched against the Latin spellings they may stand for: a walk of the list's Latin
+    tokens the first time a token is seen, then more candidates to score), and the tokens of a script recur across
+    its names: kept in one process, that first-time work is done once instead of once in every process (the
+    benchmark's 100,000 distinct names through the CLI, when the first-time work was a compiled regular expression
+    and a scan: the two processes' CPU 11.4-11.8 s by hash of the name, 10.0-10.3 s with abjad names kept together).
+    Only the process that gets Chinese names loads pypinyin (``_warm_worker``)."""
 
     # what an abjad-script name costs, in Latin names: the weight that gave the two processes equal CPU on the
     # benchmark's 100,000 distinct names (2.4: the first process ~6% more, 3.5: ~15% less)

@@ -287,10 +287,8 @@ class ScreeningIndex:
         self._one_letter_skeleton: dict[str, list[str]] = {}  # skeleton -> the list tokens it is the skeleton of
         self.blank_rows: dict[str, Row] = {}  # list token -> its row when it aligns with no query token
         self._result_cache: dict = {}  # used by batch.py (serialised results per query)
-        # the keys of spell_near and spell_part as one-hash bit filters (``_KeyFilter``), built in each process
-        self._near_keys: _KeyFilter | None = None
-        self._part_keys: _KeyFilter | None = None
-        self._del_keys: _KeyFilter | None = None
+        # bit filters (``_KeyFilter``) of the keys of spell_near, spell_part and del_index, built in each process
+        self._filters: tuple[_KeyFilter, _KeyFilter, _KeyFilter] | None = None
 
     # ------------------------------------------------------------------ build
     @classmethod
@@ -383,8 +381,9 @@ class ScreeningIndex:
 
     def warm(self, han: bool = True) -> None:
         """Load, once per process, what the first queries would otherwise load one by one: the spelling tries of
-        the abjad-script list tokens (``abjad_steps``, ~5 ms for OFAC + UN), the skeletons of the list tokens, and
-        the romanisation of Chinese characters (pypinyin, ~0.5 s to import).  The service calls it after a build; batch workers
+        the abjad-script list tokens (``abjad_steps``, ~5 ms for OFAC + UN), the bit filters of the large tables'
+        keys (``_key_filters``, ~20 ms), the skeletons of the list tokens, and the romanisation of Chinese
+        characters (pypinyin, ~0.5 s to import).  The service calls it after a build; batch workers
         call it while the reader fills their first block, without pypinyin (``han=False``): the one process the
         batch router sends Chinese names to loads it with the first of them."""
         for t in {t for toks, ab in zip(self.rec_tokens, self.rec_abjad) if ab for t in toks}:
@@ -398,12 +397,11 @@ class ScreeningIndex:
     def _key_filters(self) -> tuple["_KeyFilter", "_KeyFilter", "_KeyFilter"]:
         """The bit filters of ``spell_near``'s, ``spell_part``'s and ``del_index``'s keys, built once per process
         (``warm``, or the first lookup; ~20 ms for OFAC + UN)."""
-        near, part, dels = self._near_keys, self._part_keys, self._del_keys
-        if near is None or part is None or dels is None:
-            near = self._near_keys = _KeyFilter(self.spell_near)
-            part = self._part_keys = _KeyFilter(self.spell_part)
-            dels = self._del_keys = _KeyFilter(self.del_index)
-        return near, part, dels
+        filters = self._filters
+        if filters is None:
+            filters = self._filters = (_KeyFilter(self.spell_near), _KeyFilter(self.spell_part),
+                                       _KeyFilter(self.del_index))
+        return filters
 
     def __len__(self) -> int:
         return len(self.entries)

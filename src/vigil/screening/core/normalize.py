@@ -167,8 +167,10 @@ def _fuzzy_fold(fold: dict[str, str]) -> dict[str, str]:
     for w, canon in fold.items():
         if len(w) < 5:
             continue
-        for v in _edit1(w, subs=len(w) >= 7, inside=True):  # short names differ by one consonant (hasani/haqani)
-            if v in fold or v[:1] != w[:1] or v[-1:] != w[-1:]:
+        # edits inside the word keep its first and last letters; substitutions only from 7 letters (short names
+        # differ by one consonant: hasani/haqani)
+        for v in _edit1(w, subs=len(w) >= 7, inside=True):
+            if v in fold:
                 continue
             if out.get(v, canon) != canon:
                 ambiguous.add(v)
@@ -493,8 +495,9 @@ def normalize_name(raw: str) -> str:
     return " ".join(forms[0].tokens) if forms else ""
 
 
-_DIGRAPHS: Final[tuple[tuple[str, str], ...]] = (("kh", "k"), ("gh", "g"), ("sh", "s"), ("ch", "s"), ("th", "t"), ("dh", "d"),
-             ("ph", "f"), ("zh", "j"), ("ts", "s"), ("dj", "j"), ("ou", "u"))
+_DIGRAPHS: Final[tuple[tuple[str, str], ...]] = (
+    ("kh", "k"), ("gh", "g"), ("sh", "s"), ("ch", "s"), ("th", "t"), ("dh", "d"), ("ph", "f"), ("zh", "j"),
+    ("ts", "s"), ("dj", "j"), ("ou", "u"))
 _SKEL_MAP: Final = str.maketrans({"q": "k", "c": "k", "z": "s", "x": "s", "p": "b", "v": "f", "g": "j", "e": "a", "o": "a", "i": "a", "u": "a"})
 
 
