@@ -1,6 +1,7 @@
 import os
 import subprocess
 import sys
+import time
 
 import orjson
 import pytest
@@ -315,3 +316,26 @@ def test_cached_results_hold_their_text_not_the_serialiser_buffer(tmp_path):
     assert sum(r != b"[]" for r in results) == 300
     assert orjson.loads(results[0])[0]["source_id"] == "p1"
     assert per_result < 1000, per_result
+
+
+def test_a_process_with_nothing_left_takes_tasks_routed_to_another(tmp_path, monkeypatch):
+    """Every name routed to the first process: the second takes tasks from the end of its backlog, and the rows
+    come back in input order."""
+    from vigil.screening import batch
+
+    idx = ScreeningIndex.build(load_csv_rows(tmp_path))
+    monkeypatch.setattr(batch._Router, "__call__", lambda self, name: 0)
+    monkeypatch.setattr(batch._Pipeline, "PIECE", 3)
+    monkeypatch.setattr(batch._Pipeline, "AHEAD", 1)
+
+    def answer_by_pid(keys):  # an error message per key: the process that answered it, and the key's name
+        time.sleep(0.05)  # the first process must not answer everything before the second asks for work
+        return [f"{os.getpid()} {k[0]}" for k in keys]
+
+    monkeypatch.setattr(batch, "_worker_keys", answer_by_pid)
+    records = [(i + 2, {"id": str(i), "name": f"Viktor Petrenko {i}"}) for i in range(60)]
+    written = []
+    batch._run_local(idx, iter(records), 0.88, lambda chunk, lines: written.extend(lines), workers=2, block=30)
+    errors = [orjson.loads(x)["error"].split(" ", 3) for x in written]  # "line N: pid name..."
+    assert [e[3] for e in errors] == [f"Viktor Petrenko {i}" for i in range(60)]
+    assert len({e[2] for e in errors}) == 2

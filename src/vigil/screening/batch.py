@@ -281,10 +281,17 @@ class _Router:
 class _Pipeline:
     """The local engine's worker processes and what is in flight between them and the writer.
 
-    Each name always goes to the same process (``_Router``), so that process's caches serve all of that name's
-    rows, whatever their dates of birth or nationalities, and no two processes screen the same name.  Blocks of rows
-    are read, sent and written in a pipeline, ``depth`` blocks ahead, so that the processes keep screening while the
-    writer reads input and writes results."""
+    Each name goes to one process (``_Router``), so that process's caches serve all of that name's rows, whatever
+    their dates of birth or nationalities, and no two processes screen the same name.  Blocks of rows are read,
+    routed and written in a pipeline, ``depth`` blocks ahead, so that the processes keep screening while the writer
+    reads input and writes results.  A block's share for a process is cut into tasks of ``PIECE`` names, and each
+    process holds only ``AHEAD`` tasks at a time: the rest wait in its backlog here, and a process whose backlog is
+    empty takes tasks from the end of the longest other one.  The router's balance is an estimate (what a name costs
+    depends on what its process has met before), and with whole shares queued, one process could finish the batch
+    alone while the other sat idle: 0.3-0.7 s of a 6 s run on the benchmark's 100,000 distinct names."""
+
+    PIECE = 1000  # names per task: at 60-250 us a name, a process idles at most about one task's time at the end
+    AHEAD = 2  # tasks a process holds: enough to keep it busy while the writer reads and routes a block
 
     def __init__(self, workers: int) -> None:
         ctx = mp.get_context("fork")  # children share the index copy-on-write (forked after the build)
@@ -302,7 +309,10 @@ class _Pipeline:
             raise
         self.route = _Router(workers)
         self.known: dict = {}  # query key -> serialised matches (bytes) or error message (str)
-        self.sent: dict[int, list] = {}  # part number -> its keys, until answered
+        self.open: dict[int, list] = {}  # part number -> its keys, until answered
+        self.backlog: list[deque] = [deque() for _ in self.tasks]  # (part number, keys) routed, not yet sent
+        self.holder: dict[int, int] = {}  # part number -> the process it was sent to, until answered
+        self.held = [0] * workers  # the tasks each process holds
         self.pending: set = set()  # keys sent and not yet answered
         self.flight: deque = deque()  # (rows, their keys, their part numbers), read and not yet written
         self.parts = 0
@@ -315,18 +325,38 @@ class _Pipeline:
         for k in todo:
             shares[self.route(k[0])].append(k)
         parts = []
-        for tasks, share in zip(self.tasks, shares):
-            if share:
-                tasks.put((self.parts, share))
-                self.sent[self.parts] = share
+        for backlog, share in zip(self.backlog, shares):
+            for i in range(0, len(share), self.PIECE):
+                piece = share[i:i + self.PIECE]
+                backlog.append((self.parts, piece))
+                self.open[self.parts] = piece
                 parts.append(self.parts)
                 self.parts += 1
         pending.update(todo)
         self.flight.append((chunk, keys, parts))
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        """Top up every process to ``AHEAD`` tasks, from its own backlog first."""
+        for w, tasks in enumerate(self.tasks):
+            while self.held[w] < self.AHEAD:
+                task = self._next_task(w)
+                if task is None:
+                    break
+                tasks.put(task)
+                self.holder[task[0]] = w
+                self.held[w] += 1
+
+    def _next_task(self, w: int):
+        if self.backlog[w]:
+            return self.backlog[w].popleft()
+        longest = max(self.backlog, key=len)
+        # from the end: the owner reaches its backlog's head first, and may have met those names' words already
+        return longest.pop() if longest else None
 
     def write_oldest(self, emit) -> None:
         chunk, keys, parts = self.flight.popleft()
-        while any(p in self.sent for p in parts):
+        while any(p in self.open for p in parts):
             self._receive()
         emit(chunk, _result_lines(chunk, keys, self.known))
         if len(self.known) > 200000:  # forget answers, except those the blocks in flight still need
@@ -342,9 +372,11 @@ class _Pipeline:
                 lost = [p for p in self.procs if not p.is_alive()]
                 if lost:
                     raise WorkerLost(f"a screening process ended unexpectedly (exit code {lost[0].exitcode})")
-        keys = self.sent.pop(part)
+        keys = self.open.pop(part)
+        self.held[self.holder.pop(part)] -= 1
         self.known.update(zip(keys, answers))
         self.pending.difference_update(keys)
+        self._dispatch()
 
     def close(self, finished: bool) -> None:
         """Let the workers exit once all is answered; when the batch failed or was interrupted, stop them at once
