@@ -81,3 +81,72 @@ def test_writes_are_audited_in_the_same_transaction(fresh_db):
     with session_scope() as db:
         assert db.scalar(select(func.count()).select_from(AuditEvent)) == before
     assert verify().exit_code == 0
+
+
+def _events():
+    with get_engine().connect() as conn:
+        return conn.execute(text("SELECT seq, actor, action, record_id FROM audit_events ORDER BY seq")).all()
+
+
+def test_events_appended_on_their_own_chain_with_those_in_transactions(fresh_db, monkeypatch):
+    """``record_now`` (a read's event, committed on its own) and ``record`` (in the caller's transaction) append to
+    one chain, in any order: the head another writer moved is noticed, not forked."""
+    from vigil.platform.audit import service as audit
+    from vigil.platform.database import session_scope
+    from vigil.platform.identity.principal import SYSTEM
+
+    before = len(_events())
+    audit.record_now(SYSTEM, "test.read", "thing", 1)
+    audit.record_now(SYSTEM, "test.read", "thing", 2)  # on PostgreSQL: one statement after the head it knows
+    with session_scope() as s:
+        audit.record(s, SYSTEM, "test.change", "thing", 3)  # moves the head behind record_now's back
+    audit.record_now(SYSTEM, "test.read", "thing", 4)
+    with session_scope() as s:  # a transaction that rolls back takes its event with it
+        audit.record(s, SYSTEM, "test.change", "thing", 5)
+        s.rollback()
+    audit.record_now(SYSTEM, "test.read", "thing", 6)
+    events = _events()
+    assert [(e.action, e.record_id) for e in events[before:]] == [
+        ("test.read", "1"), ("test.read", "2"), ("test.change", "3"), ("test.read", "4"), ("test.read", "6")]
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    result = verify()
+    assert result.exit_code == 0, result.output
+
+
+def test_an_event_whose_connection_was_lost_is_not_appended_twice(fresh_db):
+    """When the connection drops during the one-statement append, the event may or may not be committed: the
+    locked append that follows checks the head before appending it again."""
+    from vigil.platform.audit import service as audit
+    from vigil.platform.database import session_scope
+    from vigil.platform.identity.principal import SYSTEM
+
+    audit.record_now(SYSTEM, "test.read", "thing", 1)
+    n = len(_events())
+    with session_scope() as s:
+        head = s.execute(text("SELECT count, last_hash FROM audit_head")).one()
+        fields = audit._fields(SYSTEM, "test.read", "thing", 2, "", None)
+        assert audit._append(s.connection(), fields, written=head.last_hash) == (head.count, head.last_hash)
+    assert len(_events()) == n
+    with session_scope() as s:
+        audit._append(s.connection(), fields, written="f" * 64)  # a different event: appended
+    assert len(_events()) == n + 1 and verify().exit_code == 0
+
+
+def test_postgres_appends_a_read_event_in_one_statement(fresh_db, monkeypatch):
+    """After its first event, a process that is the only writer appends without a transaction of its own."""
+    import pytest
+
+    from tests.conftest import on_postgres
+    from vigil.platform.audit import service as audit
+    from vigil.platform.identity.principal import SYSTEM
+
+    if not on_postgres():
+        pytest.skip("PostgreSQL only: SQLite takes the locked append, in-process and without round trips")
+    audit.record_now(SYSTEM, "test.read", "thing", 1)
+
+    def no_transaction():
+        raise AssertionError("took the locked append")
+
+    monkeypatch.setattr(audit, "session_scope", no_transaction)
+    audit.record_now(SYSTEM, "test.read", "thing", 2)
+    assert _events()[-1].record_id == "2" and verify().exit_code == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -256,3 +257,26 @@ def test_edit_and_remove_entry_as_new_versions(as_user, agency_list):
     c.post(f"/screening/watchlists/entries/{entry['id']}/remove", data={"csrf_token": c.headers["X-CSRF-Token"]})
     hits = c.post("/api/v1/screen", json={"name": "Edith Marsh"}).json()["results"][0]["matches"]
     assert not [m for m in hits if m["source_id"] == "edit-me"]
+
+
+def test_every_screening_request_is_audited_before_its_answer(as_user):
+    """The API's screening event is committed on its own (``screen_records_now``): it names the caller, the
+    purpose and the rows that alerted; a request refused by policy leaves none."""
+    from sqlalchemy import text
+
+    from vigil.platform.database import get_engine
+
+    def events():
+        with get_engine().connect() as conn:
+            return conn.execute(text("SELECT actor, purpose, detail FROM audit_events WHERE action = 'screening.run'"
+                                     " ORDER BY seq")).all()
+
+    before = len(events())
+    resp = as_user("analyst").post("/api/v1/screen", headers={"X-Vigil-Purpose": "case 2026-114"},
+                                   json={"records": [{"id": "r1", "name": "Usama bin Laden"},
+                                                     {"id": "r2", "name": "Jane Q Nobody"}]})
+    assert resp.status_code == 200
+    assert as_user("viewer").post("/api/v1/screen", json={"name": "Usama bin Laden"}).status_code == 403
+    new = events()[before:]
+    assert len(new) == 1 and new[0].actor == "analyst" and new[0].purpose == "case 2026-114"
+    assert json.loads(new[0].detail) == {"records": 2, "alerts": 1, "hit_ids": ["r1"]}

@@ -178,6 +178,16 @@ def _read_session() -> Session:
     return _read_sessionmaker()
 
 
+@contextmanager
+def autocommit_connection() -> Iterator:
+    """A connection on which each statement commits on its own (the read pool: no BEGIN, COMMIT or pre-ping round
+    trips to PostgreSQL), for a caller whose whole write is one statement."""
+    _read_session()
+    engine = _read_engine if _read_engine is not None else get_engine()
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        yield conn
+
+
 def read(fn: Callable[[Session], T]) -> T:
     """Run read-only ``fn(session)`` outside a transaction (queries do not share a snapshot; never write through
     it: each statement commits on its own). The read pool skips the pre-ping, so a connection the database dropped (a restart) is found by the

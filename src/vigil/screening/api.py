@@ -44,10 +44,9 @@ async def screen(data: ScreenIn, request: Request, who: Principal = Depends(curr
 
 def _screen(data: ScreenIn, who: Principal, purpose: str) -> ScreenOut:
     records = [service.RecordIn(**r.model_dump()) for r in data.batch()]
-    with session_scope() as db:
-        results = service.screen_records(db, who, records, data.threshold, purpose)
-        return ScreenOut(threshold=data.threshold if data.threshold is not None else DEFAULT_THRESHOLD,
-                         results=[result_out(r) for r in results])
+    results = service.screen_records_now(who, records, data.threshold, purpose)
+    return ScreenOut(threshold=data.threshold if data.threshold is not None else DEFAULT_THRESHOLD,
+                     results=[result_out(r) for r in results])
 
 
 def watchlist_out(wl, count, latest) -> WatchlistOut:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from vigil.platform import policy
 from vigil.platform.audit import service as audit
-from vigil.platform.database import get_or_404
+from vigil.platform.database import get_or_404, read
 from vigil.platform.errors import BadRequest, Conflict, NotFound
 from vigil.platform.identity.principal import Principal
 from vigil.screening.core import (DEFAULT_THRESHOLD, Entry, ListFormatError, Match, Query, ScreeningIndex,
@@ -359,11 +359,33 @@ def _query(rec: RecordIn) -> Query:
 def screen_records(session: Session, actor: Principal, records: list[RecordIn], threshold: float | None = None,
                    purpose: str = "", progress: Callable[[int], None] | None = None,
                    progress_step: int = 100) -> list[RecordResult]:
-    """Screen ``records`` against every active list; ``progress`` is told how many are done every
-    ``progress_step`` records."""
+    """Screen ``records`` against every active list, audited in the caller's transaction; ``progress`` is told how
+    many are done every ``progress_step`` records."""
+    _check_batch(actor, records)
+    results = _screen_all(session, records, threshold, progress, progress_step)
+    audit.record(session, actor, "screening.run", "screening", "", purpose=purpose, detail=_audit_detail(results))
+    return results
+
+
+def screen_records_now(actor: Principal, records: list[RecordIn], threshold: float | None = None,
+                       purpose: str = "") -> list[RecordResult]:
+    """``screen_records`` for a caller with nothing else to write (the API): the lookups outside a transaction and
+    the audit event committed on its own before the results are returned (``audit.record_now``). On PostgreSQL
+    that is three round trips to the server where one transaction took seven."""
+    _check_batch(actor, records)
+    results = read(lambda session: _screen_all(session, records, threshold))
+    audit.record_now(actor, "screening.run", "screening", "", purpose=purpose, detail=_audit_detail(results))
+    return results
+
+
+def _check_batch(actor: Principal, records: list[RecordIn]) -> None:
     policy.require(actor, "screening.run")
     if len(records) > MAX_BATCH:
         raise BadRequest(f"At most {MAX_BATCH} records per request; use `vigil screen` for files")
+
+
+def _screen_all(session: Session, records: list[RecordIn], threshold: float | None,
+                progress: Callable[[int], None] | None = None, progress_step: int = 100) -> list[RecordResult]:
     index = current_index(session)
     results = []
     for n, rec in enumerate(records):
@@ -375,11 +397,12 @@ def screen_records(session: Session, actor: Principal, records: list[RecordIn], 
             results.append(RecordResult(rec.id, matches, docs))
         except ValueError as exc:
             results.append(RecordResult(rec.id, [], [], error=str(exc)))
-    hits = sum(1 for r in results if r.matches or r.document_hits)
-    audit.record(session, actor, "screening.run", "screening", "", purpose=purpose,
-                 detail={"records": len(records), "alerts": hits,
-                         "hit_ids": [r.id for r in results if r.matches or r.document_hits][:50]})
     return results
+
+
+def _audit_detail(results: list[RecordResult]) -> dict:
+    hit_ids = [r.id for r in results if r.matches or r.document_hits]
+    return {"records": len(results), "alerts": len(hit_ids), "hit_ids": hit_ids[:50]}
 
 
 def screen_name(session: Session, actor: Principal, name: str, dob: str | None = None,
@@ -438,4 +461,4 @@ def find_lost_documents(session: Session, number: str, country: str | None = Non
 
 
 __all__ = ["DEFAULT_THRESHOLD", "create_watchlist", "import_list", "add_entry", "remove_entry", "screen_records",
-           "screen_name", "rescreen_new_entries", "find_lost_documents", "import_lost_documents", "RecordIn"]
+           "screen_records_now", "screen_name", "rescreen_new_entries", "find_lost_documents", "import_lost_documents", "RecordIn"]

@@ -3,22 +3,25 @@
 Each event's hash covers its own fields and the previous event's hash; the head row records
 count and last hash. Appends lock the head row, so concurrent writers on PostgreSQL queue up
 instead of forking the chain; SQLite serialises writers anyway. The event is written in the
-caller's transaction: if the audited change rolls back, so does its audit row.
+caller's transaction: if the audited change rolls back, so does its audit row. A caller with
+nothing else to write (a read) uses ``record_now``: the event is committed before it returns.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from vigil.platform.audit.models import AuditEvent, AuditHead
-from vigil.platform.database import utcnow
+from vigil.platform.database import autocommit_connection, get_engine, on_engine_reset, session_scope, utcnow
 from vigil.platform.identity.principal import Principal
 
 GENESIS = "0" * 64
@@ -52,17 +55,88 @@ def record(session: Session, principal: Principal, action: str, record_type: str
     """Append one event in the caller's transaction. Plain statements on the session's connection, not ORM
     objects: flushing two ORM rows cost more than the screening request they audited."""
     session.flush()  # the caller's pending rows first, as the ORM's autoflush did before the head query
-    conn = session.connection()
+    _append(session.connection(), _fields(principal, action, record_type, record_id, purpose, detail))
+
+
+def _fields(principal: Principal, action: str, record_type: str, record_id: Any, purpose: str,
+            detail: dict[str, Any] | None) -> dict[str, Any]:
+    """An event's own fields: all but its place in the chain (seq, prev_hash, hash)."""
+    return {"at": utcnow(), "actor": principal.username, "agency": principal.agency_code, "action": action,
+            "record_type": record_type, "record_id": str(record_id), "purpose": purpose or "",
+            "detail": json.dumps(detail or {}, ensure_ascii=False, sort_keys=True, default=str)}
+
+
+def _chained(fields: dict[str, Any], head: tuple[int, str]) -> dict[str, Any]:
+    """The event row that follows ``head`` (count, last hash)."""
+    row = {"seq": head[0] + 1, **fields, "prev_hash": head[1]}
+    row["hash"] = event_hash(**row)
+    return row
+
+
+def _append(conn, fields: dict[str, Any], written: str | None = None) -> tuple[int, str]:
+    """Append under the head row's lock; returns the new head.  ``written``: the hash of an event that may have
+    been committed already (its connection was lost on the way), not to be appended twice."""
     head = conn.execute(_HEAD).first()
     if head is None:
         conn.execute(insert(AuditHead), {"id": 1, "count": 0, "last_hash": GENESIS})
         head = (0, GENESIS)
-    row = {"seq": head[0] + 1, "at": utcnow(), "actor": principal.username, "agency": principal.agency_code,
-           "action": action, "record_type": record_type, "record_id": str(record_id), "purpose": purpose or "",
-           "detail": json.dumps(detail or {}, ensure_ascii=False, sort_keys=True, default=str), "prev_hash": head[1]}
-    row["hash"] = event_hash(**row)
+    if written is not None and head[1] == written:
+        return head[0], head[1]
+    row = _chained(fields, (head[0], head[1]))
     conn.execute(_ADD_EVENT, row)
     conn.execute(_SET_HEAD, {"count": row["seq"], "last_hash": row["hash"]})
+    return row["seq"], row["hash"]
+
+
+# PostgreSQL: the event and the new head in one statement, on the condition that the head is still the one this
+# process last wrote; the UPDATE takes the head row's lock, so a writer that got there first makes it a no-op.
+_APPEND_AFTER = text(
+    "WITH head AS (UPDATE audit_head SET count = :seq, last_hash = :hash"
+    " WHERE id = 1 AND count = :prev_seq AND last_hash = :prev_hash RETURNING id)"
+    " INSERT INTO audit_events (seq, at, actor, agency, action, record_type, record_id, purpose, detail,"
+    " prev_hash, hash)"
+    " SELECT :seq, :at, :actor, :agency, :action, :record_type, :record_id, :purpose, :detail, :prev_hash, :hash"
+    " FROM head")
+
+
+class _Head:
+    """The chain's head as this process last wrote it (count, last hash), or None."""
+
+    lock = threading.Lock()
+    known: tuple[int, str] | None = None
+
+    @classmethod
+    def forget(cls) -> None:
+        cls.known = None
+
+
+on_engine_reset(_Head.forget)
+
+
+def record_now(principal: Principal, action: str, record_type: str = "", record_id: Any = "", purpose: str = "",
+               detail: dict[str, Any] | None = None) -> None:
+    """Append one event in a transaction of its own, committed when this returns: for a read, which has nothing
+    else to write.  On PostgreSQL that is one statement on an autocommit connection while the head is the one this
+    process last wrote (two round trips to the server where a transaction of its own takes seven, the screening
+    API's whole database cost); otherwise, or when another writer moved the head, the locked append."""
+    fields = _fields(principal, action, record_type, record_id, purpose, detail)
+    with _Head.lock:
+        written = None
+        if _Head.known is not None and get_engine().dialect.name == "postgresql":
+            row = _chained(fields, _Head.known)
+            try:
+                with autocommit_connection() as conn:
+                    if conn.execute(_APPEND_AFTER, {**row, "prev_seq": _Head.known[0]}).rowcount == 1:
+                        _Head.known = (row["seq"], row["hash"])
+                        return
+            except DBAPIError as exc:
+                if not exc.connection_invalidated:
+                    raise
+                written = row["hash"]  # lost with the connection: committed or not, the locked append knows
+        _Head.known = None
+        with session_scope() as session:
+            head = _append(session.connection(), fields, written)
+        _Head.known = head
 
 
 @dataclass
