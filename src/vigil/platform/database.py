@@ -178,6 +178,11 @@ def _read_session() -> Session:
     return _read_sessionmaker()
 
 
+def embedded() -> bool:
+    """Whether the database runs in this process (SQLite): no round trips to save, one transaction is cheapest."""
+    return get_engine().dialect.name == "sqlite"
+
+
 @contextmanager
 def autocommit_connection() -> Iterator:
     """A connection on which each statement commits on its own (the read pool: no BEGIN, COMMIT or pre-ping round
