@@ -465,4 +465,5 @@ def find_lost_documents(session: Session, number: str, country: str | None = Non
 
 
 __all__ = ["DEFAULT_THRESHOLD", "create_watchlist", "import_list", "add_entry", "remove_entry", "screen_records",
-           "screen_records_now", "screen_name", "rescreen_new_entries", "find_lost_documents", "import_lost_documents", "RecordIn"]
+           "screen_records_now", "screen_name", "rescreen_new_entries", "find_lost_documents",
+           "import_lost_documents", "RecordIn"]

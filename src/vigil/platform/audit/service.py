@@ -117,8 +117,8 @@ def record_now(principal: Principal, action: str, record_type: str = "", record_
                detail: dict[str, Any] | None = None) -> None:
     """Append one event in a transaction of its own, committed when this returns: for a read, which has nothing
     else to write.  On PostgreSQL that is one statement on an autocommit connection while the head is the one this
-    process last wrote (one round trip to the server where a transaction of its own takes five); on SQLite, or
-    when another writer moved the head, the locked append."""
+    process last wrote (one round trip to the server, where a transaction of its own takes six: pre-ping, BEGIN,
+    head, event, head, COMMIT); on SQLite, or when another writer moved the head, the locked append."""
     fields = _fields(principal, action, record_type, record_id, purpose, detail)
     with _Head.lock:
         written = None
