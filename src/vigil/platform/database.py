@@ -37,7 +37,8 @@ def utcnow() -> datetime:
 
 _engine: Engine | None = None
 _sessionmaker: sessionmaker[Session] | None = None
-_read_engine: Engine | None = None  # PostgreSQL: a second pool without pre-ping (see _read_session)
+_read_engine: Engine | None = None  # PostgreSQL: a second pool without pre-ping (see _autocommit)
+_autocommit_engine: Engine | None = None  # that pool (SQLite: the main one) in AUTOCOMMIT
 _read_sessionmaker: sessionmaker[Session] | None = None
 _reset_hooks: list = []
 T = TypeVar("T")
@@ -124,11 +125,11 @@ def get_engine() -> Engine:
 
 
 def reset_engine() -> None:
-    global _engine, _sessionmaker, _read_engine, _read_sessionmaker
+    global _engine, _sessionmaker, _read_engine, _read_sessionmaker, _autocommit_engine
     for engine in (_engine, _read_engine):
         if engine is not None:
             engine.dispose()
-    _engine = _read_engine = None
+    _engine = _read_engine = _autocommit_engine = None
     _sessionmaker = None
     _read_sessionmaker = None
     for hook in _reset_hooks:
@@ -165,16 +166,23 @@ def session_scope() -> Iterator[Session]:
         session.close()
 
 
-def _read_session() -> Session:
-    """Sessions on a second pool for short reads outside a transaction: no BEGIN/COMMIT and no pre-ping round
-    trips to PostgreSQL, which together cost more than a TAXII page query itself (see ``read``)."""
-    global _read_engine, _read_sessionmaker
-    if _read_sessionmaker is None:
+def _autocommit() -> Engine:
+    """The second pool, for work outside a transaction: each statement commits on its own, and no BEGIN/COMMIT or
+    pre-ping round trips to PostgreSQL, which together cost more than a TAXII page query itself (see ``read``)."""
+    global _read_engine, _autocommit_engine
+    if _autocommit_engine is None:
         engine = get_engine()
         if engine.dialect.name != "sqlite":  # SQLite has no round trips to save; share its engine
             engine = _read_engine = make_engine(get_settings().resolved_database_url, pre_ping=False)
-        _read_sessionmaker = sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"),
-                                          expire_on_commit=False)
+        _autocommit_engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return _autocommit_engine
+
+
+def _read_session() -> Session:
+    """Sessions on the autocommit pool, for short reads (``read``)."""
+    global _read_sessionmaker
+    if _read_sessionmaker is None:
+        _read_sessionmaker = sessionmaker(_autocommit(), expire_on_commit=False)
     return _read_sessionmaker()
 
 
@@ -185,11 +193,8 @@ def embedded() -> bool:
 
 @contextmanager
 def autocommit_connection() -> Iterator:
-    """A connection on which each statement commits on its own (the read pool: no BEGIN, COMMIT or pre-ping round
-    trips to PostgreSQL), for a caller whose whole write is one statement."""
-    _read_session()
-    engine = _read_engine if _read_engine is not None else get_engine()
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+    """A connection of the autocommit pool, for a caller whose whole write is one statement."""
+    with _autocommit().connect() as conn:
         yield conn
 
 
