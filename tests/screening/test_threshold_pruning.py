@@ -56,6 +56,23 @@ def test_date_of_birth_and_nationality_lower_the_cut():
     assert keys(ms) == [("custom", "a")] and ms[0].score >= 0.88 and "DOB 1970-01-01 matches" in ms[0].explanation
 
 
+def test_one_name_search_serves_a_name_with_and_without_a_date_of_birth():
+    entries = [Entry("custom", "a", "person", "Abdulrahman Mohammed AL-HARBI", dobs=("1970-01-01",),
+                     nationalities=("Saudi Arabia",)),
+               Entry("custom", "b", "person", "Abdulrahman Mohamed AL-HARBY")]
+    entries += [Entry("custom", f"f{i}", "person", f"FILLER{i:04d}X Person{i:04d}Y") for i in range(100)]
+    query = "Abdulrahman Mohammed Zaid AL-HARBI"
+    first, second = ScreeningIndex.build(entries), ScreeningIndex.build(entries)
+    # either order, one search of the name (the batch meets names with and without a date of birth)
+    bare, dated = first.search(query), first.screen(query, dob="1970-01-01", nationality="SA")
+    assert len(first._cache) == 1
+    assert (second.screen(query, dob="1970-01-01", nationality="SA"), second.search(query)) == (dated, bare)
+    assert len(second._cache) == 1
+    # date of birth and nationality lift a name score under the threshold; without them, nothing under it shows
+    assert keys(dated) == [("custom", "a")] and bare == []
+    assert all(m.score >= 0.88 for m in first.search(query, threshold=0.85))
+
+
 def test_pruning_keeps_the_best_match_of_list_names_and_their_typos(full_index):
     rng = random.Random(5)
     names = [n for e in rng.sample(full_index.entries, 300) for n in (e.name,) if sum(c.isalpha() for c in n) >= 6]

@@ -1186,13 +1186,14 @@ class ScreeningIndex:
                 id_hits[ei] = raw
         qdob = parse_date(dob) if dob else None
         qnat = _country_key(nationality) if nationality else None
-        cands = self._name_matches(str(name), _cut(threshold, bool(qdob or qnat), bool(id_hits)))
+        cands = self._name_matches(str(name), _cut(threshold, bool(id_hits)))
         qgen = (gender or "").strip().lower()[:1] or None
+        raise_ = _MAX_RAISE if qdob or qnat else _ROUNDING
         out = []
         seen = set()
         for ei, r, s, head in cands:
             seen.add(ei)
-            if s + _MAX_RAISE < threshold and ei not in id_hits:
+            if s + raise_ < threshold and ei not in id_hits:
                 continue  # below the threshold whatever the date of birth and nationality add: not explained
             out.append(self._finish(ei, r, s, head, qdob, qnat, qgen, id_hits.get(ei)))
         for ei, raw in id_hits.items():
@@ -1247,12 +1248,17 @@ def prepare_names(names: Iterable[str]) -> dict[str, PreparedName]:
     return {raw: prepare_name(raw) for raw in names}
 
 
-def _cut(threshold: float, corroborated: bool, id_hit: bool) -> float:
+def _cut(threshold: float, id_hit: bool) -> float:
     """The least name score that can still make ``threshold``: a matching date of birth and nationality add up to
-    _MAX_RAISE; a matching identifier lifts any name score (then every name score counts)."""
+    _MAX_RAISE; a matching identifier lifts any name score (then every name score counts).
+
+    The cut allows for a date of birth and nationality whether or not the query gives them, so that one cached
+    name search serves every query with that name: a batch meets the same name with and without a date of birth,
+    and two searches cost nearly twice one (the lower cut costs no more).  The few scores between the cuts are
+    dropped in ``_search``."""
     if id_hit:
         return _KEEP
-    return max(_KEEP, threshold - (_MAX_RAISE if corroborated else _ROUNDING))
+    return max(_KEEP, threshold - _MAX_RAISE)
 
 
 def _members_size(reach: tuple) -> int:
