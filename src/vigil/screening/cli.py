@@ -97,6 +97,7 @@ def _store_in_background(key: str | None, index: ScreeningIndex) -> int | None:
         return None
     if pid == 0:
         try:
+            os.nice(19)  # the screening processes come first; the cache is written in the gaps they leave
             _store_cached(key, index)
         finally:
             os._exit(0)
