@@ -258,6 +258,21 @@ def test_router_keeps_abjad_names_together_and_balances_the_rest():
     assert sum(1 for n in latin if picks[n] == 1) > sum(1 for n in latin if picks[n] == 0)
 
 
+def test_router_reads_the_scripts_the_matcher_reads():
+    from vigil.screening.batch import _ABJAD_LETTER, _CJK_LETTER
+    from vigil.screening.core.translit import ABJAD, scripts
+
+    # every letter outside ASCII, in the blocks Unicode has so far: the router's two searches agree with ``scripts``
+    wrong = []
+    for c in map(chr, range(0x80, 0x32000)):
+        if c.isalpha():
+            found = scripts(c)
+            abjad, cjk = not found.isdisjoint(ABJAD), not found.isdisjoint(("HAN", "HANGUL", "KANA"))
+            if abjad != bool(_ABJAD_LETTER.match(c)) or (not abjad and cjk != bool(_CJK_LETTER.match(c))):
+                wrong.append(f"U+{ord(c):04X}")
+    assert wrong == []
+
+
 def test_router_keeps_names_with_one_last_word_together_while_the_loads_allow():
     from vigil.screening.batch import _Router
 
