@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from vigil.platform import policy
+from vigil.platform import notices, policy
 from vigil.platform.audit import service as audit
 from vigil.platform.database import embedded, get_or_404, read, session_scope
 from vigil.platform.errors import BadRequest, Conflict, NotFound
@@ -86,6 +86,7 @@ def _new_version(session: Session, actor: Principal, wl: Watchlist, source: str)
     version = WatchlistVersion(watchlist_id=wl.id, number=number, created_by=actor.username, source=source[:300])
     session.add(version)
     session.flush()
+    notices.announce(session, LISTS_CHANGED)
     return version
 
 
@@ -284,6 +285,9 @@ def count_due_for_review(session: Session, on: date | None = None) -> dict[int, 
 
 # ---------------------------------------------------------------- the index
 
+LISTS_CHANGED = "vigil_watchlists"  # the change notice every new list version announces (``notices``)
+
+
 class _IndexCache:
     """The in-memory index of every active entry, rebuilt when any list changes (per process)."""
 
@@ -292,6 +296,8 @@ class _IndexCache:
         self.key: int | None = None
         self.index: ScreeningIndex | None = None
         self.list_names: dict[str, str] = {}
+        # (change-notice stamp, index) when the index was last found current: while the stamp holds, it still is
+        self.noticed: tuple[int, ScreeningIndex] | None = None
 
 
 _cache = _IndexCache()
@@ -299,6 +305,7 @@ _cache = _IndexCache()
 
 def invalidate_index() -> None:
     _cache.key = None
+    _cache.noticed = None
 
 
 _NEWEST_VERSION = select(func.max(WatchlistVersion.id))
@@ -319,6 +326,12 @@ def _entries(session: Session, *where) -> list[Entry]:
 
 
 def current_index(session: Session) -> ScreeningIndex:
+    """The index of the lists as they are now. On PostgreSQL, while no list change has been announced since the
+    index was last found current, no query at all (``notices``); otherwise the newest version id says."""
+    stamp = notices.stamp(LISTS_CHANGED)  # taken before the query: a change announced after it is not missed
+    noticed = _cache.noticed
+    if stamp is not None and noticed is not None and noticed[0] == stamp:
+        return noticed[1]
     key = _generation(session)
     with _cache.lock:
         if _cache.index is None or _cache.key != key:
@@ -327,6 +340,7 @@ def current_index(session: Session) -> ScreeningIndex:
             index.warm()
             _cache.index = index
             _cache.key = key
+        _cache.noticed = (stamp, _cache.index) if stamp is not None else None
         return _cache.index
 
 
@@ -371,8 +385,9 @@ def screen_records_now(actor: Principal, records: list[RecordIn], threshold: flo
                        purpose: str = "") -> list[RecordResult]:
     """``screen_records`` for a caller with nothing else to write (the API): the lookups outside a transaction and
     the audit event committed on its own before the results are returned (``audit.record_now``). On PostgreSQL
-    that is two round trips to the server where one transaction took seven. On SQLite, in-process, one transaction
-    is cheaper than two: ``screen_records``."""
+    that is one round trip to the server, the append, where one transaction took seven (the list version is asked
+    only after a change notice, ``current_index``). On SQLite, in-process, one transaction is cheaper than two:
+    ``screen_records``."""
     if embedded():
         with session_scope() as session:
             return screen_records(session, actor, records, threshold, purpose)
