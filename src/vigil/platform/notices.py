@@ -9,7 +9,8 @@ listening on the channel; this process also learns of it as soon as its own comm
 ``stamp`` is None whenever this process is not listening (SQLite, where asking costs no round trip; the first
 moments of a process; the listening connection lost and not yet back): the reader then asks the database, as it
 would without notices. A change committed by another process is seen once its notice arrives, within
-milliseconds on a healthy server, rather than by the very next request.
+milliseconds on a healthy server, rather than by the very next request; should notices be lost, within ten
+seconds, since every ten quiet seconds count as a change.
 """
 
 from __future__ import annotations
@@ -125,8 +126,12 @@ class _Watch:
             for _ in conn.notifies(timeout=_WAIT):
                 quiet = 0
                 self.bump()
-            if quiet >= _IDLE_CHECK:  # a quiet connection may be a dead one: a query finds out (and raises)
+            if quiet >= _IDLE_CHECK:
+                # a quiet connection may be a dead one: a query finds out (and raises); and notices may be lost on
+                # the way (a pooler in transaction mode drops them), so a quiet spell counts as a change too: readers
+                # then ask once, and a change is never missed for longer than this
                 conn.execute("SELECT 1")
+                self.bump()
                 quiet = 0
 
 
