@@ -83,9 +83,12 @@ class _Watch:
         self._thread = threading.Thread(target=self._run, name=f"vigil-listen-{channel}", daemon=True)
         self._thread.start()
 
-    def bump(self) -> None:
+    def bump(self, live: bool | None = None) -> None:
+        """Count a change; ``live``, when given, says whether the stamp may be trusted from now on."""
         with self._count_lock:
             self._count += 1
+            if live is not None:
+                self._live = live
 
     def stamp(self) -> int | None:
         with self._count_lock:
@@ -105,17 +108,13 @@ class _Watch:
                 with psycopg.connect(self.conninfo, autocommit=True, connect_timeout=5) as conn:
                     conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.channel)))
                     self.backend_pid = conn.info.backend_pid
-                    with self._count_lock:
-                        self._count += 1
-                        self._live = True
+                    self.bump(live=True)  # notices sent while no one listened are lost: a change, to be safe
                     delay = 0.2
                     self._listen(conn)
             except Exception as exc:  # noqa: BLE001 - any failure: stop trusting the stamp, reconnect
                 log.warning("listening on %s stopped: %s", self.channel, exc)
             finally:
-                with self._count_lock:
-                    self._live = False
-                    self._count += 1
+                self.bump(live=False)
             self._stop.wait(delay)
             delay = min(delay * 2, 10.0)
 
