@@ -29,7 +29,7 @@ import httpx
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
-ICS = Path(os.environ.get("VIGIL_BENCH_ICS", "/work/shared/data/stix/ics-attack.json"))
+ICS = Path(os.environ.get("VIGIL_BENCH_ICS", str(Path(__file__).resolve().parents[1] / "data" / "stix" / "ics-attack.json")))
 SECONDS = float(os.environ.get("VIGIL_BENCH_SECONDS", "60"))
 SYNTH = int(os.environ.get("VIGIL_BENCH_SYNTH", "25000"))
 CLIENTS = 20

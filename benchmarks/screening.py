@@ -3,7 +3,7 @@
 Usage:  PYTHONPATH=src .venv/bin/python benchmarks/screening.py [--queries 2000] [--negatives 5000]
         [--baseline-sample 500] [--cli-rows 100000] [--no-cli]
 
-Evaluation sets (seeded, built from ../shared/data):
+Evaluation sets (seeded, built from data/):
 * perturbed list names (typos, dropped middle name, reordering, transliteration
   variants, case/punctuation) -> the perturbed entry must be in the top 5 at the
   default threshold;
@@ -39,7 +39,7 @@ from rapidfuzz import fuzz, process  # noqa: E402
 from vigil.screening import DEFAULT_THRESHOLD, ScreeningIndex, load_ofac, load_un  # noqa: E402
 from vigil.screening.core.normalize import _VARIANT_GROUPS  # noqa: E402
 
-DATA = ROOT / ".." / "shared" / "data" / "sanctions"
+DATA = ROOT / "data" / "sanctions"
 BASELINE_CUTOFF = 90  # WRatio >= 90 -> baseline alert
 LOCALES = ["en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "pl_PL", "pt_BR", "nl_NL",
            "sv_SE", "ru_RU", "tr_TR", "zh_CN", "ja_JP", "ko_KR", "hi_IN", "ar_AA", "fa_IR", "el_GR"]

@@ -29,7 +29,7 @@ from pathlib import Path
 import httpx
 
 REPO = Path(__file__).resolve().parents[1]
-SANCTIONS = REPO / ".." / "shared" / "data" / "sanctions"
+SANCTIONS = REPO / "data" / "sanctions"
 
 
 def free_port() -> int:

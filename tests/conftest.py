@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO / ".." / "shared" / "data"
+SHARED_DATA = REPO / "data"  # the public data the repository carries (data/README.md)
 TEST_OUTPUT = REPO / "test-output"
 PG_ADMIN_URL = os.environ.get("VIGIL_TEST_DATABASE_URL")
 

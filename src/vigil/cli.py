@@ -17,10 +17,12 @@ db_app = typer.Typer(help="Database schema.")
 users_app = typer.Typer(help="User accounts.")
 audit_app = typer.Typer(help="Audit log.")
 tokens_app = typer.Typer(help="API tokens for scripts and partner systems.")
+jobs_app = typer.Typer(help="Scheduled jobs (they also run by themselves inside `vigil serve`).")
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(jobs_app, name="jobs")
 console = Console()
 err = Console(stderr=True)
 
@@ -109,6 +111,31 @@ def audit_verify():
     raise typer.Exit(2)
 
 
+@jobs_app.command("list")
+def jobs_list():
+    """List the scheduled jobs and their periods."""
+    from vigil.platform.registry import load_jobs
+
+    table = Table("job", "every", "enabled", "what it does")
+    for job in sorted(load_jobs().values(), key=lambda j: j.name):
+        table.add_row(job.name, str(job.every), "yes" if job.enabled() else "no", job.description)
+    console.print(table)
+
+
+@jobs_app.command("run")
+def jobs_run(name: str, as_of: str = typer.Option(None, "--as-of", help="YYYY-MM-DD or ISO time (UTC)")):
+    """Run one scheduled job once, now or as of a given time; prints its summary last."""
+    from vigil.platform import clock, jobs
+    from vigil.platform.registry import load_jobs
+
+    load_jobs()
+    try:
+        at = clock.parse_as_of(as_of)
+    except ValueError:
+        _fail(f"--as-of {as_of!r} is not a date or ISO time")
+    print(_run(lambda: jobs.run(name, at)))
+
+
 def _serve(host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
@@ -155,12 +182,43 @@ def demo(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000),
         _serve(host, port)
 
 
-def _register_capability_commands() -> None:
-    from vigil.intel.cli import intel_app
-    from vigil.screening.cli import screen
+# (module, attribute, how it is added): a capability's CLI module exposes a Typer app (added as a group) or a
+# function (added as a command). Capabilities not built yet are skipped.
+CAPABILITY_COMMANDS = [
+    ("vigil.screening.cli", "screen", "command:screen", "Screen a CSV of records against watchlists."),
+    ("vigil.screening.cli", "lists_app", "group:lists", "Watchlists from their official sources."),
+    ("vigil.intel.cli", "intel_app", "group:intel", "Shared intelligence: STIX import, partner TAXII sync."),
+    ("vigil.registrations.cli", "registrations_app", "group:registrations", "Real-name registrations."),
+    ("vigil.parcels.cli", "parcels_app", "group:parcels", "Parcel manifests and declared contents."),
+    ("vigil.ledger.cli", "ledger_app", "group:ledger", "Controlled-items ledger."),
+    ("vigil.sites.cli", "sites_app", "group:sites", "Key sites and infrastructure."),
+    ("vigil.sites.cli", "campaigns_app", "group:campaigns", "Hazard-rectification campaigns."),
+    ("vigil.risk.cli", "events_app", "group:events", "Major events and their security plans."),
+    ("vigil.response.cli", "response_app", "group:response", "Rapid response: incidents, units, coverage."),
+    ("vigil.response.cli", "simulate", "command:simulate", "Replay a day of synthetic incidents."),
+    ("vigil.analysis.cli", "analysis_app", "group:analysis", "Statistics and analysis centre."),
+    ("vigil.tips.cli", "tips_app", "group:tips", "Public tip line."),
+]
 
-    app.command("screen", help="Screen a CSV of records against watchlists.")(screen)
-    app.add_typer(intel_app, name="intel", help="Shared intelligence: STIX import, partner TAXII sync.")
+
+def _register_capability_commands() -> None:
+    import importlib
+
+    for module_name, attribute, how, help_text in CAPABILITY_COMMANDS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name and module_name.startswith(exc.name):
+                continue
+            raise
+        target = getattr(module, attribute, None)
+        if target is None:
+            continue
+        kind, name = how.split(":")
+        if kind == "command":
+            app.command(name, help=help_text)(target)
+        else:
+            app.add_typer(target, name=name, help=help_text)
 
 
 _register_capability_commands()

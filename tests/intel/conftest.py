@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import REPO, TestDatabase
 
-ICS = Path("/work/shared/data/stix/ics-attack.json")
+ICS = REPO / "data" / "stix" / "ics-attack.json"
 
 
 def free_port() -> int:

@@ -14,7 +14,7 @@ os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
 os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH", "")]))
 
-DATA = REPO / ".." / "shared" / "data" / "sanctions"
+DATA = REPO / "data" / "sanctions"
 
 
 @pytest.fixture(scope="session")

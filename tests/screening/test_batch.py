@@ -13,7 +13,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 SRC = REPO / "src"
-DATA = REPO / ".." / "shared" / "data" / "sanctions"
+DATA = REPO / "data" / "sanctions"
 
 
 def _cli(*args, env_extra=None):

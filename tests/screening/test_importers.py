@@ -12,7 +12,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 SRC = REPO / "src"
-DATA = REPO / ".." / "shared" / "data" / "sanctions"
+DATA = REPO / "data" / "sanctions"
 
 
 def test_un_counts(un_entries):

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from vigil.platform.database import Base, utcnow
+from vigil.platform.database import Base, UtcDateTime, utcnow
 
 
 class Case(Base):
@@ -22,7 +22,7 @@ class Case(Base):
     legal_basis: Mapped[str] = mapped_column(String(300), default="")
     retention_until: Mapped[date] = mapped_column(Date)
     created_by: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     subjects: Mapped[list["CaseSubject"]] = relationship(back_populates="case", cascade="all, delete-orphan",
                                                           order_by="CaseSubject.id")
@@ -40,6 +40,6 @@ class CaseSubject(Base):
     nationality: Mapped[str] = mapped_column(String(2), default="")
     document_number: Mapped[str] = mapped_column(String(40), default="")
     involvement: Mapped[str] = mapped_column(String(20), default="subject")  # subject | witness | victim
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="subjects")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from vigil.platform.database import Base, utcnow
+from vigil.platform.database import Base, UtcDateTime, utcnow
 
 
 class SharingGroup(Base):
@@ -16,7 +16,7 @@ class SharingGroup(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class SharingGroupMember(Base):
@@ -37,7 +37,7 @@ class Collection(Base):
     default_tlp: Mapped[str] = mapped_column(String(12), default="AMBER")
     open_read: Mapped[bool] = mapped_column(Boolean, default=True)  # every agency may read (TLP still applies)
     open_write: Mapped[bool] = mapped_column(Boolean, default=True)  # every agency's analysts may write
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class CollectionAccess(Base):
@@ -69,8 +69,8 @@ class StixObject(Base):
     stix_id: Mapped[str] = mapped_column(String(300), index=True)
     stix_type: Mapped[str] = mapped_column(String(250), index=True)
     spec_version: Mapped[str] = mapped_column(String(8), default="2.1")
-    created: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    modified: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    modified: Mapped[datetime] = mapped_column(UtcDateTime)
     modified_text: Mapped[str] = mapped_column(String(40))
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
     is_latest: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
@@ -78,7 +78,7 @@ class StixObject(Base):
     owner_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
     sharing_group_id: Mapped[int | None] = mapped_column(ForeignKey("intel_sharing_groups.id"), nullable=True)
     collection_id: Mapped[str] = mapped_column(ForeignKey("intel_collections.id", ondelete="CASCADE"))
-    date_added: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    date_added: Mapped[datetime] = mapped_column(UtcDateTime)
     name: Mapped[str] = mapped_column(String(300), default="")
     labels: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text)
@@ -100,7 +100,7 @@ class FeedState(Base):
     local_collection_id: Mapped[str] = mapped_column(ForeignKey("intel_collections.id", ondelete="CASCADE"))
     last_added: Mapped[str] = mapped_column(String(40), default="")
     objects_seen: Mapped[int] = mapped_column(Integer, default=0)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class TaxiiStatus(Base):
@@ -109,7 +109,7 @@ class TaxiiStatus(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class LinkSuggestion(Base):
@@ -132,8 +132,8 @@ class LinkSuggestion(Base):
     sharing_group_id: Mapped[int | None] = mapped_column(ForeignKey("intel_sharing_groups.id"), nullable=True)
     status: Mapped[str] = mapped_column(String(12), default="open", index=True)  # open | accepted | rejected
     decided_by: Mapped[str] = mapped_column(String(64), default="")
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     relationship_ref: Mapped[str] = mapped_column(String(300), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     kind: Mapped[str] = mapped_column(String(12), default="link", server_default="link")  # link | watchlist
     explanation: Mapped[str] = mapped_column(Text, default="", server_default="")

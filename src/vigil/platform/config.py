@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     # database again. A revocation in the same process applies at once; other workers see it within this time.
     auth_cache_seconds: float = 5.0
     log_level: str = "INFO"
+    # Scheduled jobs (platform.jobs: purges, escalations, overdue alerts, list refresh) run on a thread of
+    # `vigil serve`; each job may have its own switch as well.
+    scheduler: bool = True
+    scheduler_interval_seconds: float = 30.0
 
     @property
     def resolved_database_url(self) -> str:
@@ -56,6 +60,16 @@ class Settings(BaseSettings):
                 path.chmod(0o600)
             self._file_key = path.read_text().strip()
         return self._file_key
+
+
+def bundled_data() -> Path:
+    """The public data the repository carries (`data/`: UN and OFAC lists, ATT&CK ICS, OpenStreetMap extracts; see
+    data/README.md), used by the demo, the tests and the benchmarks. `VIGIL_BUNDLED_DATA` points elsewhere, e.g. for
+    an installed package that has no repository beside it."""
+    import os
+
+    configured = os.environ.get("VIGIL_BUNDLED_DATA")
+    return Path(configured) if configured else Path(__file__).resolve().parents[3] / "data"
 
 
 @lru_cache

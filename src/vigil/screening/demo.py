@@ -1,4 +1,4 @@
-"""Demo watchlists: the real UN Security Council list when the shared data is present, and an agency list."""
+"""Demo watchlists: the real UN Security Council and OFAC SDN lists the repository carries (data/), and an agency list."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vigil.platform.config import bundled_data
 from vigil.platform.identity.principal import Principal
 from vigil.screening import service
 from vigil.screening.models import Watchlist
 
-SHARED = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "sanctions"
+SHARED = bundled_data() / "sanctions"
 
 
 def seed(session: Session, actor: Principal) -> None:
@@ -28,6 +29,11 @@ def seed(session: Session, actor: Principal) -> None:
         un = service.create_watchlist(session, ctb, "UN Security Council Consolidated List", "un",
                                       "UN Security Council resolutions (Chapter VII) as implemented in national law")
         service.import_list(session, ctb, un.id, un_file)
+    ofac_dir = SHARED / "ofac"
+    if (ofac_dir / "sdn.csv").exists():
+        ofac = service.create_watchlist(session, ctb, "OFAC Specially Designated Nationals", "ofac",
+                                        "Sanctions Act s.4 (implementing partner-state designations)")
+        service.import_list(session, ctb, ofac.id, ofac_dir)
     own = service.create_watchlist(session, ctb, "CTB persons of interest", "manual",
                                    "Counter-Terrorism Act s.12 (designation by the bureau director)")
     service.add_entry(session, ctb, own.id, service.ManualEntry(

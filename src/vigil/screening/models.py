@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from vigil.platform.database import Base, utcnow
+from vigil.platform.database import Base, UtcDateTime, utcnow
 
 
 class Watchlist(Base):
@@ -19,7 +19,7 @@ class Watchlist(Base):
     owner_agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
     legal_basis: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class WatchlistVersion(Base):
@@ -30,7 +30,7 @@ class WatchlistVersion(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     watchlist_id: Mapped[int] = mapped_column(ForeignKey("watchlists.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(String(300), default="")
     added: Mapped[int] = mapped_column(Integer, default=0)
@@ -69,7 +69,7 @@ class LostDocument(Base):
     doc_type: Mapped[str] = mapped_column(String(20), default="passport")
     reported_date: Mapped[str] = mapped_column(String(10), default="")
     source: Mapped[str] = mapped_column(String(200), default="")
-    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class UploadJob(Base):

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from vigil.platform import notices, policy
+from vigil.platform import events, notices, policy
 from vigil.platform.audit import service as audit
 from vigil.platform.database import embedded, get_or_404, read, session_scope
 from vigil.platform.errors import BadRequest, Conflict, NotFound
@@ -140,6 +140,8 @@ def import_list(session: Session, actor: Principal, watchlist_id: int, path: Pat
                          "removed": len(removed), "row_errors": len(row_errors), "source": version.source})
     session.flush()
     invalidate_index()
+    if added:
+        _announce(session, version)
     return ImportReport(version, [e.source_id for e in added], [n.source_id for _, n in changed],
                         [e.source_id for e in removed], row_errors)
 
@@ -206,7 +208,14 @@ def add_entry(session: Session, actor: Principal, watchlist_id: int, data: Manua
     audit.record(session, actor, "watchlist.entry.add", "watchlist_entry", row.id,
                  detail={"watchlist": wl.name, "source_id": source_id})
     invalidate_index()
+    _announce(session, version)
     return row
+
+
+def _announce(session: Session, version: WatchlistVersion) -> None:
+    """Tell other capabilities a list gained entries, in this transaction: records they still hold in retention
+    are re-screened against the new entries (they call rescreen_new_entries)."""
+    events.publish("screening.list_version", session=session, version_id=version.id, added=version.added)
 
 
 def edit_entry(session: Session, actor: Principal, entry_id: int, legal_basis: str | None = None,

@@ -33,12 +33,28 @@ ROUTER_MODULES = [
     "vigil.platform.identity.api",
     "vigil.platform.audit.api",
     "vigil.cases.api",
+    "vigil.registrations.api",
+    "vigil.parcels.api",
+    "vigil.ledger.api",
+    "vigil.sites.api",
+    "vigil.risk.api",
+    "vigil.response.api",
+    "vigil.analysis.api",
+    "vigil.tips.api",
     "vigil.web.pages",
     "vigil.platform.identity.pages",
     "vigil.platform.audit.pages",
     "vigil.cases.pages",
     "vigil.screening.pages",
     "vigil.intel.pages",
+    "vigil.registrations.pages",
+    "vigil.parcels.pages",
+    "vigil.ledger.pages",
+    "vigil.sites.pages",
+    "vigil.risk.pages",
+    "vigil.response.pages",
+    "vigil.analysis.pages",
+    "vigil.tips.pages",
 ]
 
 # Bodies bigger than the default are allowed only where bulk data is expected.
@@ -48,11 +64,22 @@ LARGE_BODY_PREFIXES = ("/api/v1/screen", "/screening/", "/api/v1/watchlists", "/
 
 @asynccontextmanager
 async def lifespan(app: FastAPI):
-    """While the server runs: SQLite's log is checkpointed in the background, never by a request's commit."""
+    """While the server runs: SQLite's log is checkpointed in the background, never by a request's commit, and
+    scheduled jobs run on their own thread (platform.jobs)."""
     checkpointer = start_wal_checkpointer()
+    scheduler = None
+    settings = get_settings()
+    if settings.scheduler:
+        from vigil.platform.jobs import Scheduler
+        from vigil.platform.registry import load_jobs
+
+        load_jobs()
+        scheduler = Scheduler(settings.scheduler_interval_seconds).start()
     try:
         yield
     finally:
+        if scheduler is not None:
+            scheduler.stop()
         if checkpointer is not None:
             checkpointer.stop()
 

@@ -11,6 +11,8 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 VENDOR = {
     "htmx": "htmx.org/dist",
     "cytoscape": "cytoscape/dist",
+    "leaflet": "leaflet/dist",            # maps: web/templates/_map.html
+    "plotly": "plotly.js-dist-min",       # charts: web/templates/_chart.html
 }
 
 
