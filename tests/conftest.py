@@ -54,6 +54,7 @@ def use_database(monkeypatch: pytest.MonkeyPatch, tmp: Path, migrate: bool = Tru
     monkeypatch.setenv("VIGIL_DATA_DIR", str(tmp))
     monkeypatch.setenv("VIGIL_DATABASE_URL", db.url)
     monkeypatch.setenv("VIGIL_SECRET_KEY", "test-secret-key")
+    monkeypatch.setenv("VIGIL_DEMO_LISTS", os.environ.get("VIGIL_DEMO_LISTS", "un"))
     reset_settings()
     if migrate:
         from vigil.platform.migrations import upgrade

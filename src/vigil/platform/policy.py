@@ -144,3 +144,23 @@ def stix_visible_clause(principal: Principal, tlp_col, owner_col, group_col, mem
     elif groups := list(member_group_ids or ()):
         clauses.append(and_(tlp_col == "AMBER", group_col.in_(groups)))
     return or_(*clauses)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Actions of the capabilities built on the platform: each capability adds its own under its heading.
+# ---------------------------------------------------------------------------------------------------------------------
+
+# --- registrations and parcels (vigil.registrations, vigil.parcels)
+
+
+# --- controlled-items ledger (vigil.ledger)
+
+
+# --- key sites, campaigns and risk (vigil.sites, vigil.risk)
+
+
+# --- rapid response (vigil.response)
+
+
+# --- statistics, analysis and the tip line (vigil.analysis, vigil.tips)
+

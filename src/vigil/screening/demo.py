@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -25,12 +26,15 @@ def seed(session: Session, actor: Principal) -> None:
     ctb = identity.principal_of(identity.user_by_name(session, "analyst"))
     ctb = replace(ctb, role="supervisor")  # the bureau's list manager
     un_file = SHARED / "un" / "consolidated.xml"
-    if un_file.exists():
+    if "un" in os.environ.get("VIGIL_DEMO_LISTS", "un,ofac").split(",") and un_file.exists():
         un = service.create_watchlist(session, ctb, "UN Security Council Consolidated List", "un",
                                       "UN Security Council resolutions (Chapter VII) as implemented in national law")
         service.import_list(session, ctb, un.id, un_file)
     ofac_dir = SHARED / "ofac"
-    if (ofac_dir / "sdn.csv").exists():
+    # VIGIL_DEMO_LISTS chooses the official lists the demo loads (default both; the test suite loads only UN,
+    # which its console and API tests use, and saves the OFAC import in every test module's database).
+    wanted = os.environ.get("VIGIL_DEMO_LISTS", "un,ofac").split(",")
+    if "ofac" in wanted and (ofac_dir / "sdn.csv").exists():
         ofac = service.create_watchlist(session, ctb, "OFAC Specially Designated Nationals", "ofac",
                                         "Sanctions Act s.4 (implementing partner-state designations)")
         service.import_list(session, ctb, ofac.id, ofac_dir)
