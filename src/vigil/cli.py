@@ -186,7 +186,7 @@ def demo(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000),
 # function (added as a command). Capabilities not built yet are skipped.
 CAPABILITY_COMMANDS = [
     ("vigil.screening.cli", "screen", "command:screen", "Screen a CSV of records against watchlists."),
-    ("vigil.screening.cli", "lists_app", "group:lists", "Watchlists from their official sources."),
+    ("vigil.screening.lists_cli", "lists_app", "group:lists", "Watchlists from their official sources."),
     ("vigil.intel.cli", "intel_app", "group:intel", "Shared intelligence: STIX import, partner TAXII sync."),
     ("vigil.registrations.cli", "registrations_app", "group:registrations", "Real-name registrations."),
     ("vigil.parcels.cli", "parcels_app", "group:parcels", "Parcel manifests and declared contents."),

@@ -1,19 +1,19 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 
 from vigil.cases import service
 from vigil.cases.schemas import CaseIn, CaseOut, SubjectIn, SubjectOut
 from vigil.platform.database import session_scope
 from vigil.platform.identity.principal import Principal
-from vigil.platform.pagination import Page
+from vigil.platform.pagination import Cursor, Limit, Page
 from vigil.web.security import current_principal, declared_purpose
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
 
 @router.get("", response_model=Page[CaseOut])
-def list_cases(cursor: str | None = None, limit: int = Query(50), who: Principal = Depends(current_principal)):
+def list_cases(cursor: Cursor = None, limit: Limit() = 50, who: Principal = Depends(current_principal)):
     with session_scope() as db:
         rows, nxt = service.list_cases(db, who, cursor, limit)
         return Page[CaseOut](items=[CaseOut.model_validate(r) for r in rows], next_cursor=nxt)

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
+
+from vigil.platform.types import Int, Line, Text, Timestamp
 
 
 class Strict(BaseModel):
@@ -11,16 +13,16 @@ class Strict(BaseModel):
 
 
 class CaseIn(Strict):
-    title: str = Field(min_length=3, max_length=200)
-    summary: str = Field(default="", max_length=20_000)
-    restricted: bool = False
-    classification: int = Field(default=0, ge=0, le=3)
-    legal_basis: str = Field(min_length=3, max_length=300)
-    retention_days: int = Field(default=730, ge=1, le=3650)
+    title: Line(200, 3)
+    summary: Text(20_000) = ""
+    restricted: StrictBool = False
+    classification: Int = Field(default=0, ge=0, le=3)
+    legal_basis: Line(300, 3)
+    retention_days: Int = Field(default=730, ge=1, le=3650)
 
 
 class SubjectIn(Strict):
-    full_name: str = Field(min_length=1, max_length=300)
+    full_name: Line(300)
     date_of_birth: str = Field(default="", pattern=r"^(\d{4}(-\d{2}(-\d{2})?)?)?$")
     nationality: str = Field(default="", pattern=r"^([A-Z]{2})?$")
     document_number: str = Field(default="", max_length=40)
@@ -40,7 +42,7 @@ class CaseOut(BaseModel):
     legal_basis: str
     retention_until: date
     created_by: str
-    created_at: datetime
+    created_at: Timestamp
 
 
 class SubjectOut(BaseModel):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tempfile
-from datetime import datetime
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
@@ -16,18 +16,23 @@ from vigil.platform import policy
 from vigil.platform.database import session_scope
 from vigil.platform.errors import BadRequest, Problem
 from vigil.platform.identity.principal import Principal
-from vigil.platform.pagination import Page
+from vigil.platform.types import Timestamp
+from vigil.platform.pagination import Cursor, Limit, Page
 from vigil.web.security import current_principal
 
 router = APIRouter(prefix="/api/v1/intel", tags=["intel"])
+# TLP levels as clients write them: the level, "TLP:" before it, any case; WHITE is TLP 1.0's CLEAR.
+TLP_WRITTEN = [""] + [form for level in (*core.TLP_LEVELS, "WHITE")
+                      for form in (level, level.lower(), f"TLP:{level}", f"tlp:{level.lower()}")]
+TlpParam = Annotated[str, Query(json_schema_extra={"enum": TLP_WRITTEN}, description="TLP level")]
 JSON_TYPES = ("application/json", "application/stix+json", "application/taxii+json")
 SPOOL_BYTES = 8 * 1024 * 1024
 
 
 def _filter(q: str = "", type: list[str] = Query(default=[]), label: list[str] = Query(default=[]),
-            created_from: datetime | None = None, created_to: datetime | None = None,
-            modified_from: datetime | None = None, modified_to: datetime | None = None, related_to: str = "",
-            collection: str = "", tlp: str = "") -> service.SearchFilter:
+            created_from: Timestamp | None = None, created_to: Timestamp | None = None,
+            modified_from: Timestamp | None = None, modified_to: Timestamp | None = None, related_to: str = "",
+            collection: str = "", tlp: TlpParam = "") -> service.SearchFilter:
     if tlp:
         try:
             core.normalise_tlp(tlp)
@@ -38,9 +43,16 @@ def _filter(q: str = "", type: list[str] = Query(default=[]), label: list[str] =
                                 collection_id=collection, tlp=tlp)
 
 
-@router.post("/bundles", response_model=IngestOut, status_code=201,
+# The body is read as a stream (see below), so FastAPI cannot see it: the document states it here.
+BUNDLE_BODY = {"required": True, "content": {media: {"schema": {
+    "type": "object", "required": ["type", "objects"],
+    "properties": {"type": {"const": "bundle"}, "id": {"type": "string"}, "spec_version": {"type": "string"},
+                   "objects": {"type": "array", "items": {"type": "object"}}}}} for media in JSON_TYPES[:2]}}
+
+
+@router.post("/bundles", response_model=IngestOut, status_code=201, openapi_extra={"requestBody": BUNDLE_BODY},
              description="Import a STIX 2.0/2.1 bundle (2.0 is upgraded). All objects are stored or none.")
-async def import_bundle(request: Request, collection: str = service.DEFAULT_COLLECTION_ID, tlp: str = "",
+async def import_bundle(request: Request, collection: str = service.DEFAULT_COLLECTION_ID, tlp: TlpParam = "",
                         sharing_group: int | None = None, who: Principal = Depends(current_principal)):
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype not in JSON_TYPES:
@@ -81,7 +93,7 @@ async def import_bundle(request: Request, collection: str = service.DEFAULT_COLL
 
 
 @router.get("/objects", response_model=Page[ObjectSummary])
-def list_objects(cursor: str | None = None, limit: int = Query(50), flt: service.SearchFilter = Depends(_filter),
+def list_objects(cursor: Cursor = None, limit: Limit() = 50, flt: service.SearchFilter = Depends(_filter),
                  who: Principal = Depends(current_principal)):
     with session_scope() as db:
         rows, nxt = service.search(db, who, flt, cursor, limit)
@@ -222,7 +234,7 @@ def suggestions(status: str = "open", who: Principal = Depends(current_principal
 
 
 @router.post("/suggestions/{suggestion_id}/{decision}", response_model=SuggestionOut)
-def decide(suggestion_id: int, decision: str, who: Principal = Depends(current_principal)):
+def decide(suggestion_id: int, decision: Literal["accept", "reject"], who: Principal = Depends(current_principal)):
     from vigil.intel import correlate
 
     if decision not in ("accept", "reject"):

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
+
+from vigil.platform.types import Line, Text, Timestamp
 
 
 class ObjectSummary(BaseModel):
@@ -16,7 +17,7 @@ class ObjectSummary(BaseModel):
     revoked: bool
     collection_id: str
     owner_agency_id: int
-    date_added: datetime
+    date_added: Timestamp
 
 
 class ObjectDetail(BaseModel):
@@ -61,15 +62,16 @@ class SuggestionOut(BaseModel):
 # --- sharing groups and collection access (vigil.intel.sharing) ------------------------------------------------------
 class GroupIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=120)
-    description: str = Field("", max_length=2000)
-    agencies: list[str] = Field(default_factory=list, max_length=500, description="member agency codes")
+    name: Line(120)
+    description: Text(2000) = ""
+    agencies: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,32}$")]] = Field(
+        default_factory=list, max_length=500, description="member agency codes")
 
 
 class GroupPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(None, min_length=1, max_length=120)
-    description: str | None = Field(None, max_length=2000)
+    name: Line(120) | None = None
+    description: Text(2000) | None = None
 
 
 class GroupOut(BaseModel):
@@ -93,9 +95,10 @@ class GrantIn(BaseModel):
 
 
 class CollectionAccessPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    open_read: StrictBool | None = None
-    open_write: StrictBool | None = None
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
+    # Left out means unchanged; null is not a setting (the document says boolean).
+    open_read: StrictBool = None  # type: ignore[assignment]
+    open_write: StrictBool = None  # type: ignore[assignment]
 
 
 class GrantOut(BaseModel):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from vigil.intel.models import Collection, CollectionAccess, LinkSuggestion, SharingGroup, SharingGroupMember, \
@@ -54,7 +54,9 @@ def _clean_name(name: str) -> str:
 
 
 def _unique_name(session: Session, name: str, group_id: int | None = None) -> None:
-    stmt = select(SharingGroup.id).where(func.lower(SharingGroup.name) == name.lower())
+    # SQLite's lower() folds ASCII only, Python's folds all of Unicode: compare exactly as well, or a non-ASCII
+    # name that exists already slips past the check and fails on the unique index instead.
+    stmt = select(SharingGroup.id).where(or_(SharingGroup.name == name, func.lower(SharingGroup.name) == name.lower()))
     if group_id is not None:
         stmt = stmt.where(SharingGroup.id != group_id)
     if session.scalars(stmt).first() is not None:

@@ -255,7 +255,14 @@ async def get_objects(request: Request, collection_id: str, who: Principal = Dep
     return _objects_response(rows, more)
 
 
-@router.post(f"/{API_ROOT}/collections/{{collection_id}}/objects/")
+# TAXII 2.1 envelope (section 3.7), read from the raw body by add_objects: stated here for the API document.
+ENVELOPE_BODY = {"required": True, "content": {TAXII_MEDIA: {"schema": {
+    "type": "object", "properties": {"more": {"type": "boolean"}, "next": {"type": "string"},
+                                     "objects": {"type": "array", "items": {"type": "object"}}}}}}}
+
+
+@router.post(f"/{API_ROOT}/collections/{{collection_id}}/objects/", status_code=202,
+             openapi_extra={"requestBody": ENVELOPE_BODY})
 async def add_objects(request: Request, collection_id: str, who: Principal = Depends(taxii_principal)):
     check_accept(request)
     ctype = [t.strip().lower() for t in request.headers.get("content-type", "").split(";")]

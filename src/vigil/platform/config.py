@@ -30,6 +30,14 @@ class Settings(BaseSettings):
     # `vigil serve`; each job may have its own switch as well.
     scheduler: bool = True
     scheduler_interval_seconds: float = 30.0
+    # Official sanctions lists (`vigil lists update`; screening/refresh.py). The scheduled refresh is off until
+    # lists_update_hours is set (e.g. 24).
+    lists_un_url: str = "https://scsanctions.un.org/resources/xml/en/consolidated.xml"
+    lists_ofac_url: str = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"
+    lists_proxy: str | None = None
+    lists_timeout_seconds: float = 120.0
+    lists_update_hours: float = 0.0
+    lists_owner_agency: str | None = Field(default=None, description="agency code owning lists the refresh creates")
 
     @property
     def resolved_database_url(self) -> str:

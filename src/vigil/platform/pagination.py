@@ -1,15 +1,15 @@
 """Cursor pagination shared by every list endpoint.
 
-The cursor is an opaque, url-safe encoding of the last seen key; it survives inserts
-between pages (unlike offsets) and costs one indexed range scan per page.
+The cursor is the last seen key (every paged table is keyed by an integer), written as decimal digits: clients
+treat it as opaque, and the API document can state its exact form (`Cursor`), so no cursor the document allows is
+refused. It survives inserts between pages (unlike offsets) and costs one indexed range scan per page.
 """
 
 from __future__ import annotations
 
-import base64
-import json
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
+from fastapi import Query
 from pydantic import BaseModel
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
@@ -25,16 +25,23 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None = None
 
 
+CURSOR_PATTERN = r"^[0-9]{1,18}$"
+Cursor = Annotated[str | None, Query(pattern=CURSOR_PATTERN, description="next_cursor of the previous page")]
+
+
+def Limit(default: int = 50):  # noqa: N802 - reads as a type in route signatures
+    return Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"page size, 1 to {MAX_LIMIT}")]
+
+
 def encode_cursor(value: Any) -> str:
-    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+    return str(int(value))
 
 
-def decode_cursor(cursor: str) -> Any:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        return json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except Exception as exc:  # any garbage is the client's fault
-        raise BadRequest("Invalid cursor") from exc
+def decode_cursor(cursor: str) -> int:
+    text = cursor.strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        raise BadRequest("Invalid cursor")
+    return int(text)
 
 
 def paginate(session: Session, stmt: Select, key_column, cursor: str | None, limit: int,

@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, PlainSerializer, StringConstraints, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, PlainSerializer, StringConstraints, WithJsonSchema
 
 from vigil.platform.clock import as_utc
 
@@ -31,26 +31,60 @@ def _no_controls_text(value: str) -> str:
     return value
 
 
+def _text_time(value):
+    """A time arrives as RFC 3339 text. Pydantic would also read a number as seconds since 1970, which the API
+    document (format date-time) does not allow, so a client could never tell."""
+    if isinstance(value, (int, float, bool)) or (isinstance(value, str) and _NUMBER.fullmatch(value.strip())):
+        raise ValueError("must be an RFC 3339 date-time, e.g. 2026-03-01T08:00:00Z")
+    return value
+
+
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
 # A timestamp in a response or request: always UTC, serialised with an offset (`Z`).
 Timestamp = Annotated[
     datetime,
+    BeforeValidator(_text_time),
     AfterValidator(as_utc),
     PlainSerializer(format_utc, return_type=str, when_used="json"),
     WithJsonSchema({"type": "string", "format": "date-time"}),
 ]
 
-# One line of free text (a name, a title): no control characters, no unpaired surrogates, not blank.
-_LINE_PATTERN = r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$"
+# One line of free text (a name, a title): no control characters, no unpaired surrogates, not blank. Blanks around
+# it are allowed (services trim them and collapse inner runs), so the pattern also says how many characters are
+# left once that is done: at least the field's minimum (1, 2 or 3).
+_BLANK = r"[^\S\x00-\x1f\x7f]"
+_VISIBLE = r"[^\s\x00-\x1f\x7f]"
+_ANY = r"[^\x00-\x1f\x7f]"
+
+
+def _line_pattern(min_length: int) -> str:
+    middle = {1: f"(?:{_ANY}*{_VISIBLE})?", 2: f"{_ANY}*{_VISIBLE}"}.get(min_length, f"{_ANY}+{_VISIBLE}")
+    return f"^{_BLANK}*{_VISIBLE}{middle}{_BLANK}*$"
+
+
+_TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 
 
 def Line(max_length: int = 200, min_length: int = 1):  # noqa: N802 - reads as a type in schemas
-    return Annotated[str, StringConstraints(min_length=min_length, max_length=max_length, pattern=_LINE_PATTERN),
-                     AfterValidator(_no_controls)]
+    return Annotated[str, StringConstraints(min_length=min_length, max_length=max_length,
+                                            pattern=_line_pattern(min_length)), AfterValidator(_no_controls)]
 
 
 def Text(max_length: int = 10_000):  # noqa: N802
     """Multi-line free text: tabs and newlines allowed, other control characters refused."""
-    return Annotated[str, StringConstraints(max_length=max_length), AfterValidator(_no_controls_text)]
+    return Annotated[str, StringConstraints(max_length=max_length, pattern=_TEXT_PATTERN),
+                     AfterValidator(_no_controls_text)]
 
 
 Name = Line(200)
+
+
+def _no_bool(value):
+    if isinstance(value, bool):
+        raise ValueError("must be an integer, not true/false")
+    return value
+
+
+# A JSON integer: 3 and 3.0 (JSON Schema counts both as integers), never true/false (Python's bool is an int).
+Int = Annotated[int, BeforeValidator(_no_bool)]

@@ -6,13 +6,13 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Request, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from vigil.platform.database import session_scope
 from vigil.platform.errors import BadRequest
 from vigil.platform.identity.principal import Principal
-from vigil.platform.pagination import Page
+from vigil.platform.pagination import Cursor, Limit, Page
 from vigil.screening import service
 from vigil.screening.core import DEFAULT_THRESHOLD
 from vigil.screening.core.documents import validate_cn_ric
@@ -106,7 +106,7 @@ def import_watchlist(watchlist_id: int, files: list[UploadFile] = File(...),
 
 @router.get("/watchlists/{watchlist_id}/entries", response_model=Page[EntryOut],
             description="Personal data: requires X-Vigil-Purpose; audited.")
-def entries(watchlist_id: int, request: Request, cursor: str | None = None, limit: int = Query(100),
+def entries(watchlist_id: int, request: Request, cursor: Cursor = None, limit: Limit() = 100,
             who: Principal = Depends(current_principal)):
     with session_scope() as db:
         _, rows, nxt = service.list_entries(db, who, watchlist_id, declared_purpose(request), cursor, limit)

@@ -88,3 +88,23 @@ class UploadJob(Base):
     alerts: Mapped[str] = mapped_column(Text, default="[]")  # JSON: the records with matches, as the page shows them
     started_at: Mapped[float] = mapped_column(Float)  # Unix time: compared the same way on SQLite and PostgreSQL
     updated_at: Mapped[float] = mapped_column(Float)
+
+
+class ListSourceFile(Base):
+    """What was last downloaded of an official list file (`vigil lists update`): its validators for a conditional
+    request (ETag, Last-Modified) and its checksum, so a list becomes a new version only when it really changed.
+    The bytes themselves are kept under `<data_dir>/lists/<kind>/` for the files that answer 304 next time."""
+
+    __tablename__ = "screening_list_source_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    watchlist_id: Mapped[int] = mapped_column(ForeignKey("watchlists.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    url: Mapped[str] = mapped_column(String(500))
+    etag: Mapped[str] = mapped_column(String(300), default="")
+    last_modified: Mapped[str] = mapped_column(String(100), default="")
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    checked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+    __table_args__ = (UniqueConstraint("watchlist_id", "name", name="uq_screening_list_source_files_list_name"),)

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, field_validator, model_validator
+
+from vigil.platform.types import Line, Text, Timestamp
 
 
 class Strict(BaseModel):
@@ -17,8 +21,20 @@ class RecordIn(Strict):
     id_number: str = Field(default="", max_length=60)
 
 
+def _one_or_batch_schema(schema: dict) -> None:
+    """The document states the rule below: exactly one of `name` and `records`, neither null."""
+    props = schema["properties"]
+    props["name"] = {"type": "string", "maxLength": 10_000, "title": "Name"}
+    props["records"] = {"type": "array", "items": props["records"]["anyOf"][0]["items"], "maxItems": 10_000,
+                        "title": "Records"}
+    schema["oneOf"] = [{"required": ["name"], "not": {"required": ["records"]}},
+                       {"required": ["records"], "not": {"required": ["name"]}}]
+
+
 class ScreenIn(Strict):
     """One record (fields at the top level) or a batch (`records`)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_one_or_batch_schema)
 
     records: list[RecordIn] | None = Field(default=None, max_length=10_000)
     id: str | None = None
@@ -26,7 +42,14 @@ class ScreenIn(Strict):
     dob: str = ""
     nationality: str = ""
     id_number: str = ""
-    threshold: float | None = Field(default=None, ge=0, le=1)
+    threshold: StrictFloat | None = Field(default=None, ge=0, le=1)
+
+    @field_validator("name", "records", mode="before")
+    @classmethod
+    def not_null(cls, value):
+        if value is None:  # left out is fine; an explicit null is not what the document allows
+            raise ValueError("must be left out rather than null")
+        return value
 
     @model_validator(mode="after")
     def one_or_batch(self):
@@ -71,10 +94,10 @@ class ScreenOut(BaseModel):
 
 
 class WatchlistIn(Strict):
-    name: str = Field(min_length=2, max_length=200)
-    kind: str = Field(pattern=r"^(un|ofac|csv|ftm|manual)$")
-    legal_basis: str = Field(min_length=3, max_length=300)
-    description: str = Field(default="", max_length=2000)
+    name: Line(200, 2)
+    kind: Literal["un", "ofac", "csv", "ftm", "manual"]
+    legal_basis: Line(300, 3)
+    description: Text(2000) = ""
 
 
 class WatchlistOut(BaseModel):
@@ -85,7 +108,7 @@ class WatchlistOut(BaseModel):
     legal_basis: str
     entries: int
     version: int
-    updated_at: datetime | None
+    updated_at: Timestamp | None
 
 
 class ImportOut(BaseModel):
@@ -98,24 +121,24 @@ class ImportOut(BaseModel):
 
 
 class EntryIn(Strict):
-    name: str = Field(min_length=1, max_length=500)
-    aliases: list[str] = Field(default=[], max_length=50)
+    name: Line(500)
+    aliases: list[Line(500)] = Field(default=[], max_length=50)
     dob: str = Field(default="", pattern=r"^(\d{4}(-\d{2}(-\d{2})?)?)?$")
     nationality: str = Field(default="", max_length=60)
     gender: str = Field(default="", pattern=r"^(male|female)?$")
     id_numbers: list[str] = Field(default=[], max_length=20)
     entity_type: str = Field(default="person", pattern=r"^(person|organization)$")
-    legal_basis: str = Field(min_length=3, max_length=500)
-    grounds: str = Field(min_length=3, max_length=2000, description="The conduct or designation the listing rests on")
+    legal_basis: Line(500, 3)
+    grounds: Annotated[Text(2000), Field(min_length=3, pattern=r"\S.*\S.*\S|\S\S\S", description="The conduct or designation the listing rests on")]
     review_date: date
     source_id: str = Field(default="", max_length=100)
 
 
 class EntryPatch(Strict):
-    legal_basis: str | None = Field(default=None, min_length=3, max_length=500)
-    grounds: str | None = Field(default=None, min_length=3, max_length=2000)
+    legal_basis: Line(500, 3) | None = None
+    grounds: Annotated[Text(2000), Field(min_length=3, pattern=r"\S.*\S.*\S|\S\S\S")] | None = None
     review_date: date | None = None
-    aliases: list[str] | None = Field(default=None, max_length=50)
+    aliases: list[Line(500)] | None = Field(default=None, max_length=50)
 
 
 class EntryOut(BaseModel):
@@ -130,8 +153,13 @@ class EntryOut(BaseModel):
     review_date: date | None
 
 
+MRZ_PATTERN = (r"^(?:[A-Z0-9<]{30}\r?\n[A-Z0-9<]{30}\r?\n[A-Z0-9<]{30}|[A-Z0-9<]{36}\r?\n[A-Z0-9<]{36}"
+               r"|[A-Z0-9<]{44}\r?\n[A-Z0-9<]{44})\r?\n?$")
+
+
 class MRZIn(Strict):
-    mrz: str = Field(min_length=10, max_length=200)
+    # Two lines of 44 (TD3) or 36 (TD2) characters, or three of 30 (TD1), one per line.
+    mrz: str = Field(min_length=60, max_length=200, pattern=MRZ_PATTERN)
 
 
 class DocumentCheckIn(Strict):

@@ -113,8 +113,10 @@ class ImportReport:
     row_errors: list[str]
 
 
-def import_list(session: Session, actor: Principal, watchlist_id: int, path: Path, source_name: str = "") -> ImportReport:
-    """Replace a list's content with a new file's, as one version, in the caller's transaction."""
+def import_list(session: Session, actor: Principal, watchlist_id: int, path: Path, source_name: str = "",
+                only_if_changed: bool = False) -> ImportReport | None:
+    """Replace a list's content with a new file's, as one version, in the caller's transaction. With
+    `only_if_changed`, a file that adds, changes and removes nothing makes no version (None is returned)."""
     wl = get_watchlist(session, watchlist_id)
     _owned(actor, wl)
     kind = "csv" if wl.kind == "manual" else wl.kind
@@ -124,6 +126,8 @@ def import_list(session: Session, actor: Principal, watchlist_id: int, path: Pat
     current = _active(session, wl.id)
     old = [entry_from_json(row.data) for row in current.values()]
     added, changed, removed = diff_lists(old, entries)
+    if only_if_changed and not (added or changed or removed):
+        return None
     version = _new_version(session, actor, wl, source_name or path.name)
     for entry in added:
         session.add(_row(wl, entry, version.id))

@@ -98,9 +98,11 @@ def create_app() -> FastAPI:
                 continue
             raise
         app.include_router(module.router)
+    from vigil.web import openapi
     from vigil.web.pages import add_placeholders
 
     add_placeholders(app)
+    openapi.install(app)
     app.mount("/static/vigil", StaticFiles(directory=WEB_DIR / "static"), name="static")
     for vendor, folder in vendor_dirs().items():
         app.mount(f"/static/vendor/{vendor}", StaticFiles(directory=folder), name=f"vendor-{vendor}")

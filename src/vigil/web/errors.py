@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from vigil.platform.errors import Problem, problem_response
@@ -46,6 +47,18 @@ def _clean_validation_errors(errors) -> list[dict]:
     return jsonable_encoder(cleaned)
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method the app serves at this path (one FastAPI route per method, so Starlette's own Allow header
+    names only the first route's)."""
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if getattr(route, "methods", None) and route.matches(request.scope)[0] in (Match.FULL, Match.PARTIAL):
+            methods |= set(route.methods)
+    return ", ".join(sorted(methods))
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def on_problem(request: Request, exc: Problem):
@@ -56,7 +69,27 @@ def install(app: FastAPI) -> None:
         from http import HTTPStatus
 
         title = HTTPStatus(exc.status_code).phrase
-        return _respond(request, exc.status_code, title, str(exc.detail), headers=getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": allowed_methods(request)}
+        return _respond(request, exc.status_code, title, str(exc.detail), headers=headers)
+
+    @app.exception_handler(DataError)
+    @app.exception_handler(OverflowError)
+    async def on_out_of_range(request: Request, exc: Exception):
+        # A number or text the database cannot store (an id past its integer range, say): the API document states
+        # these ranges, so this is the client's error; the transaction was rolled back.
+        log.warning("value out of range on %s %s: %s", request.method, request.url.path, exc)
+        return _respond(request, 422, "Unprocessable Content", "A value is outside the range Vigil can store "
+                        "(see the API document's limits); nothing was changed")
+
+    @app.exception_handler(IntegrityError)
+    async def on_integrity(request: Request, exc: IntegrityError):
+        # A uniqueness or reference rule the service did not foresee (e.g. two requests racing): the request
+        # conflicts with what is stored. The transaction was rolled back by session_scope; nothing was written.
+        log.warning("integrity error on %s %s: %s", request.method, request.url.path, exc.orig)
+        return _respond(request, 409, "Conflict", "The request conflicts with a record that already exists or is "
+                        "referenced elsewhere; nothing was changed")
 
     @app.exception_handler(RequestValidationError)
     async def on_validation(request: Request, exc: RequestValidationError):

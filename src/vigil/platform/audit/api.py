@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from datetime import datetime
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 
 from vigil.platform import policy
 from vigil.platform.audit import service
 from vigil.platform.audit.schemas import AuditEventOut, VerifyOut
 from vigil.platform.database import session_scope
 from vigil.platform.identity.principal import Principal
-from vigil.platform.pagination import Page
+from vigil.platform.types import Timestamp
+from vigil.platform.pagination import Cursor, Limit, Page
 from vigil.web.security import current_principal
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
@@ -17,8 +17,8 @@ router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
 @router.get("", response_model=Page[AuditEventOut])
 def list_events(actor: str = "", agency: str = "", action: str = "", record_type: str = "", record_id: str = "",
-                since: datetime | None = None, until: datetime | None = None, cursor: str | None = None,
-                limit: int = Query(100), who: Principal = Depends(current_principal)):
+                since: Timestamp | None = None, until: Timestamp | None = None, cursor: Cursor = None,
+                limit: Limit() = 100, who: Principal = Depends(current_principal)):
     flt = service.AuditFilter(actor, agency, action, record_type, record_id, since, until)
     with session_scope() as db:
         rows, nxt = service.search(db, who, flt, cursor, limit)

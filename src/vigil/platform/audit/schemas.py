@@ -1,14 +1,15 @@
 from __future__ import annotations
 
-from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
+
+from vigil.platform.types import Timestamp
 
 
 class AuditEventOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     seq: int
-    at: datetime
+    at: Timestamp
     actor: str
     agency: str
     action: str

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from vigil.platform.types import Int, Line, Text, Timestamp
 
 Role = Literal["viewer", "analyst", "operator", "supervisor", "admin"]
 
@@ -19,7 +20,7 @@ class LoginIn(Strict):
 
 class AgencyIn(Strict):
     code: str = Field(min_length=2, max_length=32, pattern=r"^[a-z0-9_-]+$")
-    name: str = Field(min_length=2, max_length=200)
+    name: Line(200, 2)
     kind: Literal["police", "transport", "counter_terrorism", "liaison"] = "police"
     country: str = Field(default="", pattern=r"^([A-Z]{2})?$")
 
@@ -38,8 +39,8 @@ class UserIn(Strict):
     password: str = Field(min_length=8, max_length=200)
     agency: str
     role: Role
-    clearance: int = Field(default=1, ge=0, le=3)
-    display_name: str = Field(default="", max_length=200)
+    clearance: Int = Field(default=1, ge=0, le=3)
+    display_name: Annotated[Text(200), Field(pattern=r"^[^\x00-\x1f\x7f]*$")] = ""
 
 
 class UserOut(BaseModel):
@@ -55,7 +56,7 @@ class UserOut(BaseModel):
 
 class TokenIn(Strict):
     username: str
-    name: str = Field(default="api", max_length=100)
+    name: Line(100) = "api"
 
 
 class TokenOut(BaseModel):
@@ -64,9 +65,9 @@ class TokenOut(BaseModel):
     user_id: int
     name: str
     prefix: str
-    created_at: datetime
-    last_used_at: datetime | None
-    revoked_at: datetime | None
+    created_at: Timestamp
+    last_used_at: Timestamp | None
+    revoked_at: Timestamp | None
 
 
 class TokenCreated(TokenOut):
