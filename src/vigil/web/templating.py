@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 
 from vigil.platform import policy
 from vigil.platform.identity.principal import CLEARANCES
+from vigil.platform.types import format_utc
 
 WEB_DIR = Path(__file__).parent
 
@@ -44,6 +46,18 @@ def register_templates(folder: Path) -> None:
 
 templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
 templates.env.globals["CLEARANCES"] = CLEARANCES
+
+
+def _finalize(value):
+    """Every timestamp a page shows is RFC 3339 in UTC with its `Z`, as in the API: `{{ row.created_at }}` prints
+    2026-12-07T00:39:00Z rather than Python's str() without or with a local-looking offset."""
+    if isinstance(value, datetime):
+        return format_utc(value.replace(microsecond=0))
+    return value
+
+
+templates.env.finalize = _finalize
+templates.env.filters["utc"] = lambda value: _finalize(value) if value else ""
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200):
