@@ -97,3 +97,19 @@ def test_document_lists_problem_json_for_every_error(contract_app):
                 expected = "application/taxii+json;version=2.1" if path.startswith("/taxii2") else \
                     "application/problem+json"
                 assert list(content) == [expected], (method, path, status)
+
+
+def test_console_pages_render_after_the_fuzzing(contract_app):
+    """Whatever the fuzzing above left in the database (odd names, scripts, empty lists), every console page that
+    takes no parameters still renders for an administrator: no page depends on tidy data or on test order."""
+    from fastapi.testclient import TestClient
+
+    from tests.conftest import login
+
+    client = TestClient(contract_app, base_url="https://testserver", raise_server_exceptions=False)
+    login(client, "admin")
+    paths = sorted({route.path for route in contract_app.routes if "GET" in getattr(route, "methods", ())
+                    and "{" not in route.path and not route.path.startswith(("/api/", "/taxii2", "/static"))})
+    assert "/" in paths and len(paths) > 5
+    broken = {path: client.get(path).status_code for path in paths}
+    assert {path: status for path, status in broken.items() if status >= 500} == {}
