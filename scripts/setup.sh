@@ -42,6 +42,8 @@ if [ "${VIGIL_SKIP_SYSTEM_PACKAGES:-}" != "1" ]; then
   need=()
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   command -v java >/dev/null 2>&1 || need+=(default-jre-headless)  # Apache Spark runs on the JVM
+  # WeasyPrint (PDF reports) renders with Pango
+  ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
   if [ ${#need[@]} -gt 0 ]; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
