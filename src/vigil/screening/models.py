@@ -88,3 +88,17 @@ class UploadJob(Base):
     alerts: Mapped[str] = mapped_column(Text, default="[]")  # JSON: the records with matches, as the page shows them
     started_at: Mapped[float] = mapped_column(Float)  # Unix time: compared the same way on SQLite and PostgreSQL
     updated_at: Mapped[float] = mapped_column(Float)
+
+
+class StolenProperty(Base):
+    """A reported stolen item by its number: a device serial, an IMEI or a vehicle's VIN (exact lookup)."""
+
+    __tablename__ = "stolen_property"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # serial | imei | vin
+    number: Mapped[str] = mapped_column(String(64), index=True)  # normalised: letters and digits, upper case
+    description: Mapped[str] = mapped_column(String(300), default="")
+    reported_date: Mapped[str] = mapped_column(String(10), default="")
+    source: Mapped[str] = mapped_column(String(200), default="")
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
