@@ -162,6 +162,10 @@ class Classifier:
             for size in range(min(MAX_WORDS, n - i), 0, -1):
                 phrase = " ".join(words[i:i + size]) if size > 1 else words[i]
                 cats = self.phrases.get(phrase)
+                if cats is None:  # "roman candles": the last word in the singular
+                    last = self._singular(words[i + size - 1])
+                    if last is not None:
+                        cats = self.phrases.get(" ".join(words[i:i + size - 1] + [last]))
                 if cats is not None:
                     step = size
                     if EXCLUDED not in cats:
@@ -170,6 +174,13 @@ class Classifier:
                         terms.append(phrase)
                     break
             i += step
+
+    def _singular(self, word: str) -> str | None:
+        if word.endswith("es") and word[:-2] in self.vocabulary:
+            return word[:-2]
+        if word.endswith("s") and word[:-1] in self.vocabulary:
+            return word[:-1]
+        return None
 
     def _correct(self, word: str) -> str:
         """The catalogue word a misspelt or plural word stands for, else the word itself (cached)."""
