@@ -2,7 +2,7 @@
 
 Revision ID: 0010_registrations_parcels
 Revises: 0005_screening_upload_jobs
-Create Date: 2026-12-07 01:03:07.729577
+Create Date: 2026-12-07 01:08:06.994261
 """
 from __future__ import annotations
 
