@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from vigil.cases import models as _cases  # noqa: F401 - alerts refer to cases
 from vigil.platform.database import Base, UtcDateTime, utcnow
 
 

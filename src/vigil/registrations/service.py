@@ -173,13 +173,13 @@ def policy_refusal():
 def _check_row(session, position, line, row, error, own, cache, today) -> _Pending:
     if row is None:
         return _Pending(position, line, "", None, None, Outcome("", "rejected", [error or f"line {line}: unreadable"]))
-    licence = (row.get("establishment") or "").strip()
+    licence = _clean((row.get("establishment") or "").strip())
     establishment = cache.get(session, licence) if licence else None
     checked = check_record(row, establishment.sector if establishment else None, today)
     if own is not None and establishment is not None and establishment.id != own.id:
         checked.reasons.insert(0, "you submit only for your own establishment")
         establishment = None
-    record_id = checked.values["record_id"][:100]
+    record_id = _clean(checked.values["record_id"])[:100]
     reasons = [f"line {line}: {r}" for r in checked.reasons]
     outcome = Outcome(record_id, "accepted" if checked.ok else "rejected", reasons)
     # A record without a known establishment or an id cannot be stored (nor deduplicated): it is only answered.
@@ -260,10 +260,15 @@ def _store(session: Session, rows: list[_Pending]) -> None:
     session.execute(insert(RegistrationAlert), alerts)
 
 
+def _clean(text: str) -> str:
+    """Bytes that were not UTF-8 (kept as surrogates so the row could be answered) become U+FFFD when stored."""
+    return text.encode("utf-8", "replace").decode("utf-8") if isinstance(text, str) else text
+
+
 def _row_values(p: _Pending, now: datetime, days: dict[str, int]) -> dict:
-    v, est = p.checked.values, p.establishment
+    v, est = {k: _clean(t) for k, t in p.checked.values.items()}, p.establishment
     return {"establishment_id": est.id, "record_id": p.outcome.record_id, "status": p.outcome.status,
-            "reasons": "; ".join(p.outcome.reasons)[:5000], "name": v["name"][:200], "dob": v["dob"][:10],
+            "reasons": _clean("; ".join(p.outcome.reasons))[:5000], "name": v["name"][:200], "dob": v["dob"][:10],
             "nationality": v["nationality"][:3], "document_type": v["document_type"][:10],
             "document_number": v["document_number"][:64], "item_number": item_number(v),
             "details": json.dumps(sector_details(v, est.sector), ensure_ascii=False), "hit": bool(p.hits),

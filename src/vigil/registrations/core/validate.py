@@ -198,7 +198,8 @@ def check_record(row: dict[str, str], sector: str | None, today: date) -> Checke
     for name, limit in MAX_LENGTHS.items():
         if len(values.get(name, "")) > limit:
             reasons.append(f"{name} is longer than {limit} characters")
-    if any(_CONTROL.search(v) for v in values.values()):
+    if any(_CONTROL.search(v) for k, v in values.items() if k != "mrz") or _CONTROL.search(
+            values["mrz"].replace("\n", "")):
         reasons.append("contains control characters or text that is not valid UTF-8")
     if not values["record_id"]:
         reasons.append("record_id is empty")
