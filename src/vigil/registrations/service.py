@@ -26,7 +26,7 @@ from vigil.screening import service as screening
 
 DEFAULT_RETENTION_DAYS = 30
 MAX_BATCH = 10_000  # records per API request; files go through the CLI or the portal in chunks
-CHUNK = 2_000  # records per transaction in file intake: a crash loses at most this unfinished chunk
+CHUNK = 5_000  # records per transaction in file intake: a crash loses at most this unfinished chunk
 ALERT_KINDS = ("watchlist", "document", "stolen_property")
 
 
@@ -266,7 +266,9 @@ def _clean(text: str) -> str:
 
 
 def _row_values(p: _Pending, now: datetime, days: dict[str, int]) -> dict:
-    v, est = {k: _clean(t) for k, t in p.checked.values.items()}, p.establishment
+    v, est = p.checked.values, p.establishment
+    if p.outcome.status == "rejected":  # only a rejected record can hold text that was not UTF-8
+        v = {k: _clean(t) for k, t in v.items()}
     return {"establishment_id": est.id, "record_id": p.outcome.record_id, "status": p.outcome.status,
             "reasons": _clean("; ".join(p.outcome.reasons))[:5000], "name": v["name"][:200], "dob": v["dob"][:10],
             "nationality": v["nationality"][:3], "document_type": v["document_type"][:10],
@@ -283,8 +285,9 @@ def bulk_insert(session: Session, values: list[dict]) -> None:
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    stmt = dialect_insert(Registration).on_conflict_do_nothing(index_elements=["establishment_id", "record_id"])
-    session.execute(stmt, values)
+    stmt = dialect_insert(Registration.__table__).on_conflict_do_nothing(
+        index_elements=["establishment_id", "record_id"])
+    session.connection().execute(stmt, values)  # Core executemany: no ORM bookkeeping per row
 
 
 def _ids_of(session: Session, keys: list[tuple[int, str]]) -> dict[tuple[int, str], int]:
