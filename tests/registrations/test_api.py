@@ -87,7 +87,7 @@ def test_confirmed_hit_opens_a_case_and_search_needs_purpose_and_case(desk, as_u
     assert no_purpose.status_code == 428
     no_case = supervisor.get("/api/v1/registrations/search", params={"case_reference": "NOPE-1", "name": "haddad"},
                              headers=PURPOSE)
-    assert no_case.status_code == 400
+    assert no_case.status_code == 404
     found = supervisor.get("/api/v1/registrations/search", params={"case_reference": case["reference"],
                                                                    "name": "haddad"}, headers=PURPOSE)
     assert found.status_code == 200 and any(h["registration"]["record_id"] == "HIT-2" for h in found.json())

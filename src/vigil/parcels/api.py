@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import json
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from vigil.parcels import service
 from vigil.parcels.catalogue import classifier_for
-from vigil.parcels.schemas import (CatalogueIn, Classified, ClassifyIn, ManifestIn, ParcelDecisionIn, ParcelResult,
+from vigil.parcels.schemas import (Catalogue, CatalogueIn, Classified, ClassifyIn, ManifestIn, ParcelDecisionIn, ParcelResult,
                                    QueuedParcel)
 from vigil.platform import policy
 from vigil.platform.database import session_scope
 from vigil.platform.identity.principal import Principal
 from vigil.platform.pagination import Page
+from vigil.registrations.service import CURSOR_PATTERN
+from vigil.registrations.problems import PROBLEM_RESPONSES
 from vigil.web.security import current_principal
 
-router = APIRouter(prefix="/api/v1/parcels", tags=["parcels"])
+router = APIRouter(prefix="/api/v1/parcels", tags=["parcels"], responses=PROBLEM_RESPONSES)
 
 
 @router.post("/manifests", response_model=list[ParcelResult],
@@ -45,7 +47,7 @@ def queued(p) -> QueuedParcel:
 
 
 @router.get("/queue", response_model=Page[QueuedParcel], description="Flagged parcels with the matched terms.")
-def queue(status: Literal["open", "released", "held"] = "open", cursor: str | None = None,
+def queue(status: Literal["open", "released", "held"] = "open", cursor: str | None = Query(None, pattern=CURSOR_PATTERN),
           limit: int = Query(50, ge=1, le=500), who: Principal = Depends(current_principal)):
     with session_scope() as db:
         rows, nxt = service.queue(db, who, status, cursor, limit)
@@ -53,20 +55,21 @@ def queue(status: Literal["open", "released", "held"] = "open", cursor: str | No
 
 
 @router.post("/{parcel_id}/decision", response_model=QueuedParcel)
-def decide(parcel_id: int, data: ParcelDecisionIn, who: Principal = Depends(current_principal)):
+def decide(parcel_id: Annotated[int, Path(ge=1, le=2_147_483_647)], data: ParcelDecisionIn, who: Principal = Depends(current_principal)):
     with session_scope() as db:
         return queued(service.decide(db, who, parcel_id, data.decision, data.reason))
 
 
-@router.get("/catalogue", description="The prohibited and restricted items catalogue in force.")
-def get_catalogue(who: Principal = Depends(current_principal)) -> dict:
+@router.get("/catalogue", response_model=Catalogue,
+            description="The prohibited and restricted items catalogue in force.")
+def get_catalogue(who: Principal = Depends(current_principal)):
     policy.require(who, "parcels.classify")
     with session_scope() as db:
-        return service.catalogue(db)
+        return Catalogue.from_stored(service.catalogue(db))
 
 
 @router.put("/catalogue", description="Replace the catalogue (admins); kept as a new version, audited.")
 def put_catalogue(data: CatalogueIn, who: Principal = Depends(current_principal)) -> dict:
     with session_scope() as db:
-        row = service.edit_catalogue(db, who, data.catalogue, data.note)
+        row = service.edit_catalogue(db, who, data.catalogue.to_stored(), data.note)
         return {"version": row.id, "note": row.note}

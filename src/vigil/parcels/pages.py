@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse
 
 from vigil.parcels import service
 from vigil.parcels.catalogue import classifier_for
 from vigil.platform import policy
 from vigil.platform.database import session_scope
+from vigil.registrations.service import CURSOR_PATTERN
 from vigil.platform.identity.principal import Principal
 from vigil.web.security import current_principal
 from vigil.web.templating import register_templates, render
@@ -21,7 +22,7 @@ router = APIRouter(prefix="/parcels", include_in_schema=False)
 
 
 @router.get("")
-def home(request: Request, cursor: str | None = None, who: Principal = Depends(current_principal)):
+def home(request: Request, cursor: str | None = Query(None, pattern=CURSOR_PATTERN), who: Principal = Depends(current_principal)):
     rows, nxt = [], None
     with session_scope() as db:
         if policy.allowed(who, "parcels.queue.work"):

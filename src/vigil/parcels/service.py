@@ -40,7 +40,7 @@ def _carrier(session: Session, actor: Principal, licence: str):
     own = registrations.establishment_of(session, actor)
     carrier = registrations.get_establishment(session, licence)
     if carrier.sector != CARRIER_SECTOR:
-        raise BadRequest(f"Establishment {licence} is not a carrier (sector {CARRIER_SECTOR})")
+        raise NotFound(f"No carrier with licence {licence!r} (an establishment of the {CARRIER_SECTOR} sector)")
     if own is not None and own.id != carrier.id:
         raise Forbidden("You submit only for your own carrier")
     if own is None and not policy.allowed(actor, "parcels.submit_any"):
@@ -109,10 +109,8 @@ def _screen_senders(session: Session, actor: Principal, fresh) -> None:
 
 def queue(session: Session, actor: Principal, status: str, cursor: str | None, limit: int):
     policy.require(actor, "parcels.queue.work")
-    stmt = select(Parcel).where(Parcel.status == status)
-    from vigil.platform.pagination import paginate
-
-    return paginate(session, stmt, Parcel.id, cursor, limit)
+    return registrations.paginate_rows(session, select(Parcel).where(Parcel.status == status), Parcel.id, cursor,
+                                       limit, scalars=True)
 
 
 def decide(session: Session, actor: Principal, parcel_id: int, decision: str, reason: str) -> Parcel:

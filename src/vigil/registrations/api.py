@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 
 from vigil.platform.database import session_scope
 from vigil.platform.identity.principal import Principal
 from vigil.platform.pagination import Page
+from vigil.registrations.service import CURSOR_PATTERN
 from vigil.registrations import service
+from vigil.registrations.problems import PROBLEM_RESPONSES
 from vigil.registrations.schemas import (AlertOut, BatchIn, BatchOut, DecisionIn, EstablishmentIn, EstablishmentOut,
                                          OutcomeOut, RegistrationOut, SearchHit)
 from vigil.web.security import current_principal, declared_purpose
 
-router = APIRouter(prefix="/api/v1/registrations", tags=["registrations"])
+router = APIRouter(prefix="/api/v1/registrations", tags=["registrations"], responses=PROBLEM_RESPONSES)
 
 
 @router.get("/establishments", response_model=list[EstablishmentOut])
@@ -48,7 +50,7 @@ def _api_outcome(o: service.Outcome) -> dict:
 
 @router.get("/mine", response_model=Page[RegistrationOut],
             description="An establishment user's own records (personal data they sent), newest first.")
-def mine(status: Literal["accepted", "rejected"] | None = None, cursor: str | None = None,
+def mine(status: Literal["accepted", "rejected"] | None = None, cursor: str | None = Query(None, pattern=CURSOR_PATTERN),
          limit: int = Query(50, ge=1, le=500), who: Principal = Depends(current_principal)):
     with session_scope() as db:
         _, rows, nxt = service.own_submissions(db, who, status, cursor, limit)
@@ -63,7 +65,7 @@ def alert_out(alert, reg, est) -> AlertOut:
 
 
 @router.get("/alerts", response_model=Page[AlertOut], description="The alert queue (officers, analyst and above).")
-def alerts(status: Literal["open", "confirmed", "dismissed"] | None = "open", cursor: str | None = None,
+def alerts(status: Literal["open", "confirmed", "dismissed"] | None = "open", cursor: str | None = Query(None, pattern=CURSOR_PATTERN),
            limit: int = Query(50, ge=1, le=200), who: Principal = Depends(current_principal)):
     with session_scope() as db:
         rows, nxt = service.list_alerts(db, who, status, cursor, limit)
@@ -73,7 +75,7 @@ def alerts(status: Literal["open", "confirmed", "dismissed"] | None = "open", cu
 @router.post("/alerts/{alert_id}/decision", response_model=AlertOut,
              description="Confirm or dismiss a hit with a reason (audited); `open_case` opens a case on the person "
                          "(operator and above).")
-def decide(alert_id: int, data: DecisionIn, who: Principal = Depends(current_principal)):
+def decide(alert_id: Annotated[int, Path(ge=1, le=2_147_483_647)], data: DecisionIn, who: Principal = Depends(current_principal)):
     with session_scope() as db:
         alert = service.decide_alert(db, who, alert_id, data.decision, data.reason, data.open_case, data.legal_basis)
         reg = db.get(service.Registration, alert.registration_id)

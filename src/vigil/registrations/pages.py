@@ -5,12 +5,13 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from vigil.platform import policy
 from vigil.platform.database import session_scope
+from vigil.registrations.service import CURSOR_PATTERN
 from vigil.platform.errors import BadRequest
 from vigil.platform.identity.principal import Principal
 from vigil.registrations import service
@@ -24,7 +25,7 @@ MAX_UPLOAD_ROWS = 10_000
 
 
 @router.get("")
-def home(request: Request, cursor: str | None = None, who: Principal = Depends(current_principal)):
+def home(request: Request, cursor: str | None = Query(None, pattern=CURSOR_PATTERN), who: Principal = Depends(current_principal)):
     with session_scope() as db:
         own = service.establishment_of(db, who)
         ctx = {"section": "registrations", "own": own, "records": [], "alerts": [], "next_cursor": None}

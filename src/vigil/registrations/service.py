@@ -18,7 +18,6 @@ from vigil.platform import clock, policy
 from vigil.platform.audit import service as audit
 from vigil.platform.errors import BadRequest, Conflict, NotFound
 from vigil.platform.identity.principal import Principal
-from vigil.platform.pagination import paginate
 from vigil.registrations.core.validate import (ALL_SECTORS, SECTORS, Checked, check_record, item_number,
                                                sector_details)
 from vigil.registrations.models import Establishment, EstablishmentUser, Registration, RegistrationAlert
@@ -375,17 +374,18 @@ def list_alerts(session: Session, actor: Principal, status: str | None, cursor: 
     return paginate_rows(session, stmt, RegistrationAlert.id, cursor, limit)
 
 
-def paginate_rows(session, stmt, key, cursor, limit):
-    from vigil.platform.pagination import decode_cursor, encode_cursor
+CURSOR_PATTERN = r"^[0-9]{1,18}$"  # the last id seen: the schema states it, so no cursor is ever "invalid"
 
-    limit = max(1, min(int(limit or 50), 200))
+
+def paginate_rows(session, stmt, key, cursor: str | None, limit: int, scalars: bool = False):
+    """One page, newest first; ``cursor`` is the id of the last row of the previous page."""
+    limit = max(1, min(int(limit or 50), 500))
     if cursor:
-        last = decode_cursor(cursor)
-        if not isinstance(last, int) or isinstance(last, bool):
-            raise BadRequest("Invalid cursor")
-        stmt = stmt.where(key < last)
-    rows = list(session.execute(stmt.order_by(key.desc()).limit(limit + 1)))
-    nxt = encode_cursor(rows[limit - 1][0].id) if len(rows) > limit else None
+        stmt = stmt.where(key < int(cursor))
+    run = session.scalars if scalars else session.execute
+    rows = list(run(stmt.order_by(key.desc()).limit(limit + 1)))
+    last = rows[limit - 1] if len(rows) > limit else None
+    nxt = str(last.id if scalars else last[0].id) if last is not None else None
     return rows[:limit], nxt
 
 
@@ -438,7 +438,7 @@ def own_submissions(session: Session, actor: Principal, status: str | None, curs
     stmt = select(Registration).where(Registration.establishment_id == own.id)
     if status:
         stmt = stmt.where(Registration.status == status)
-    rows, nxt = paginate(session, stmt, Registration.id, cursor, limit)
+    rows, nxt = paginate_rows(session, stmt, Registration.id, cursor, limit, scalars=True)
     return own, rows, nxt
 
 
@@ -448,9 +448,8 @@ def search(session: Session, actor: Principal, purpose: str | None, case_referen
     policy.require(actor, "registrations.search")
     stated = policy.require_purpose(purpose)
     case_id = _case_id(session, actor, case_reference)
-    terms = [t for t in (name.strip(), document_number.strip(), item.strip()) if t]
-    if not terms:
-        raise BadRequest("Search by name, document number or item number")
+    if not (name.strip() or document_number.strip() or item.strip()):
+        return []  # nothing asked, nothing read
     clauses = []
     if name.strip():
         clauses.append(func.lower(Registration.name).contains(name.strip().lower()))
@@ -476,7 +475,7 @@ def _case_id(session: Session, actor: Principal, reference: str) -> int:
 
     case_id = session.scalar(select(Case.id).where(Case.reference == (reference or "").strip()))
     if case_id is None:
-        raise BadRequest("A search needs the reference of an existing case you can read")
+        raise NotFound(f"No case {reference!r}: a search needs the reference of a case you can read")
     cases.get_case(session, actor, case_id)  # one the caller may read, or NotFound
     return case_id
 
