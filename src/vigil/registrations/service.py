@@ -9,7 +9,7 @@ import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import and_, delete, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
@@ -276,17 +276,31 @@ def _row_values(p: _Pending, now: datetime, days: dict[str, int]) -> dict:
             "received_at": now, "retain_until": _retain_until(est, now, days)}
 
 
+_COLUMNS = ("establishment_id", "record_id", "status", "reasons", "name", "dob", "nationality", "document_type",
+            "document_number", "item_number", "details", "hit", "received_at", "retain_until")
+
+
+def _driver_value(value, sqlite: bool):
+    """What SQLAlchemy's UtcDateTime/Boolean would bind, done once per value without its per-row machinery."""
+    if isinstance(value, datetime):
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds") if sqlite else value
+    if isinstance(value, bool):
+        return int(value) if sqlite else value
+    return value
+
+
 def bulk_insert(session: Session, values: list[dict]) -> None:
-    """INSERT ... ON CONFLICT (establishment, record id) DO NOTHING, as one executemany: a row another process
-    stored meanwhile is skipped, never doubled."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    stmt = dialect_insert(Registration.__table__).on_conflict_do_nothing(
-        index_elements=["establishment_id", "record_id"])
-    session.connection().execute(stmt, values)  # Core executemany: no ORM bookkeeping per row
+    """INSERT ... ON CONFLICT (establishment, record id) DO NOTHING, as one driver-level executemany (SQLite's
+    executemany; psycopg's pipelined executemany on PostgreSQL): a row another process stored meanwhile is
+    skipped, never doubled. Bypassing SQLAlchemy's per-row parameter processing halves the cost of a chunk."""
+    conn = session.connection()
+    sqlite = conn.dialect.name == "sqlite"
+    mark = "?" if sqlite else "%s"
+    sql = (f"INSERT INTO registrations ({', '.join(_COLUMNS)}) VALUES ({', '.join([mark] * len(_COLUMNS))}) "
+           "ON CONFLICT (establishment_id, record_id) DO NOTHING")
+    rows = [tuple(_driver_value(v[c], sqlite) for c in _COLUMNS) for v in values]
+    conn.exec_driver_sql(sql, rows)
 
 
 def _ids_of(session: Session, keys: list[tuple[int, str]]) -> dict[tuple[int, str], int]:
