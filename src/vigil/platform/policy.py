@@ -151,6 +151,22 @@ def stix_visible_clause(principal: Principal, tlp_col, owner_col, group_col, mem
 # ---------------------------------------------------------------------------------------------------------------------
 
 # --- registrations and parcels (vigil.registrations, vigil.parcels)
+# Establishment (and carrier) staff are platform users of the lowest role linked to one establishment
+# (registrations.establishment_users): they submit for it and see only its records; operators and systems submit
+# for any. Officers work the alerts and search (with a purpose and a case); supervisors manage establishments,
+# stolen-property lists and purges; admins edit the parcels catalogue.
+ACTIONS["registrations.submit"] = "viewer"
+ACTIONS["registrations.submit_any"] = "operator"
+ACTIONS["registrations.establishment.read"] = "analyst"
+ACTIONS["registrations.establishment.manage"] = "supervisor"
+ACTIONS["registrations.alerts.work"] = "analyst"
+ACTIONS["registrations.search"] = "analyst"
+ACTIONS["registrations.purge"] = "supervisor"
+ACTIONS["parcels.submit"] = "viewer"
+ACTIONS["parcels.submit_any"] = "operator"
+ACTIONS["parcels.classify"] = "viewer"
+ACTIONS["parcels.queue.work"] = "analyst"
+ACTIONS["parcels.catalogue.edit"] = "admin"
 
 
 # --- controlled-items ledger (vigil.ledger)

@@ -17,7 +17,7 @@ from vigil.screening import service
 from vigil.screening.core import DEFAULT_THRESHOLD
 from vigil.screening.core.documents import validate_cn_ric
 from vigil.screening.core.mrz import parse_mrz
-from vigil.screening.schemas import (DocumentCheckIn, DocumentHitOut, EntryIn, EntryOut, EntryPatch, ImportOut, MatchOut, MRZIn,
+from vigil.screening.schemas import (DocumentCheckIn, StolenCheckIn, DocumentHitOut, EntryIn, EntryOut, EntryPatch, ImportOut, MatchOut, MRZIn,
                                      ResultOut, ScreenIn, ScreenOut, WatchlistIn, WatchlistOut)
 from vigil.web.security import current_principal, declared_purpose
 
@@ -171,3 +171,24 @@ def import_lost(files: list[UploadFile] = File(...), who: Principal = Depends(cu
         count, errors = service.import_lost_documents(db, who, folder / Path(files[0].filename or "upload").name,
                                                       files[0].filename or "upload")
         return {"imported": count, "row_errors": errors[:1000]}
+
+
+@router.post("/stolen-property/import",
+             description="Add reported stolen items from a CSV (kind,number[,description,reported_date]; kind = serial, "
+                         "imei or vin); records held in retention are re-checked against the new numbers.")
+def import_stolen_property(files: list[UploadFile] = File(...), who: Principal = Depends(current_principal)):
+    with session_scope() as db, uploaded_folder(files[:1]) as folder:
+        name = Path(files[0].filename or "upload").name or "upload"
+        count, errors = service.import_stolen_property(db, who, folder / name, name)
+        return {"imported": count, "row_errors": errors[:1000]}
+
+
+@router.post("/stolen-property/check", description="Is this serial, IMEI or VIN reported stolen?")
+def check_stolen_property(data: StolenCheckIn, who: Principal = Depends(current_principal)):
+    from vigil.platform import policy
+
+    policy.require(who, "screening.run")
+    with session_scope() as db:
+        return {"number": data.number, "stolen": [
+            {"kind": s.kind, "number": s.number, "description": s.description, "reported_date": s.reported_date,
+             "source": s.source} for s in service.find_stolen_property(db, data.number)]}

@@ -175,6 +175,40 @@ def _screen_file(err: Console, index: ScreeningIndex, input: Path, output: Path,
 
 app.command("screen")(screen)
 
+lists_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Watchlists from their official sources.")
+
+
+@lists_app.command("stolen-property")
+def stolen_property(input: Path = typer.Option(..., "--input", help="CSV: kind,number[,description,reported_date]; "
+                                                                    "kind = serial | imei | vin"),
+                    source: str = typer.Option("", "--source", help="where the list comes from")) -> None:
+    """Add reported stolen items (serials, IMEIs, VINs); records held in retention are re-checked."""
+    import getpass
+
+    from vigil.platform.database import session_scope
+    from vigil.platform.errors import Problem
+    from vigil.platform.identity.principal import Principal
+    from vigil.platform.registry import load_jobs
+
+    err = Console(stderr=True, highlight=False)
+    if not input.is_file():
+        err.print(f"error: input file {input} not found")
+        raise typer.Exit(2)
+    load_jobs()  # so holders of records hear about the new numbers
+    actor = Principal(user_id=0, username=f"cli:{getpass.getuser()}"[:64], agency_id=0, agency_code="-",
+                      role="admin", clearance=3, via="system")
+    try:
+        with session_scope() as db:
+            from vigil.screening import service
+
+            count, errors = service.import_stolen_property(db, actor, input, source or input.name)
+    except Problem as exc:
+        err.print(f"error: {exc.detail}")
+        raise typer.Exit(1)
+    for line in errors[:50]:
+        err.print(f"row error: {line}")
+    print(f"imported {count} stolen items ({len(errors)} row errors)")
+
 
 def main() -> None:  # pragma: no cover
     app(prog_name="vigil screen")

@@ -108,3 +108,17 @@ class ListSourceFile(Base):
     changed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
     __table_args__ = (UniqueConstraint("watchlist_id", "name", name="uq_screening_list_source_files_list_name"),)
+
+
+class StolenProperty(Base):
+    """A reported stolen item by its number: a device serial, an IMEI or a vehicle's VIN (exact lookup)."""
+
+    __tablename__ = "stolen_property"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # serial | imei | vin
+    number: Mapped[str] = mapped_column(String(64), index=True)  # normalised: letters and digits, upper case
+    description: Mapped[str] = mapped_column(String(300), default="")
+    reported_date: Mapped[str] = mapped_column(String(10), default="")
+    source: Mapped[str] = mapped_column(String(200), default="")
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -165,3 +165,8 @@ class MRZIn(Strict):
 class DocumentCheckIn(Strict):
     number: str = Field(min_length=1, max_length=60)
     country: str = Field(default="", max_length=3)
+
+
+class StolenCheckIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    number: str = Field(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9 \-./]+$")

@@ -24,8 +24,9 @@ from vigil.screening.core import (DEFAULT_THRESHOLD, Entry, ListFormatError, Mat
 from vigil.screening.core import importers
 from vigil.screening.core.documents import load_lost_documents, normalize_doc_number
 from vigil.screening.core.grounds import refused_grounds
+from vigil.screening.core.property import load_stolen_property, normalize_property_number
 from vigil.screening.core.index import paused_gc
-from vigil.screening.models import LostDocument, Watchlist, WatchlistEntry, WatchlistVersion
+from vigil.screening.models import LostDocument, StolenProperty, Watchlist, WatchlistEntry, WatchlistVersion
 from vigil.screening.records import entry_from_json, entry_to_json
 
 KINDS = ("un", "ofac", "csv", "ftm", "manual")
@@ -419,14 +420,21 @@ def _check_batch(actor: Principal, records: list[RecordIn]) -> None:
 def _screen_all(session: Session, records: list[RecordIn], threshold: float | None,
                 progress: Callable[[int], None] | None = None, progress_step: int = 100) -> list[RecordResult]:
     index = current_index(session)
+    # A batch often repeats a person (a guest each night, a regular seller): one search per distinct query, and
+    # one query for every document number of the batch instead of one per record.
+    documents = lost_documents_among(session, [rec.id_number for rec in records if rec.id_number])
+    searched: dict[Query, list[Match]] = {}
     results = []
     for n, rec in enumerate(records):
         if progress is not None and n % progress_step == 0:
             progress(n)
         try:
-            matches = index.search(_query(rec), threshold)
-            docs = find_lost_documents(session, rec.id_number) if rec.id_number else []
-            results.append(RecordResult(rec.id, matches, docs))
+            query = _query(rec)
+            matches = searched.get(query)
+            if matches is None:
+                matches = searched[query] = index.search(query, threshold)
+            docs = documents.get(normalize_doc_number(rec.id_number), []) if rec.id_number else []
+            results.append(RecordResult(rec.id, list(matches), docs))
         except ValueError as exc:
             results.append(RecordResult(rec.id, [], [], error=str(exc)))
     return results
@@ -479,7 +487,23 @@ def import_lost_documents(session: Session, actor: Principal, path: Path, source
                                  reported_date=d.reported_date or "", source=source[:200]))
     audit.record(session, actor, "documents.import", "lost_documents", "", detail={"count": len(docs),
                                                                                   "row_errors": len(errors)})
+    session.flush()
+    # Holders of records in retention re-check them against the new numbers (as for "screening.list_version").
+    events.publish("screening.lost_documents", session=session, numbers=sorted({d.number for d in docs}))
     return len(docs), [str(e) for e in errors]
+
+
+IN_CHUNK = 500  # numbers per IN (...) query: well under SQLite's and PostgreSQL's parameter limits
+
+
+def lost_documents_among(session: Session, numbers: list[str]) -> dict[str, list[LostDocument]]:
+    """The lost/stolen documents among many numbers, keyed by normalised number (a few queries per batch)."""
+    keys = sorted({k for k in map(normalize_doc_number, numbers) if len(k) >= 4})
+    out: dict[str, list[LostDocument]] = {}
+    for start in range(0, len(keys), IN_CHUNK):
+        for doc in session.scalars(select(LostDocument).where(LostDocument.number.in_(keys[start:start + IN_CHUNK]))):
+            out.setdefault(doc.number, []).append(doc)
+    return out
 
 
 def find_lost_documents(session: Session, number: str, country: str | None = None) -> list[LostDocument]:
@@ -492,6 +516,48 @@ def find_lost_documents(session: Session, number: str, country: str | None = Non
     return list(session.scalars(stmt))
 
 
+# ---------------------------------------------------------------- stolen property (serials, IMEIs, VINs)
+
+def import_stolen_property(session: Session, actor: Principal, path: Path, source: str) -> tuple[int, list[str]]:
+    """Add the items of a CSV (kind,number[,description,reported_date]) in the caller's transaction. Holders of
+    records in retention are told the new numbers (event "screening.stolen_property") and re-check them."""
+    policy.require(actor, "watchlist.manage")
+    try:
+        items, errors = load_stolen_property(path)
+    except ListFormatError as exc:
+        raise BadRequest(f"Stolen-property list rejected: {exc}") from None
+    if not items:
+        raise BadRequest("The file holds no usable items" + (f": {errors[0]}" if errors else ""))
+    for item in items:
+        session.add(StolenProperty(kind=item.kind, number=item.number, description=item.description,
+                                   reported_date=item.reported_date or "", source=source[:200]))
+    session.flush()
+    audit.record(session, actor, "stolen_property.import", "stolen_property", "",
+                 detail={"count": len(items), "row_errors": len(errors), "source": source[:200]})
+    events.publish("screening.stolen_property", session=session, numbers=sorted({i.number for i in items}))
+    return len(items), [str(e) for e in errors]
+
+
+def stolen_property_among(session: Session, numbers: list[str]) -> dict[str, list[StolenProperty]]:
+    """The reported stolen items among many serials/IMEIs/VINs, keyed by normalised number."""
+    keys = sorted({k for k in map(normalize_property_number, numbers) if len(k) >= 4})
+    out: dict[str, list[StolenProperty]] = {}
+    for start in range(0, len(keys), IN_CHUNK):
+        rows = session.scalars(select(StolenProperty).where(StolenProperty.number.in_(keys[start:start + IN_CHUNK])))
+        for row in rows:
+            out.setdefault(row.number, []).append(row)
+    return out
+
+
+def find_stolen_property(session: Session, number: str) -> list[StolenProperty]:
+    return stolen_property_among(session, [number]).get(normalize_property_number(number), [])
+
+
+def count_stolen_property(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(StolenProperty)) or 0
+
+
 __all__ = ["DEFAULT_THRESHOLD", "create_watchlist", "import_list", "add_entry", "remove_entry", "screen_records",
            "screen_records_now", "screen_name", "rescreen_new_entries", "find_lost_documents",
-           "import_lost_documents", "RecordIn"]
+           "import_lost_documents", "lost_documents_among", "import_stolen_property", "stolen_property_among",
+           "find_stolen_property", "RecordIn"]

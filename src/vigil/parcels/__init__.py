@@ -1,0 +1,1 @@
+"""Parcel manifests: sender screening and declared-contents classification."""

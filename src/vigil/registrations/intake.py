@@ -1,0 +1,60 @@
+"""File intake for the CLI and the portal: read a CSV in chunks, one transaction per chunk, results in order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from itertools import islice
+from pathlib import Path
+
+import orjson
+
+from vigil.platform.database import session_scope
+from vigil.platform.identity.principal import Principal
+from vigil.registrations import service
+from vigil.registrations.core.csvin import CsvFormatError, read_rows, text_lines
+
+
+class IntakeError(ValueError):
+    """The file as a whole cannot be read."""
+
+
+def chunks(rows: Iterator, size: int) -> Iterator[list]:
+    while batch := list(islice(rows, size)):
+        yield batch
+
+
+def ingest_stream(actor: Principal, rows: Iterator, emit: Callable[[list[service.Outcome]], None],
+                  progress: Callable[[int], None] | None = None, chunk: int = service.CHUNK) -> dict[str, int]:
+    """Each chunk is validated, screened and stored in its own transaction, then its outcomes are emitted: a
+    process killed midway has stored whole chunks only, and sending the file again answers `duplicate` for them."""
+    stats = {"rows": 0, "accepted": 0, "rejected": 0, "duplicate": 0, "alerts": 0}
+    cache = service.EstablishmentCache()
+    for batch in chunks(rows, chunk):
+        with session_scope() as db:
+            outcomes = service.ingest(db, actor, batch, cache)
+        emit(outcomes)
+        for o in outcomes:
+            stats[o.status] += 1
+            stats["alerts"] += bool(o.alerts)
+        stats["rows"] += len(outcomes)
+        if progress:
+            progress(len(outcomes))
+    return stats
+
+
+def ingest_file(actor: Principal, path: Path, output: Path, progress: Callable[[int], None] | None = None,
+                chunk: int = service.CHUNK) -> dict[str, int]:
+    with path.open("rb") as raw, output.open("wb") as out:
+        try:
+            rows = read_rows(text_lines(raw))
+            first = list(islice(rows, 1))  # the header is checked before anything is written
+        except CsvFormatError as exc:
+            raise IntakeError(f"{path}: {exc}") from None
+
+        def emit(outcomes):
+            out.write(b"".join(orjson.dumps(o.to_dict()) + b"\n" for o in outcomes))
+            out.flush()
+
+        from itertools import chain
+
+        return ingest_stream(actor, chain(first, rows), emit, progress, chunk)
