@@ -154,6 +154,8 @@ def stix_visible_clause(principal: Principal, tlp_col, owner_col, group_col, mem
 
 
 # --- controlled-items ledger (vigil.ledger)
+ACTIONS["ledger.read"] = "analyst"
+ACTIONS["ledger.write"] = "operator"
 
 
 # --- key sites, campaigns and risk (vigil.sites, vigil.risk)
