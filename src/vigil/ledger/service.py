@@ -102,7 +102,8 @@ def _rejection(record: Any, outcome: Outcome, line: int, actor: Principal) -> di
 
 def apply_one(session: Session, actor: Principal, record: dict) -> Outcome:
     """One record from the API or a console form."""
-    return next(iter(apply_records(session, actor, [record], source=str(record.get("id", "")))))
+    (outcome,) = list(apply_records(session, actor, [record], source=str(record.get("id", ""))))  # runs the flush
+    return outcome
 
 
 # ---- reading ---------------------------------------------------------------------------------------------------

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
+import orjson
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
@@ -19,7 +20,7 @@ from vigil.ledger.core.ledger import Item as CoreItem
 from vigil.ledger.models import (LedgerAlert, LedgerBalance, LedgerHead, LedgerHolder, LedgerItem, LedgerMovement,
                                  LedgerSite, LedgerTransit)
 from vigil.platform import clock
-from vigil.platform.chain import GENESIS, canonical_time, chain_hash
+from vigil.platform.chain import GENESIS, canonical_time, fast_chain_hash
 
 MOVEMENTS = LedgerMovement.__table__
 HASHED = ("seq", "id", "at", "kind", "holder", "site", "item", "item_class", "delta", "to_holder", "to_site",
@@ -27,7 +28,7 @@ HASHED = ("seq", "id", "at", "kind", "holder", "site", "item", "item_class", "de
 
 
 def movement_hash(row: dict[str, Any]) -> str:
-    return chain_hash([canonical_time(v) if k == "at" else v for k, v in ((k, row[k]) for k in HASHED)])
+    return fast_chain_hash([canonical_time(v) if k == "at" else v for k, v in ((k, row[k]) for k in HASHED)])
 
 
 def chunks(values: Iterable, size: int = 500) -> Iterator[list]:
@@ -114,7 +115,7 @@ class Loader:
     def _transits(self, refs: list[str]) -> list[str]:
         keys = []
         for part in chunks(refs):
-            for row in self.conn.execute(select(LedgerTransit).where(LedgerTransit.dispatch.in_(part))):
+            for row in self.conn.execute(select(LedgerTransit.__table__).where(LedgerTransit.dispatch.in_(part))):
                 if row.dispatch not in self.ledger.transits:
                     keys.append(row.item)
                     self.ledger.transits[row.dispatch] = transit_of(row)
@@ -123,11 +124,11 @@ class Loader:
     def _items(self, keys: list[str]) -> None:
         led = self.ledger
         for part in chunks(keys):
-            for row in self.conn.execute(select(LedgerItem).where(LedgerItem.key.in_(part))):
+            for row in self.conn.execute(select(LedgerItem.__table__).where(LedgerItem.key.in_(part))):
                 led.items[row.key] = item_of(row)
-            for row in self.conn.execute(select(LedgerBalance).where(LedgerBalance.item.in_(part))):
+            for row in self.conn.execute(select(LedgerBalance.__table__).where(LedgerBalance.item.in_(part))):
                 led.load_balance(row.holder, row.site, row.item, row.amount, row.last_at)
-            open_transits = select(LedgerTransit).where(LedgerTransit.item.in_(part),
+            open_transits = select(LedgerTransit.__table__).where(LedgerTransit.item.in_(part),
                                                         LedgerTransit.confirmed_by.is_(None))
             for row in self.conn.execute(open_transits):
                 if row.dispatch in led.transits:
@@ -139,9 +140,9 @@ class Loader:
     def _holders(self, ids: list[str]) -> None:
         led = self.ledger
         for part in chunks(ids):
-            for row in self.conn.scalars(select(LedgerHolder).where(LedgerHolder.id.in_(part))):
+            for row in self.conn.execute(select(LedgerHolder.__table__).where(LedgerHolder.id.in_(part))):
                 led.load_holder(holder_of(row))
-            for row in self.conn.scalars(select(LedgerSite).where(LedgerSite.holder_id.in_(part))):
+            for row in self.conn.execute(select(LedgerSite.__table__).where(LedgerSite.holder_id.in_(part))):
                 self._site(row)
             totals = (select(LedgerBalance.holder, LedgerItem.item_class, func.sum(LedgerBalance.amount))
                       .join(LedgerItem, LedgerItem.key == LedgerBalance.item)
@@ -160,7 +161,7 @@ class Loader:
 
     def _sites(self, ids: list[str]) -> None:
         for part in chunks(ids):
-            for row in self.conn.scalars(select(LedgerSite).where(LedgerSite.id.in_(part))):
+            for row in self.conn.execute(select(LedgerSite.__table__).where(LedgerSite.id.in_(part))):
                 self._site(row)
 
     def _site(self, row: LedgerSite) -> None:
@@ -235,30 +236,41 @@ class Writer:
         for m in movements:
             self.count += 1
             item = m["item"]
-            row = {"seq": self.count, "id": m["id"], "at": m["at"], "kind": m["kind"], "holder": m["holder"],
-                   "site": m["site"], "item": item.key, "item_class": item.cls, "delta": m["delta"],
-                   "to_holder": m.get("to", ""), "to_site": m.get("to_site", ""), "dispatch": m.get("dispatch", ""),
-                   "corrects": m.get("corrects", ""),
-                   "detail": json.dumps(m.get("detail") or {}, sort_keys=True, separators=(",", ":")),
-                   "prev_hash": self.last_hash}
-            row["hash"] = self.last_hash = movement_hash(row)
+            detail = m.get("detail")
+            at = m["at"]
+            row = [self.count, m["id"], canonical_time(at), m["kind"], m["holder"], m["site"], item.key, item.cls,
+                   m["delta"], m.get("to", ""), m.get("to_site", ""), m.get("dispatch", ""), m.get("corrects", ""),
+                   orjson.dumps(detail, option=orjson.OPT_SORT_KEYS).decode() if detail else "{}", self.last_hash]
+            self.last_hash = fast_chain_hash(row)
+            row[2] = at
+            row.append(self.last_hash)
             rows.append(row)
         if not rows:
             return
         if self.conn.dialect.name == "postgresql":
             _copy(self.conn, rows)
         else:
-            for part in chunks(rows, 20000):
-                self.conn.execute(insert(MOVEMENTS), part)
+            _sqlite_rows(self.conn, rows)
 
 
-def _copy(conn: Connection, rows: list[dict]) -> None:
+COLUMNS = HASHED + ("hash",)
+
+
+def _copy(conn: Connection, rows: list[list]) -> None:
     """PostgreSQL COPY: several times faster than INSERTs for a large import, in the same transaction."""
-    columns = list(rows[0])
     cursor = conn.connection.driver_connection.cursor()
-    with cursor.copy(f"COPY ledger_movements ({', '.join(columns)}) FROM STDIN") as copy:
+    with cursor.copy(f"COPY ledger_movements ({', '.join(COLUMNS)}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row([row[c] for c in columns])
+            copy.write_row(row)
+
+
+def _sqlite_rows(conn: Connection, rows: list[list]) -> None:
+    """SQLite: the driver's executemany, skipping SQLAlchemy's per-row processing (a third of an import's time).
+    Times are written as SQLAlchemy writes them there (UTC, no offset), so queries compare them alike."""
+    for row in rows:
+        row[2] = row[2].astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+    sql = f"INSERT INTO ledger_movements ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+    conn.connection.driver_connection.cursor().executemany(sql, rows)
 
 
 def _holder_row(h: Holder, now: datetime) -> dict:

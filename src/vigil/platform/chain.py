@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+import orjson
+
 GENESIS = "0" * 64
 
 
@@ -25,6 +27,12 @@ def chain_hash(values: list[Any]) -> str:
     """SHA-256 of the canonical JSON of ``values`` (compact separators, UTF-8 kept as is)."""
     payload = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def fast_chain_hash(values: list[Any]) -> str:
+    """The same canonical form written by orjson (compact, UTF-8), several times faster: for chains of strings and
+    integers only, where both encoders agree byte for byte; used by the ledger's million-row imports."""
+    return hashlib.sha256(orjson.dumps(values)).hexdigest()
 
 
 @dataclass

@@ -158,6 +158,8 @@ def text(record: dict, name: str, required: bool = True, limit: int = MAX_ID) ->
         if required:
             raise Refused(f"{name} is required")
         return ""
+    if type(value) is str and len(value) <= limit and value.isprintable() and value.strip() == value:
+        return value  # the usual case, checked quickly
     if not isinstance(value, str) or not value.strip() or len(value) > limit or any(ord(c) < 32 for c in value):
         raise Refused(f"{name} must be a non-empty line of at most {limit} characters")
     return value.strip()
@@ -519,8 +521,8 @@ class Ledger:
         alerts = self._purchase(holder, item, mid, at, transit.amount)
         return {"holder": holder.id, "site": site, "item": item, "delta": transit.amount, "dispatch": ref}, alerts
 
-    def _outflow(self, r, at, holder):
-        item, amount = self._item(r)
+    def _outflow(self, r, at, holder, parsed=None):
+        item, amount = parsed or self._item(r)
         amount = self._amount(item, amount)
         site = self._site_of(r, holder, item)
         self._not_older(holder.id, item, at)
@@ -528,11 +530,11 @@ class Ledger:
         return {"holder": holder.id, "site": site, "item": item, "delta": -amount}, []
 
     def _consume(self, r, mid, at, holder):
-        item, _ = self._item(r)
-        why = holder.licence.problem(item.cls, at, f"holder {holder.id}'s")
+        parsed = self._item(r)
+        why = holder.licence.problem(parsed[0].cls, at, f"holder {holder.id}'s")
         if why:
             raise Refused(why)
-        return self._outflow(r, at, holder)
+        return self._outflow(r, at, holder, parsed)
 
     def _destroy(self, r, mid, at, holder):
         return self._outflow(r, at, holder)

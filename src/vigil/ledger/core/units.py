@@ -18,6 +18,8 @@ def base_unit(unit: str) -> str | None:
 
 def to_amount(quantity, unit: str, item_unit: str) -> tuple[int | None, str | None]:
     """(millionths of ``item_unit``, None) or (None, reason)."""
+    if unit == item_unit and type(quantity) is int and quantity > 0:
+        return quantity * SCALE, None  # whole numbers in the item's own unit: nothing to convert
     base = base_unit(unit)
     if base is None:
         return None, f"unknown unit {unit!r} (use g, kg, t, mL, L or pcs)"
