@@ -8,16 +8,32 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, Depends, Path, Query
 
 from vigil.ledger import service
-from vigil.ledger.schemas import (AlertOut, BalanceOut, HolderDetailOut, HolderOut, OutcomeOut, RecordIn,
+from vigil.ledger.schemas import (AT_PATTERN, AlertOut, BalanceOut, HolderDetailOut, HolderOut, OutcomeOut, RecordIn,
                                   SiteDetailOut, TraceOut, VerifyOut, record_dict)
 from vigil.platform import clock, policy
 from vigil.platform.database import session_scope
+from vigil.platform.errors import BadRequest
 from vigil.platform.identity.principal import Principal
 from vigil.web.security import current_principal
 
-router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"])
+PROBLEM = {"content": {"application/problem+json": {"schema": {"type": "object"}}}}
+router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"],
+                   responses={400: dict(PROBLEM, description="Bad request"),
+                              401: dict(PROBLEM, description="Not signed in"),
+                              403: dict(PROBLEM, description="Not allowed"),
+                              404: dict(PROBLEM, description="No such holder, site, item or alert")})
 IdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")]
-At = Annotated[datetime | None, Query(description="a past moment (ISO 8601; UTC when no offset)")]
+At = Annotated[str | None, Query(max_length=40, pattern=AT_PATTERN,
+                                 description="a past moment: YYYY-MM-DD or ISO 8601 time (UTC when no offset)")]
+
+
+def _moment(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return clock.parse_as_of(text)
+    except ValueError:
+        raise BadRequest(f"at={text!r} is not a valid date or time") from None
 
 
 @router.post("/records", response_model=OutcomeOut,
@@ -44,7 +60,7 @@ def get_holder(holder_id: IdPath, who: Principal = Depends(current_principal)):
 @router.get("/holders/{holder_id}/balance", response_model=BalanceOut)
 def balance(holder_id: IdPath, at: At = None, who: Principal = Depends(current_principal)):
     with session_scope() as db:
-        return service.balance(db, who, holder_id, clock.as_utc(at) if at else None)
+        return service.balance(db, who, holder_id, _moment(at))
 
 
 @router.get("/sites/{site_id}", response_model=SiteDetailOut)
@@ -58,8 +74,8 @@ def get_site(site_id: IdPath, who: Principal = Depends(current_principal)):
 def trace(key: IdPath, at: At = None, who: Principal = Depends(current_principal)):
     with session_scope() as db:
         data = service.trace(db, who, key)
-        if at is not None:
-            data["held_at"] = service.holdings_at(db, who, key, clock.as_utc(at))
+        if at:
+            data["held_at"] = service.holdings_at(db, who, key, _moment(at))
         return data
 
 

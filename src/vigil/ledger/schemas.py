@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from vigil.platform.types import Line, Timestamp
 
@@ -15,7 +15,20 @@ ItemClass = Literal["firearm", "ammunition", "explosive", "detonator", "precurso
 Group = Literal["A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L", "N", "S"]
 Kind = Literal["receipt", "dispatch", "confirm", "consume", "destroy", "loss", "count", "move", "correction"]
 Unit = Literal["mg", "g", "kg", "t", "mL", "ml", "L", "l", "pcs"]
-Quantity = Annotated[float, Field(ge=-1_000_000_000, le=1_000_000_000, allow_inf_nan=False)]
+
+
+def _text_time(value: Any) -> Any:
+    """A time or date in a request is RFC 3339 text, as the schema says; not a number of seconds."""
+    if not isinstance(value, str):
+        raise ValueError("must be RFC 3339 text such as 2026-03-01T08:00:00Z or 2026-03-01")
+    return value
+
+
+Moment = Annotated[Timestamp, BeforeValidator(_text_time)]
+Day = Annotated[date, BeforeValidator(_text_time)]
+AT_PATTERN = (r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+              r"([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?(Z|[+-](0[0-9]|1[0-4]):?[0-5][0-9])?)?$")
+Quantity = Annotated[float, Field(ge=-1_000_000_000, le=1_000_000_000, allow_inf_nan=False, strict=True)]
 
 
 class Strict(BaseModel):
@@ -25,9 +38,10 @@ class Strict(BaseModel):
 class LicenceIn(Strict):
     number: Line(64)
     classes: list[ItemClass] = Field(min_length=1, max_length=6)
-    valid_from: date
-    valid_to: date
-    max_quantities: dict[ItemClass, Annotated[float, Field(ge=0, le=1_000_000_000, allow_inf_nan=False)]] = {}
+    valid_from: Day
+    valid_to: Day
+    max_quantities: dict[ItemClass, Annotated[float, Field(ge=0, le=1_000_000_000, allow_inf_nan=False,
+                                                          strict=True)]] = {}
 
 
 class HolderIn(Strict):
@@ -43,7 +57,8 @@ class SiteIn(Strict):
     id: Ident
     holder: Ident
     name: Line(200) | None = None
-    capacity_kg: float = Field(ge=0, le=1_000_000_000, allow_inf_nan=False, description="net explosive quantity")
+    capacity_kg: float = Field(ge=0, le=1_000_000_000, allow_inf_nan=False, strict=True,
+                               description="net explosive quantity")
     groups: list[Group] = Field(default=[], max_length=13)
 
 
@@ -64,14 +79,14 @@ class TransportIn(Strict):
     vehicle: Line(100) | None = None
     driver: Line(100) | None = Field(None, description="a driver's permit number; never returned by the API")
     escort: Line(100) | None = None
-    planned_departure: Timestamp | None = None
-    planned_arrival: Timestamp | None = None
+    planned_departure: Moment | None = None
+    planned_arrival: Moment | None = None
 
 
 class MovementIn(Strict):
     type: Literal["movement"]
     id: Ident
-    at: Timestamp
+    at: Moment
     kind: Kind
     holder: Ident
     site: Ident | None = None
