@@ -73,7 +73,7 @@ def generate(path: Path, movements: int, holders: int, seed: int = 7) -> tuple[s
             h = rnd.randrange(holders)
             roll = rnd.random()
             base = {"type": "movement", "id": f"M{n}", "at": iso(t), "holder": f"H{h}", "site": f"S{h}"}
-            held = [lot for lot in lots_of[h] if stock.get((h, lot), 0) > 0]
+            held = lots_of[h] = [lot for lot in lots_of[h] if stock.get((h, lot), 0) > 0]  # prune empty lots
             if roll < 0.25 or (roll < 0.6 and not held):
                 lot = f"LOT-{n}"
                 kg = rnd.randint(50, 500)

@@ -8,8 +8,19 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, Depends, Path, Query
 
 from vigil.ledger import service
-from vigil.ledger.schemas import (AT_PATTERN, AlertOut, BalanceOut, HolderDetailOut, HolderOut, OutcomeOut, RecordIn,
-                                  SiteDetailOut, TraceOut, VerifyOut, record_dict)
+from vigil.ledger.schemas import (
+    AT_PATTERN,
+    AlertOut,
+    BalanceOut,
+    HolderDetailOut,
+    HolderOut,
+    OutcomeOut,
+    RecordIn,
+    SiteDetailOut,
+    TraceOut,
+    VerifyOut,
+    record_dict,
+)
 from vigil.platform import clock, policy
 from vigil.platform.database import session_scope
 from vigil.platform.errors import BadRequest

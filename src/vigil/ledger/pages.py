@@ -74,11 +74,15 @@ def record_movement(request: Request, holder: str = Form(""), kind: str = Form("
                     make: str = Form(""), model: str = Form(""), calibre: str = Form(""),
                     who: Principal = Depends(current_principal)):
     when = _when(at) or clock.now()
+    try:
+        amount = float(quantity) if quantity.strip() else None
+    except ValueError:
+        raise BadRequest(f"quantity {quantity!r} is not a number") from None
     item = {"class": item_class, ("serial" if item_class == "firearm" else "lot"): key.strip() or None,
-            "quantity": quantity.strip() or None, "unit": unit or None, "un_number": un_number.strip() or None,
+            "quantity": amount, "unit": unit or None, "un_number": un_number.strip() or None,
             "group": group or None, "make": make.strip() or None, "model": model.strip() or None,
             "calibre": calibre.strip() or None}
-    fields = {"type": "movement", "id": f"WEB-{clock.now():%Y%m%d%H%M%S%f}", "at": when, "kind": kind,
+    fields = {"type": "movement", "id": f"WEB-{clock.now():%Y%m%d%H%M%S%f}", "at": when.isoformat(), "kind": kind,
               "holder": holder, "site": site or None, "to": to or None, "to_site": to_site or None,
               "dispatch": dispatch or None, "corrects": corrects or None,
               "item": {k: v for k, v in item.items() if v is not None} if item_class else None}

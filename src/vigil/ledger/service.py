@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from vigil.ledger import store
 from vigil.ledger.core.ledger import Ledger, Outcome
 from vigil.ledger.core.units import show
-from vigil.ledger.models import (LedgerAlert, LedgerBalance, LedgerHolder, LedgerItem, LedgerMovement,
-                                 LedgerRejection, LedgerSite, LedgerTransit)
+from vigil.ledger.models import (LedgerAlert, LedgerBalance, LedgerHolder, LedgerItem, LedgerMovement, LedgerRejection,
+                                 LedgerSite, LedgerTransit)
 from vigil.platform import clock, policy
 from vigil.platform.audit import service as audit
 from vigil.platform.chain import first_break, head_break
@@ -61,6 +61,7 @@ def apply_records(session: Session, actor: Principal, records: Iterable[Any], so
     policy.require(actor, "ledger.write")
     conn = session.connection()
     head = store.lock_head(conn)
+    store.roomy_cache(conn)
     ledger = Ledger(EXPIRY_WARNING_DAYS)
     loader, writer = store.Loader(conn, ledger), store.Writer(conn, head)
     summary = ImportSummary()

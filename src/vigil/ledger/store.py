@@ -12,7 +12,6 @@ from typing import Any
 
 import orjson
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from vigil.ledger.core.ledger import CLASS_ONE, Holder, Ledger, Licence, Site, Transit
@@ -21,6 +20,7 @@ from vigil.ledger.models import (LedgerAlert, LedgerBalance, LedgerHead, LedgerH
                                  LedgerSite, LedgerTransit)
 from vigil.platform import clock
 from vigil.platform.chain import GENESIS, canonical_time, fast_chain_hash
+from vigil.platform.database import UtcDateTime
 
 MOVEMENTS = LedgerMovement.__table__
 HASHED = ("seq", "id", "at", "kind", "holder", "site", "item", "item_class", "delta", "to_holder", "to_site",
@@ -48,6 +48,13 @@ def lock_head(conn: Connection) -> tuple[int, str]:
         conn.execute(insert(LedgerHead).values(id=1, count=0, last_hash=GENESIS))
     head = conn.execute(select(LedgerHead.count, LedgerHead.last_hash).where(LedgerHead.id == 1)).one()
     return head[0], head[1]
+
+
+def roomy_cache(conn: Connection) -> None:
+    """SQLite: a page cache big enough for the movement indexes of a large import (the default 2 MB made every
+    index insert of a million-row import read pages back from the file)."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("PRAGMA cache_size = -262144")
 
 
 def holder_of(row: LedgerHolder) -> Holder:
@@ -186,21 +193,30 @@ def transit_of(row) -> Transit:
                    clock.as_utc(row.confirmed_at) if row.confirmed_at else None)
 
 
-def _upsert(conn: Connection, table, rows: list[dict], keys: list[str]) -> None:
+def _upsert(conn: Connection, table, rows: list[dict], keys: list[str], update: bool = True) -> None:
+    """Insert or update rows through the driver's executemany: SQLAlchemy's per-row processing cost as much as the
+    ledger's rules on a million-row import. Times go to SQLite as SQLAlchemy writes them there (UTC, no offset)."""
     if not rows:
         return
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(table)
-    stmt = stmt.on_conflict_do_update(index_elements=keys,
-                                      set_={c: stmt.excluded[c] for c in rows[0] if c not in keys})
-    for part in chunks(rows, 5000):
-        conn.execute(stmt, part)
+    columns = list(rows[0])
+    pg = conn.dialect.name == "postgresql"
+    mark = "%s" if pg else "?"
+    changes = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c not in keys)
+    sql = (f"INSERT INTO {table.name} ({', '.join(f'{chr(34)}{c}{chr(34)}' for c in columns)}) "
+           f"VALUES ({', '.join([mark] * len(columns))}) ON CONFLICT ({', '.join(keys)}) "
+           + (f"DO UPDATE SET {changes}" if changes and update else "DO NOTHING"))
+    values = [[row[c] for c in columns] for row in rows]
+    if not pg:
+        times = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, UtcDateTime)]
+        for value in values:
+            for i in times:
+                if value[i] is not None:
+                    value[i] = _sqlite_time(value[i])
+    conn.connection.driver_connection.cursor().executemany(sql, values)
 
 
-def _insert_ignore(conn: Connection, table, rows: list[dict], keys: list[str]) -> None:
-    if rows:
-        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-        conn.execute(dialect.insert(table).on_conflict_do_nothing(index_elements=keys), rows)
+def _sqlite_time(at: datetime) -> str:
+    return at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 class Writer:
@@ -216,41 +232,44 @@ class Writer:
         _upsert(conn, LedgerSite.__table__, [{"id": s.id, "holder_id": s.holder, "name": s.name,
                                               "capacity": s.capacity, "groups": "".join(sorted(s.groups))}
                                              for s in p.sites.values()], ["id"])
-        if p.items:
-            conn.execute(insert(LedgerItem), [_item_row(i) for i in p.items.values()])
+        _upsert(conn, LedgerItem.__table__, [_item_row(i) for i in p.items.values()], ["key"])
         self._movements(p.movements)
         _upsert(conn, LedgerBalance.__table__,
                 [{"holder": h, "site": s, "item": k, "amount": ledger.stock[(h, s, k)],
                   "last_at": ledger.last_at[(h, k)]} for h, s, k in p.balances], ["holder", "site", "item"])
         _upsert(conn, LedgerTransit.__table__, [_transit_row(t) for t in p.transits.values()], ["dispatch"])
-        _insert_ignore(conn, LedgerAlert.__table__, [{"key": a.key, "kind": a.kind, "holder": a.holder,
+        _upsert(conn, LedgerAlert.__table__, [{"key": a.key, "kind": a.kind, "holder": a.holder,
                                                       "subject": a.subject, "reason": a.reason[:1000],
                                                       "raised_at": now, "status": "open", "closed_by": ""}
-                                                     for a in p.alerts], ["key"])
+                                                     for a in p.alerts], ["key"], update=False)
         conn.execute(update(LedgerHead).where(LedgerHead.id == 1).values(count=self.count,
                                                                          last_hash=self.last_hash))
         ledger.pending = type(p)()
 
     def _movements(self, movements: list[dict]) -> None:
         rows = []
+        sqlite_db = self.conn.dialect.name == "sqlite"
         for m in movements:
             self.count += 1
             item = m["item"]
             detail = m.get("detail")
             at = m["at"]
-            row = [self.count, m["id"], canonical_time(at), m["kind"], m["holder"], m["site"], item.key, item.cls,
-                   m["delta"], m.get("to", ""), m.get("to_site", ""), m.get("dispatch", ""), m.get("corrects", ""),
+            stamp = canonical_time(at)
+            row = [self.count, m["id"], stamp, m["kind"], m["holder"], m["site"], item.key, item.cls, m["delta"],
+                   m.get("to", ""), m.get("to_site", ""), m.get("dispatch", ""), m.get("corrects", ""),
                    orjson.dumps(detail, option=orjson.OPT_SORT_KEYS).decode() if detail else "{}", self.last_hash]
             self.last_hash = fast_chain_hash(row)
-            row[2] = at
+            # SQLite stores times as SQLAlchemy writes them there: UTC, space-separated, no offset.
+            row[2] = f"{stamp[:10]} {stamp[11:26]}" if sqlite_db else at
             row.append(self.last_hash)
             rows.append(row)
         if not rows:
             return
-        if self.conn.dialect.name == "postgresql":
-            _copy(self.conn, rows)
+        if sqlite_db:
+            sql = f"INSERT INTO ledger_movements ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+            self.conn.connection.driver_connection.cursor().executemany(sql, rows)
         else:
-            _sqlite_rows(self.conn, rows)
+            _copy(self.conn, rows)
 
 
 COLUMNS = HASHED + ("hash",)
@@ -262,15 +281,6 @@ def _copy(conn: Connection, rows: list[list]) -> None:
     with cursor.copy(f"COPY ledger_movements ({', '.join(COLUMNS)}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
-
-
-def _sqlite_rows(conn: Connection, rows: list[list]) -> None:
-    """SQLite: the driver's executemany, skipping SQLAlchemy's per-row processing (a third of an import's time).
-    Times are written as SQLAlchemy writes them there (UTC, no offset), so queries compare them alike."""
-    for row in rows:
-        row[2] = row[2].astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
-    sql = f"INSERT INTO ledger_movements ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
-    conn.connection.driver_connection.cursor().executemany(sql, rows)
 
 
 def _holder_row(h: Holder, now: datetime) -> dict:

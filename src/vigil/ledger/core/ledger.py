@@ -296,7 +296,7 @@ class Ledger:
         handler = getattr(self, f"_{kind}")
         row, alerts = handler(r, mid, at, holder)
         row.update(id=mid, at=at, kind=kind)
-        corrects = text(r, "corrects", required=kind == "correction")
+        corrects = text(r, "corrects", required=True) if kind == "correction" or "corrects" in r else ""
         if corrects:
             if corrects not in self.ids:
                 raise Refused(f"corrects {corrects}, which is not an accepted movement")
@@ -321,8 +321,11 @@ class Ledger:
         if cls not in CLASSES:
             raise Refused(f"item class must be one of {', '.join(CLASSES)}")
         if cls == "firearm":
-            item = Item(text(spec, "serial"), cls, "pcs", make=text(spec, "make", False, 100),
-                        model=text(spec, "model", False, 100), calibre=text(spec, "calibre", False, 40))
+            serial = spec.get("serial")
+            item = self.items.get(serial) if type(serial) is str else None  # known: skip make, model, calibre
+            if item is None or item.cls != "firearm":
+                item = Item(text(spec, "serial"), cls, "pcs", make=text(spec, "make", False, 100),
+                            model=text(spec, "model", False, 100), calibre=text(spec, "calibre", False, 40))
             quantity, unit = spec.get("quantity", 1), spec.get("unit", "pcs")
             if unit != "pcs" or quantity != 1:
                 raise Refused("a firearm is one serialised piece: quantity 1, unit pcs")
