@@ -63,7 +63,7 @@ def apply_records(session: Session, actor: Principal, records: Iterable[Any], so
     head = store.lock_head(conn)
     store.roomy_cache(conn)
     ledger = Ledger(EXPIRY_WARNING_DAYS)
-    loader, writer = store.Loader(conn, ledger), store.Writer(conn, head)
+    loader, writer = store.Loader(conn, ledger, empty_chain=head[0] == 0), store.Writer(conn, head)
     summary = ImportSummary()
     line = 0
     for batch in store.chunks(records, BATCH):
@@ -79,11 +79,12 @@ def apply_records(session: Session, actor: Principal, records: Iterable[Any], so
                 summary.rejected += 1
                 rejections.append(_rejection(record, outcome, line, actor))
             yield outcome
-        writer.flush(ledger)
+        writer.flush(ledger, final=False)
         if rejections:
             session.execute(insert(LedgerRejection), rejections)
         if progress:
             progress(len(batch))
+    writer.flush(ledger)
     audit.record(session, actor, "ledger.import", "ledger", source,
                  detail={"accepted": summary.accepted, "rejected": summary.rejected, "alerts": summary.alerts,
                          "chain_length": writer.count})

@@ -31,7 +31,7 @@ def movement_hash(row: dict[str, Any]) -> str:
     return fast_chain_hash([canonical_time(v) if k == "at" else v for k, v in ((k, row[k]) for k in HASHED)])
 
 
-def chunks(values: Iterable, size: int = 500) -> Iterator[list]:
+def chunks(values: Iterable, size: int = 5000) -> Iterator[list]:
     batch = []
     for v in values:
         batch.append(v)
@@ -74,8 +74,10 @@ def item_of(row: LedgerItem) -> CoreItem:
 class Loader:
     """Fills a Ledger with stored rows on demand; never overwrites what the ledger changed in memory."""
 
-    def __init__(self, conn: Connection, ledger: Ledger):
+    def __init__(self, conn: Connection, ledger: Ledger, empty_chain: bool = False):
         self.conn, self.ledger = conn, ledger
+        # No movement yet: no items, balances, transits or purchases to look up (the first load of a ledger).
+        self.empty_chain = empty_chain
         self.holders: set[str] = set()
         self.sites: set[str] = set()
         self.items: set[str] = set()
@@ -83,34 +85,34 @@ class Loader:
         self.ids: set[str] = set()
         self.usage: set[str] = set()  # sites whose stored goods are loaded
 
-    def _new(self, seen: set[str], wanted: Iterable[str]) -> list[str]:
-        fresh = {w for w in wanted if isinstance(w, str) and w and w not in seen}
+    def _new(self, seen: set[str], wanted: Iterable[Any]) -> list[str]:
+        fresh = {w for w in wanted if type(w) is str and w and w not in seen}  # malformed values are the rules' job
         seen |= fresh
         return sorted(fresh)
 
     def prefetch(self, records: list[Any]) -> None:
-        holders, sites, items, refs, ids = set(), set(), set(), set(), set()
+        holders, sites, items, refs, ids = [], [], [], [], []
         for r in records:
             if not isinstance(r, dict):
                 continue
             kind = r.get("type")
             if kind == "holder":
-                holders.add(r.get("id"))
+                holders.append(r.get("id"))
             elif kind == "site":
-                sites.add(r.get("id"))
-                holders.add(r.get("holder"))
+                sites.append(r.get("id"))
+                holders.append(r.get("holder"))
             elif kind == "movement":
-                holders.update((r.get("holder"), r.get("to")))
-                sites.update((r.get("site"), r.get("to_site")))
-                refs.add(r.get("dispatch"))
-                ids.update((r.get("id"), r.get("corrects")))
+                holders += (r.get("holder"), r.get("to"))
+                sites += (r.get("site"), r.get("to_site"))
+                refs.append(r.get("dispatch"))
+                ids += (r.get("id"), r.get("corrects"))
                 spec = r.get("item")
                 if isinstance(spec, dict):
-                    items.update((spec.get("serial"), spec.get("lot")))
-        self._movement_ids(self._new(self.ids, ids))
-        for key in self._transits(self._new(self.transits, refs)):
-            items.add(key)
-        self._items(self._new(self.items, items))
+                    items += (spec.get("serial"), spec.get("lot"))
+        if not self.empty_chain:
+            self._movement_ids(self._new(self.ids, ids))
+            items += self._transits(self._new(self.transits, refs))
+            self._items(self._new(self.items, items))
         new_holders = self._new(self.holders, holders)
         self._holders(new_holders)
         self._sites(self._new(self.sites, sites))
@@ -151,6 +153,10 @@ class Loader:
                 led.load_holder(holder_of(row))
             for row in self.conn.execute(select(LedgerSite.__table__).where(LedgerSite.holder_id.in_(part))):
                 self._site(row)
+            led.raised.update(self.conn.scalars(select(LedgerAlert.key).where(
+                LedgerAlert.holder.in_(part), LedgerAlert.kind == "licence_expiring")))
+            if self.empty_chain:
+                continue
             totals = (select(LedgerBalance.holder, LedgerItem.item_class, func.sum(LedgerBalance.amount))
                       .join(LedgerItem, LedgerItem.key == LedgerBalance.item)
                       .where(LedgerBalance.holder.in_(part)).group_by(LedgerBalance.holder, LedgerItem.item_class))
@@ -163,8 +169,6 @@ class Loader:
                          .order_by(LedgerMovement.at, LedgerMovement.seq))
             for holder, number, at, delta in self.conn.execute(purchases):
                 led.purchases[(holder, number)].append((at, delta))
-            led.raised.update(self.conn.scalars(select(LedgerAlert.key).where(
-                LedgerAlert.holder.in_(part), LedgerAlert.kind == "licence_expiring")))
 
     def _sites(self, ids: list[str]) -> None:
         for part in chunks(ids):
@@ -176,7 +180,7 @@ class Loader:
         self.sites.add(row.id)
         if row.id not in led.sites:  # a site the ledger changed in memory keeps its new values
             led.load_site(site_of(row))
-        if row.id in self.usage:
+        if row.id in self.usage or self.empty_chain:
             return
         self.usage.add(row.id)
         usage = (select(LedgerItem.compat_group, LedgerItem.un_number, LedgerItem.unit, func.sum(LedgerBalance.amount))
@@ -226,14 +230,19 @@ class Writer:
         self.conn = conn
         self.count, self.last_hash = head
 
-    def flush(self, ledger: Ledger) -> None:
+    def flush(self, ledger: Ledger, final: bool = True) -> None:
+        """Write the queued movements; with ``final``, also what derives from them. Between batches of one import
+        the derived rows wait in memory: a balance touched by many movements is written once, at its final value."""
         p, conn, now = ledger.pending, self.conn, clock.now()
+        self._movements(p.movements)
+        p.movements = []
+        if not final:
+            return
         _upsert(conn, LedgerHolder.__table__, [_holder_row(h, now) for h in p.holders.values()], ["id"])
         _upsert(conn, LedgerSite.__table__, [{"id": s.id, "holder_id": s.holder, "name": s.name,
                                               "capacity": s.capacity, "groups": "".join(sorted(s.groups))}
                                              for s in p.sites.values()], ["id"])
         _upsert(conn, LedgerItem.__table__, [_item_row(i) for i in p.items.values()], ["key"])
-        self._movements(p.movements)
         _upsert(conn, LedgerBalance.__table__,
                 [{"holder": h, "site": s, "item": k, "amount": ledger.stock[(h, s, k)],
                   "last_at": ledger.last_at[(h, k)]} for h, s, k in p.balances], ["holder", "site", "item"])
