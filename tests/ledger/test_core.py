@@ -227,3 +227,15 @@ def test_no_sequence_of_accepted_movements_makes_a_balance_negative(ops):
         assert led.item_total.get(name, 0) == sum(v for (h, s, k), v in led.stock.items() if k == name) + sum(
             tr.amount for tr in led.transits.values() if tr.item == name and tr.confirmed_by is None)
     assert held >= 0
+
+
+def test_licence_maximum_and_moves_between_sites():
+    led = Ledger()
+    for r in (holder("H1", max_quantities={"explosive": 100}), site("S1", "H1"), site("S2", "H1", groups="D")):
+        assert led.apply(r).accepted
+    assert led.apply(move("M1", "receipt", "H1", site="S1", item=lot("A", 90))).accepted
+    assert "at most 100 kg of explosive" in reasons(led, move("M2", "receipt", "H1", site="S1", item=lot("B", 20)))
+    assert led.apply(move("M2", "move", "H1", site="S1", to_site="S2", item=lot("A", 40))).accepted
+    assert (led.stock[("H1", "S1", "A")], led.stock[("H1", "S2", "A")]) == (50_000_000, 40_000_000)
+    assert "capacity" not in " ".join(led.apply(move("M3", "move", "H1", site="S2", to_site="S1",
+                                                     item=lot("A", 40))).reasons)

@@ -411,13 +411,14 @@ class Ledger:
             raise Refused(f"insufficient stock: holder {holder} holds {label(held, item.unit)} of {item.key}"
                           f"{where}, {label(amount, item.unit)} requested")
 
-    def _room(self, holder: Holder, site: str, item: Item, amount: int, at: datetime) -> None:
-        """May ``amount`` of ``item`` come into ``site`` of ``holder``? (licence, maxima, capacity, groups)"""
+    def _room(self, holder: Holder, site: str, item: Item, amount: int, at: datetime, moved: bool = False) -> None:
+        """May ``amount`` of ``item`` come into ``site`` of ``holder``? (licence, maxima, capacity, groups) A move
+        between the holder's own sites leaves its total, and so its licence maximum, unchanged."""
         why = holder.licence.problem(item.cls, at, f"holder {holder.id}'s")
         if why:
             raise Refused(why)
         limit = holder.licence.max_quantities.get(item.cls)
-        if limit is not None and self.class_total[(holder.id, item.cls)] + amount > limit:
+        if limit is not None and not moved and self.class_total[(holder.id, item.cls)] + amount > limit:
             raise Refused(f"holder {holder.id}'s licence allows at most {label(limit, item.unit)} of {item.cls}")
         if item.cls not in CLASS_ONE or not site:
             return
@@ -567,7 +568,7 @@ class Ledger:
         to_site = self._site_of(r, holder, item, "to_site")
         if not to_site or to_site == row["site"]:
             raise Refused("a move needs to_site, another site of the same holder")
-        self._room(holder, to_site, item, amount, at)
+        self._room(holder, to_site, item, amount, at, moved=True)
         row["to_site"] = to_site
         return row, []
 
