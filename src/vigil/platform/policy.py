@@ -170,6 +170,8 @@ ACTIONS["parcels.catalogue.edit"] = "admin"
 
 
 # --- controlled-items ledger (vigil.ledger)
+ACTIONS["ledger.read"] = "analyst"
+ACTIONS["ledger.write"] = "operator"
 
 
 # --- key sites, campaigns and risk (vigil.sites, vigil.risk)

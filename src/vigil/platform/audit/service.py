@@ -9,11 +9,10 @@ nothing else to write (a read) uses ``record_now``: the event is committed befor
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select, text, update
@@ -21,23 +20,14 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from vigil.platform.audit.models import AuditEvent, AuditHead
+from vigil.platform.chain import GENESIS, canonical_time, chain_hash, first_break, head_break
 from vigil.platform.database import autocommit_connection, embedded, on_engine_reset, session_scope, utcnow
 from vigil.platform.identity.principal import Principal
 
-GENESIS = "0" * 64
-
-
-def _canonical_time(at: datetime) -> str:
-    if at.tzinfo is None:  # SQLite hands back naive datetimes; they were stored as UTC
-        at = at.replace(tzinfo=timezone.utc)
-    return at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def event_hash(seq: int, at: datetime, actor: str, agency: str, action: str, record_type: str,
                record_id: str, purpose: str, detail: str, prev_hash: str) -> str:
-    payload = json.dumps([seq, _canonical_time(at), actor, agency, action, record_type, record_id, purpose,
-                          detail, prev_hash], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(payload.encode()).hexdigest()
+    return chain_hash([seq, canonical_time(at), actor, agency, action, record_type, record_id, purpose, detail,
+                       prev_hash])
 
 
 def _hash_of(ev: AuditEvent) -> str:
@@ -147,31 +137,24 @@ class VerifyResult:
     seq: int | None = None
 
 
+def _rows(session: Session, batch: int):
+    last = 0
+    while rows := list(session.scalars(select(AuditEvent).where(AuditEvent.seq > last)
+                                       .order_by(AuditEvent.seq).limit(batch))):
+        for ev in rows:
+            yield ev.seq, ev.prev_hash, ev.hash, _hash_of(ev)
+        last = rows[-1].seq
+
+
 def verify(session: Session, batch: int = 5000) -> VerifyResult:
     """Walk the chain in order; report the first row that was edited, deleted or reordered."""
-    expected_prev, expected_seq, checked, last = GENESIS, 1, 0, 0
-    while True:
-        rows = list(session.scalars(select(AuditEvent).where(AuditEvent.seq > last)
-                                    .order_by(AuditEvent.seq).limit(batch)))
-        if not rows:
-            break
-        for ev in rows:
-            if ev.seq != expected_seq:
-                return VerifyResult(False, checked, f"audit row {expected_seq} is missing (deleted); "
-                                                    f"next row present is {ev.seq}", expected_seq)
-            if ev.prev_hash != expected_prev:
-                return VerifyResult(False, checked, f"audit row {ev.seq} does not follow row {ev.seq - 1} "
-                                                    "(reordered or previous row replaced)", ev.seq)
-            if _hash_of(ev) != ev.hash:
-                return VerifyResult(False, checked, f"audit row {ev.seq} was edited: its content no longer "
-                                                    "matches its hash", ev.seq)
-            expected_prev, expected_seq, checked = ev.hash, ev.seq + 1, checked + 1
-            last = ev.seq
-    head = session.get(AuditHead, 1)
-    count, head_hash = (head.count, head.last_hash) if head else (0, GENESIS)
-    if count != checked or head_hash != expected_prev:
-        return VerifyResult(False, checked, f"the chain ends at row {checked} but the head records {count} rows: "
-                                            f"row(s) {checked + 1}..{count} were deleted", checked + 1)
+    checked, last_hash, broken = first_break(_rows(session, batch), "audit row")
+    if broken is None:
+        head = session.get(AuditHead, 1)
+        count, head_hash = (head.count, head.last_hash) if head else (0, GENESIS)
+        broken = head_break(checked, last_hash, count, head_hash)
+    if broken is not None:
+        return VerifyResult(False, checked, broken.problem, broken.seq)
     return VerifyResult(True, checked)
 
 

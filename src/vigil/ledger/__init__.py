@@ -1,0 +1,1 @@
+"""Controlled-items ledger: firearms, ammunition, explosives, detonators, precursors and hazardous chemicals."""

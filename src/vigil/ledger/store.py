@@ -1,0 +1,330 @@
+"""Between the pure ledger (core/) and the tables: load the part of the state a batch of records touches, write
+what the batch queued, and walk the chain. Writers lock the chain's head row first, so on PostgreSQL concurrent
+imports queue up behind one another and each loads the state its predecessor committed; SQLite's write lock does
+the same."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+import orjson
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import Connection
+
+from vigil.ledger.core.ledger import CLASS_ONE, Holder, Ledger, Licence, Site, Transit
+from vigil.ledger.core.ledger import Item as CoreItem
+from vigil.ledger.models import (LedgerAlert, LedgerBalance, LedgerHead, LedgerHolder, LedgerItem, LedgerMovement,
+                                 LedgerSite, LedgerTransit)
+from vigil.platform import clock
+from vigil.platform.chain import GENESIS, canonical_time, fast_chain_hash
+from vigil.platform.database import UtcDateTime
+
+MOVEMENTS = LedgerMovement.__table__
+HASHED = ("seq", "id", "at", "kind", "holder", "site", "item", "item_class", "delta", "to_holder", "to_site",
+          "dispatch", "corrects", "detail", "prev_hash")
+
+
+def movement_hash(row: dict[str, Any]) -> str:
+    return fast_chain_hash([canonical_time(v) if k == "at" else v for k, v in ((k, row[k]) for k in HASHED)])
+
+
+def chunks(values: Iterable, size: int = 5000) -> Iterator[list]:
+    batch = []
+    for v in values:
+        batch.append(v)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def lock_head(conn: Connection) -> tuple[int, str]:
+    """Take the chain's lock (an UPDATE locks the row on PostgreSQL and takes SQLite's write lock) and read it."""
+    if conn.execute(update(LedgerHead).where(LedgerHead.id == 1).values(count=LedgerHead.count)).rowcount == 0:
+        conn.execute(insert(LedgerHead).values(id=1, count=0, last_hash=GENESIS))
+    head = conn.execute(select(LedgerHead.count, LedgerHead.last_hash).where(LedgerHead.id == 1)).one()
+    return head[0], head[1]
+
+
+def roomy_cache(conn: Connection) -> None:
+    """SQLite: a page cache big enough for the movement indexes of a large import (the default 2 MB made every
+    index insert of a million-row import read pages back from the file)."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("PRAGMA cache_size = -262144")
+
+
+def holder_of(row: LedgerHolder) -> Holder:
+    return Holder(row.id, row.name, row.kind, Licence(row.licence_number, frozenset(row.classes.split(",")),
+                                                      row.valid_from, row.valid_to, json.loads(row.max_quantities)))
+
+
+def site_of(row: LedgerSite) -> Site:
+    return Site(row.id, row.holder_id, row.capacity, frozenset(row.groups), row.name)
+
+
+def item_of(row: LedgerItem) -> CoreItem:
+    return CoreItem(row.key, row.item_class, row.unit, row.un_number, row.division, row.compat_group, row.make,
+                    row.model, row.calibre)
+
+
+class Loader:
+    """Fills a Ledger with stored rows on demand; never overwrites what the ledger changed in memory."""
+
+    def __init__(self, conn: Connection, ledger: Ledger, empty_chain: bool = False):
+        self.conn, self.ledger = conn, ledger
+        # No movement yet: no items, balances, transits or purchases to look up (the first load of a ledger).
+        self.empty_chain = empty_chain
+        self.holders: set[str] = set()
+        self.sites: set[str] = set()
+        self.items: set[str] = set()
+        self.transits: set[str] = set()
+        self.ids: set[str] = set()
+        self.usage: set[str] = set()  # sites whose stored goods are loaded
+
+    def _new(self, seen: set[str], wanted: Iterable[Any]) -> list[str]:
+        fresh = {w for w in wanted if type(w) is str and w and w not in seen}  # malformed values are the rules' job
+        seen |= fresh
+        return sorted(fresh)
+
+    def prefetch(self, records: list[Any]) -> None:
+        holders, sites, items, refs, ids = [], [], [], [], []
+        for r in records:
+            if not isinstance(r, dict):
+                continue
+            kind = r.get("type")
+            if kind == "holder":
+                holders.append(r.get("id"))
+            elif kind == "site":
+                sites.append(r.get("id"))
+                holders.append(r.get("holder"))
+            elif kind == "movement":
+                holders += (r.get("holder"), r.get("to"))
+                sites += (r.get("site"), r.get("to_site"))
+                refs.append(r.get("dispatch"))
+                ids += (r.get("id"), r.get("corrects"))
+                spec = r.get("item")
+                if isinstance(spec, dict):
+                    items += (spec.get("serial"), spec.get("lot"))
+        if not self.empty_chain:
+            self._movement_ids(self._new(self.ids, ids))
+            items += self._transits(self._new(self.transits, refs))
+            self._items(self._new(self.items, items))
+        new_holders = self._new(self.holders, holders)
+        self._holders(new_holders)
+        self._sites(self._new(self.sites, sites))
+
+    def _movement_ids(self, ids: list[str]) -> None:
+        for part in chunks(ids):
+            self.ledger.ids.update(self.conn.scalars(select(LedgerMovement.id).where(LedgerMovement.id.in_(part))))
+
+    def _transits(self, refs: list[str]) -> list[str]:
+        keys = []
+        for part in chunks(refs):
+            for row in self.conn.execute(select(LedgerTransit.__table__).where(LedgerTransit.dispatch.in_(part))):
+                if row.dispatch not in self.ledger.transits:
+                    keys.append(row.item)
+                    self.ledger.transits[row.dispatch] = transit_of(row)
+        return keys
+
+    def _items(self, keys: list[str]) -> None:
+        led = self.ledger
+        for part in chunks(keys):
+            for row in self.conn.execute(select(LedgerItem.__table__).where(LedgerItem.key.in_(part))):
+                led.items[row.key] = item_of(row)
+            for row in self.conn.execute(select(LedgerBalance.__table__).where(LedgerBalance.item.in_(part))):
+                led.load_balance(row.holder, row.site, row.item, row.amount, row.last_at)
+            open_transits = select(LedgerTransit.__table__).where(LedgerTransit.item.in_(part),
+                                                        LedgerTransit.confirmed_by.is_(None))
+            for row in self.conn.execute(open_transits):
+                if row.dispatch in led.transits:
+                    led.item_total[row.item] += row.amount  # loaded by reference, before its item
+                else:
+                    led.load_transit(transit_of(row))
+                self.transits.add(row.dispatch)
+
+    def _holders(self, ids: list[str]) -> None:
+        led = self.ledger
+        for part in chunks(ids):
+            for row in self.conn.execute(select(LedgerHolder.__table__).where(LedgerHolder.id.in_(part))):
+                led.load_holder(holder_of(row))
+            for row in self.conn.execute(select(LedgerSite.__table__).where(LedgerSite.holder_id.in_(part))):
+                self._site(row)
+            led.raised.update(self.conn.scalars(select(LedgerAlert.key).where(
+                LedgerAlert.holder.in_(part), LedgerAlert.kind == "licence_expiring")))
+            if self.empty_chain:
+                continue
+            totals = (select(LedgerBalance.holder, LedgerItem.item_class, func.sum(LedgerBalance.amount))
+                      .join(LedgerItem, LedgerItem.key == LedgerBalance.item)
+                      .where(LedgerBalance.holder.in_(part)).group_by(LedgerBalance.holder, LedgerItem.item_class))
+            for holder, cls, amount in self.conn.execute(totals):
+                led.class_total[(holder, cls)] += int(amount or 0)
+            purchases = (select(LedgerMovement.holder, LedgerItem.un_number, LedgerMovement.at, LedgerMovement.delta)
+                         .join(LedgerItem, LedgerItem.key == LedgerMovement.item)
+                         .where(LedgerMovement.holder.in_(part), LedgerMovement.item_class == "precursor",
+                                LedgerMovement.kind.in_(("receipt", "confirm")))
+                         .order_by(LedgerMovement.at, LedgerMovement.seq))
+            for holder, number, at, delta in self.conn.execute(purchases):
+                led.purchases[(holder, number)].append((at, delta))
+
+    def _sites(self, ids: list[str]) -> None:
+        for part in chunks(ids):
+            for row in self.conn.execute(select(LedgerSite.__table__).where(LedgerSite.id.in_(part))):
+                self._site(row)
+
+    def _site(self, row: LedgerSite) -> None:
+        led = self.ledger
+        self.sites.add(row.id)
+        if row.id not in led.sites:  # a site the ledger changed in memory keeps its new values
+            led.load_site(site_of(row))
+        if row.id in self.usage or self.empty_chain:
+            return
+        self.usage.add(row.id)
+        usage = (select(LedgerItem.compat_group, LedgerItem.un_number, LedgerItem.unit, func.sum(LedgerBalance.amount))
+                 .join(LedgerItem, LedgerItem.key == LedgerBalance.item)
+                 .where(LedgerBalance.site == row.id, LedgerItem.item_class.in_(sorted(CLASS_ONE)))
+                 .group_by(LedgerItem.compat_group, LedgerItem.un_number, LedgerItem.unit))
+        for group, number, unit, amount in self.conn.execute(usage):
+            led.load_site_usage(row.id, group, number, int(amount or 0), unit)
+
+
+def transit_of(row) -> Transit:
+    return Transit(row.dispatch, row.sender, row.site, row.receiver, row.item, row.amount, clock.as_utc(row.at),
+                   clock.as_utc(row.planned_arrival) if row.planned_arrival else None, row.confirmed_by,
+                   clock.as_utc(row.confirmed_at) if row.confirmed_at else None)
+
+
+def _upsert(conn: Connection, table, rows: list[dict], keys: list[str], update: bool = True) -> None:
+    """Insert or update rows through the driver's executemany: SQLAlchemy's per-row processing cost as much as the
+    ledger's rules on a million-row import. Times go to SQLite as SQLAlchemy writes them there (UTC, no offset)."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    pg = conn.dialect.name == "postgresql"
+    mark = "%s" if pg else "?"
+    changes = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c not in keys)
+    sql = (f"INSERT INTO {table.name} ({', '.join(f'{chr(34)}{c}{chr(34)}' for c in columns)}) "
+           f"VALUES ({', '.join([mark] * len(columns))}) ON CONFLICT ({', '.join(keys)}) "
+           + (f"DO UPDATE SET {changes}" if changes and update else "DO NOTHING"))
+    values = [[row[c] for c in columns] for row in rows]
+    if not pg:
+        times = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, UtcDateTime)]
+        for value in values:
+            for i in times:
+                if value[i] is not None:
+                    value[i] = _sqlite_time(value[i])
+    conn.connection.driver_connection.cursor().executemany(sql, values)
+
+
+def _sqlite_time(at: datetime) -> str:
+    return at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+class Writer:
+    """Writes what the ledger queued, chaining each movement onto the head."""
+
+    def __init__(self, conn: Connection, head: tuple[int, str]):
+        self.conn = conn
+        self.count, self.last_hash = head
+
+    def flush(self, ledger: Ledger, final: bool = True) -> None:
+        """Write the queued movements; with ``final``, also what derives from them. Between batches of one import
+        the derived rows wait in memory: a balance touched by many movements is written once, at its final value."""
+        p, conn, now = ledger.pending, self.conn, clock.now()
+        self._movements(p.movements)
+        p.movements = []
+        if not final:
+            return
+        _upsert(conn, LedgerHolder.__table__, [_holder_row(h, now) for h in p.holders.values()], ["id"])
+        _upsert(conn, LedgerSite.__table__, [{"id": s.id, "holder_id": s.holder, "name": s.name,
+                                              "capacity": s.capacity, "groups": "".join(sorted(s.groups))}
+                                             for s in p.sites.values()], ["id"])
+        _upsert(conn, LedgerItem.__table__, [_item_row(i) for i in p.items.values()], ["key"])
+        _upsert(conn, LedgerBalance.__table__,
+                [{"holder": h, "site": s, "item": k, "amount": ledger.stock[(h, s, k)],
+                  "last_at": ledger.last_at[(h, k)]} for h, s, k in p.balances], ["holder", "site", "item"])
+        _upsert(conn, LedgerTransit.__table__, [_transit_row(t) for t in p.transits.values()], ["dispatch"])
+        _upsert(conn, LedgerAlert.__table__, [{"key": a.key, "kind": a.kind, "holder": a.holder,
+                                                      "subject": a.subject, "reason": a.reason[:1000],
+                                                      "raised_at": now, "status": "open", "closed_by": ""}
+                                                     for a in p.alerts], ["key"], update=False)
+        conn.execute(update(LedgerHead).where(LedgerHead.id == 1).values(count=self.count,
+                                                                         last_hash=self.last_hash))
+        ledger.pending = type(p)()
+
+    def _movements(self, movements: list[dict]) -> None:
+        rows = []
+        sqlite_db = self.conn.dialect.name == "sqlite"
+        for m in movements:
+            self.count += 1
+            item = m["item"]
+            detail = m.get("detail")
+            at = m["at"]
+            stamp = canonical_time(at)
+            row = [self.count, m["id"], stamp, m["kind"], m["holder"], m["site"], item.key, item.cls, m["delta"],
+                   m.get("to", ""), m.get("to_site", ""), m.get("dispatch", ""), m.get("corrects", ""),
+                   orjson.dumps(detail, option=orjson.OPT_SORT_KEYS).decode() if detail else "{}", self.last_hash]
+            self.last_hash = fast_chain_hash(row)
+            # SQLite stores times as SQLAlchemy writes them there: UTC, space-separated, no offset.
+            row[2] = f"{stamp[:10]} {stamp[11:26]}" if sqlite_db else at
+            row.append(self.last_hash)
+            rows.append(row)
+        if not rows:
+            return
+        if sqlite_db:
+            sql = f"INSERT INTO ledger_movements ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+            self.conn.connection.driver_connection.cursor().executemany(sql, rows)
+        else:
+            _copy(self.conn, rows)
+
+
+COLUMNS = HASHED + ("hash",)
+
+
+def _copy(conn: Connection, rows: list[list]) -> None:
+    """PostgreSQL COPY: several times faster than INSERTs for a large import, in the same transaction."""
+    cursor = conn.connection.driver_connection.cursor()
+    with cursor.copy(f"COPY ledger_movements ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _holder_row(h: Holder, now: datetime) -> dict:
+    return {"id": h.id, "name": h.name, "kind": h.kind, "licence_number": h.licence.number,
+            "classes": ",".join(sorted(h.licence.classes)), "valid_from": h.licence.valid_from,
+            "valid_to": h.licence.valid_to, "max_quantities": json.dumps(h.licence.max_quantities, sort_keys=True),
+            "updated_at": now}
+
+
+def _item_row(i: CoreItem) -> dict:
+    return {"key": i.key, "item_class": i.cls, "unit": i.unit, "un_number": i.un_number, "division": i.division,
+            "compat_group": i.group, "make": i.make, "model": i.model, "calibre": i.calibre}
+
+
+def _transit_row(t: Transit) -> dict:
+    return {"dispatch": t.dispatch, "sender": t.sender, "site": t.site, "receiver": t.receiver, "item": t.item,
+            "amount": t.amount, "at": t.at, "planned_arrival": t.planned_arrival, "confirmed_by": t.confirmed_by,
+            "confirmed_at": t.confirmed_at}
+
+
+def chain_rows(conn: Connection, batch: int = 20000) -> Iterator[tuple[int, str, str, str]]:
+    """(seq, prev_hash, stored hash, recomputed hash) of every movement, in seq order."""
+    columns = [MOVEMENTS.c[c] for c in HASHED] + [MOVEMENTS.c.hash]
+    last = 0
+    while True:
+        rows = conn.execute(select(*columns).where(MOVEMENTS.c.seq > last).order_by(MOVEMENTS.c.seq)
+                            .limit(batch)).mappings().all()
+        if not rows:
+            return
+        for row in rows:
+            yield row["seq"], row["prev_hash"], row["hash"], movement_hash(row)
+        last = rows[-1]["seq"]
+
+
+def head(conn: Connection) -> tuple[int, str]:
+    row = conn.execute(select(LedgerHead.count, LedgerHead.last_hash).where(LedgerHead.id == 1)).first()
+    return (row[0], row[1]) if row else (0, GENESIS)
+
