@@ -44,7 +44,8 @@ class Site(Base):
     outline: Mapped[str] = mapped_column(Text, default="")  # GeoJSON geometry (Polygon/MultiPolygon) or ""
     region: Mapped[str] = mapped_column(String(100), default="", index=True)
     osm_id: Mapped[str] = mapped_column(String(40), default="", index=True)  # "node/123", "way/456"
-    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    # The owning agency; none for sites imported before any agency exists (a shared registry entry).
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), nullable=True, index=True)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("site_units.id"), nullable=True, index=True)
     contacts: Mapped[str] = mapped_column(Text, default="")  # the site's duty office / switchboard, not people
     protective_measures: Mapped[str] = mapped_column(Text, default="")

@@ -67,7 +67,7 @@ class SiteOut(Out):
     lon: float
     region: str
     osm_id: str
-    agency_id: int
+    agency_id: int | None
     unit_id: int | None
     contacts: str
     protective_measures: str

@@ -155,13 +155,17 @@ def create_site(session: Session, actor: Principal, data: schemas.SiteIn) -> Sit
     return site
 
 
+def _first_agency(session: Session) -> int | None:
+    from vigil.platform.identity.models import Agency
+
+    return session.scalars(select(Agency.id).order_by(Agency.id)).first()
+
+
 def _agency_for(session: Session, actor: Principal) -> int:
     """Sites belong to the actor's agency; the CLI (system) files them under the first agency."""
     if actor.agency_id:
         return actor.agency_id
-    from vigil.platform.identity.models import Agency
-
-    agency = session.scalars(select(Agency.id).order_by(Agency.id)).first()
+    agency = _first_agency(session)
     if agency is None:
         raise Invalid("No agency exists yet: create one first (or run `vigil demo --no-serve`)")
     return agency
@@ -175,7 +179,7 @@ def import_sites(session: Session, actor: Principal, parsed: geo.Parsed, unit_id
                       [str(e) for e in parsed.errors[:1000]])
     if not parsed.rows:
         raise Invalid("The file holds no sites")
-    agency = _agency_for(session, actor)
+    agency = actor.agency_id or _first_agency(session)
     rows = []
     for r in parsed.rows:
         rows.append({"name": r.name, "type": r.type, "lat": r.lat, "lon": r.lon,
@@ -200,7 +204,7 @@ def get_site(session: Session, actor: Principal, site_id: int) -> Site:
 
 def _writable_site(session: Session, actor: Principal, site_id: int) -> Site:
     site = get_site(session, actor, site_id)
-    if policy.chain_scope(actor) != "all" and site.agency_id != actor.agency_id:
+    if policy.chain_scope(actor) != "all" and site.agency_id not in (None, actor.agency_id):
         raise Forbidden("The site belongs to another agency")
     return site
 

@@ -59,7 +59,7 @@ ROUTER_MODULES = [
 
 # Bodies bigger than the default are allowed only where bulk data is expected.
 LARGE_BODY_PREFIXES = ("/api/v1/screen", "/screening/", "/api/v1/watchlists", "/taxii2/", "/api/v1/intel",
-                       "/intel/")
+                       "/intel/", "/api/v1/sites/import", "/sites/import", "/api/v1/findings/", "/sites/findings/")
 
 
 @asynccontextmanager

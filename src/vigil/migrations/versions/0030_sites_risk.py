@@ -3,7 +3,7 @@ risk registers, CARVER + Shock, major events, accreditation screening
 
 Revision ID: 0030_sites_risk
 Revises: 0005_screening_upload_jobs
-Create Date: 2026-12-07 01:01:23.097322
+Create Date: 2026-12-07 01:07:29.268542
 """
 from __future__ import annotations
 
@@ -142,7 +142,7 @@ def upgrade() -> None:
     sa.Column('outline', sa.Text(), nullable=False),
     sa.Column('region', sa.String(length=100), nullable=False),
     sa.Column('osm_id', sa.String(length=40), nullable=False),
-    sa.Column('agency_id', sa.Integer(), nullable=False),
+    sa.Column('agency_id', sa.Integer(), nullable=True),
     sa.Column('unit_id', sa.Integer(), nullable=True),
     sa.Column('contacts', sa.Text(), nullable=False),
     sa.Column('protective_measures', sa.Text(), nullable=False),
