@@ -13,12 +13,12 @@ from vigil.platform.database import session_scope
 from vigil.platform.identity.principal import Principal
 from vigil.risk import report, schemas, service
 from vigil.risk.core import scoring
+from vigil.sites.api import PROBLEM_RESPONSES
 from vigil.web.downloads import attachment
 from vigil.web.security import current_principal, declared_purpose
 
-router = APIRouter(prefix="/api/v1", tags=["risk"])
+router = APIRouter(prefix="/api/v1", tags=["risk"], responses=PROBLEM_RESPONSES)
 IdPath = Annotated[int, Path(ge=1, le=2**31 - 1)]
-IdQuery = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
 Who = Annotated[Principal, Depends(current_principal)]
 PDF = {200: {"content": {"application/pdf": {}}}}
 MAX_CSV_BYTES = 1_000_000
@@ -72,33 +72,58 @@ def site_report(site_id: IdPath, who: Who):
     return attachment(pdf, "application/pdf", f"site-{site_id}-risk-report.pdf")
 
 
-@router.get("/risks", response_model=list[schemas.RiskOut], description="The register of one site or one event.")
-def risks(who: Who, site_id: IdQuery = None, event_id: IdQuery = None):
-    with session_scope() as db:
-        service._target(db, who, site_id, event_id)
-        return [service.risk_out(e) for e in service.register(db, who, site_id, event_id)]
+def _register_routes(kind: str) -> None:
+    """The register, heat map and CARVER + Shock routes of one kind of target (sites or events)."""
+    key = f"{kind[:-1]}_id"
+
+    def target(target_id: int) -> dict:
+        return {key: target_id}
+
+    @router.get(f"/{kind}/{{target_id}}/risks", response_model=list[schemas.RiskOut], name=f"{kind}_risks")
+    def risks(target_id: IdPath, who: Who):
+        with session_scope() as db:
+            service._target(db, who, **{"site_id": None, "event_id": None, **target(target_id)})
+            return [service.risk_out(e) for e in service.register(db, who, **target(target_id))]
+
+    @router.post(f"/{kind}/{{target_id}}/risks", response_model=schemas.RiskOut, status_code=201,
+                 name=f"{kind}_add_risk")
+    def add_risk(target_id: IdPath, data: schemas.RiskFields, who: Who):
+        with session_scope() as db:
+            return service.risk_out(service.add_risk(db, who, schemas.RiskIn(**data.model_dump(),
+                                                                             **target(target_id))))
+
+    @router.get(f"/{kind}/{{target_id}}/heatmap", response_model=HeatMap, name=f"{kind}_heatmap",
+                description="Counts per cell: matrix[impact-1][likelihood-1].")
+    def heatmap(target_id: IdPath, who: Who, kind_: Literal["inherent", "residual"] = Query("residual",
+                                                                                             alias="kind")):
+        with session_scope() as db:
+            service._target(db, who, **{"site_id": None, "event_id": None, **target(target_id)})
+            rated = [scoring.Rated(e.likelihood, e.impact, e.residual_likelihood, e.residual_impact)
+                     for e in service.register(db, who, **target(target_id))]
+        return HeatMap(kind=kind_, matrix=scoring.heat_map(rated, kind_ == "residual"),
+                       worst_level=scoring.worst_level(rated))
+
+    @router.get(f"/{kind}/{{target_id}}/carver", response_model=list[schemas.CarverOut], name=f"{kind}_carver",
+                description="CARVER + Shock scores, highest total first.")
+    def carver(target_id: IdPath, who: Who):
+        with session_scope() as db:
+            service._target(db, who, **{"site_id": None, "event_id": None, **target(target_id)})
+            return service.carver_scores(db, who, **target(target_id))
+
+    @router.post(f"/{kind}/{{target_id}}/carver", response_model=schemas.CarverOut, status_code=201,
+                 name=f"{kind}_add_carver")
+    def add_carver(target_id: IdPath, data: schemas.CarverFields, who: Who):
+        with session_scope() as db:
+            row = service.add_carver(db, who, schemas.CarverIn(**data.model_dump(), **target(target_id)))
+            return next(c for c in service.carver_scores(db, who, row.site_id, row.event_id) if c.id == row.id)
 
 
-@router.get("/risks/heatmap", response_model=HeatMap, description="Counts per cell: matrix[impact-1][likelihood-1].")
-def heatmap(who: Who, site_id: IdQuery = None, event_id: IdQuery = None,
-            kind: Literal["inherent", "residual"] = "residual"):
-    with session_scope() as db:
-        service._target(db, who, site_id, event_id)
-        rated = [scoring.Rated(e.likelihood, e.impact, e.residual_likelihood, e.residual_impact)
-                 for e in service.register(db, who, site_id, event_id)]
-    return HeatMap(kind=kind, matrix=scoring.heat_map(rated, kind == "residual"),
-                   worst_level=scoring.worst_level(rated))
+_register_routes("sites")
+_register_routes("events")
 
 
-@router.post("/risks", response_model=schemas.RiskOut, status_code=201)
-def add_risk(data: schemas.RiskIn, who: Who):
-    with session_scope() as db:
-        entry = service.add_risk(db, who, data)
-        return service.risk_out(entry)
-
-
-@router.put("/risks/{entry_id}", response_model=schemas.RiskOut)
-def update_risk(entry_id: IdPath, data: schemas.RiskIn, who: Who):
+@router.put("/risks/{entry_id}", response_model=schemas.RiskOut, description="Edit a register entry.")
+def update_risk(entry_id: IdPath, data: schemas.RiskFields, who: Who):
     with session_scope() as db:
         return service.risk_out(service.update_risk(db, who, entry_id, data))
 
@@ -108,20 +133,6 @@ def delete_risk(entry_id: IdPath, who: Who):
     with session_scope() as db:
         service.delete_risk(db, who, entry_id)
     return Response(status_code=204)
-
-
-@router.get("/carver", response_model=list[schemas.CarverOut], description="Highest total first.")
-def carver(who: Who, site_id: IdQuery = None, event_id: IdQuery = None):
-    with session_scope() as db:
-        service._target(db, who, site_id, event_id)
-        return service.carver_scores(db, who, site_id, event_id)
-
-
-@router.post("/carver", response_model=schemas.CarverOut, status_code=201)
-def add_carver(data: schemas.CarverIn, who: Who):
-    with session_scope() as db:
-        row = service.add_carver(db, who, data)
-        return [c for c in service.carver_scores(db, who, row.site_id, row.event_id) if c.id == row.id][0]
 
 
 @router.get("/threats", response_model=list[schemas.ThreatRef],

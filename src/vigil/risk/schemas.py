@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from vigil.platform.types import Line, Text, Timestamp
+from vigil.platform.types import Line, Timestamp
+from vigil.sites.schemas import LineGeometry, OptionalLine, PolygonGeometry, Prose
 
-StixId = Field(pattern=r"^[a-z][a-z0-9-]{0,60}--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
-               max_length=120)
-Id = Field(ge=1, le=2**31 - 1)
+StixRef = Annotated[str, StringConstraints(
+    pattern=r"^[a-z][a-z0-9-]{0,60}--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", max_length=120)]
 Level = Field(ge=1, le=5)
 Criterion = Field(ge=1, le=10)
 
@@ -23,9 +23,14 @@ class Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-class NamedGeometry(Strict):
+class Route(Strict):
     name: Line(200)
-    geometry: dict = Field(description="GeoJSON LineString (routes) or Polygon (perimeters); must be valid")
+    geometry: LineGeometry
+
+
+class Perimeter(Strict):
+    name: Line(200)
+    geometry: PolygonGeometry = Field(description="must be a valid polygon (no self-intersection)")
 
 
 class Phase(Strict):
@@ -36,15 +41,15 @@ class Phase(Strict):
 
 class EventIn(Strict):
     name: Line(200)
-    description: Text(10_000) = ""
+    description: Prose(10_000) = ""
     starts_at: Timestamp
     ends_at: Timestamp
-    venue_site_ids: list[int] = Field(default_factory=list, max_length=200)
-    routes: list[NamedGeometry] = Field(default_factory=list, max_length=50)
-    perimeters: list[NamedGeometry] = Field(default_factory=list, max_length=50)
+    venue_site_ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(default_factory=list, max_length=200)
+    routes: list[Route] = Field(default_factory=list, max_length=50)
+    perimeters: list[Perimeter] = Field(default_factory=list, max_length=50)
     phases: list[Phase] = Field(default_factory=list, max_length=50)
-    unit_ids: list[int] = Field(default_factory=list, max_length=200)
-    stix_refs: list[str] = Field(default_factory=list, max_length=100)
+    unit_ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(default_factory=list, max_length=200)
+    stix_refs: list[StixRef] = Field(default_factory=list, max_length=100)
     accreditation_retention_days: int = Field(default=30, ge=0, le=3650)
 
 
@@ -69,19 +74,24 @@ class EventOut(BaseModel):
     accreditation_retention_days: int
 
 
-class RiskIn(Strict):
-    site_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
-    event_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+class RiskFields(Strict):
     threat: Line(200)
-    description: Text(10_000) = ""
-    stix_refs: list[str] = Field(default_factory=list, max_length=50,
-                                 description="STIX ids (threat actors, attack patterns, reports) you can read")
+    description: Prose(10_000) = ""
+    stix_refs: list[StixRef] = Field(default_factory=list, max_length=50,
+                                     description="STIX ids (threat actors, attack patterns, reports) you can read")
     likelihood: int = Level
     impact: int = Level
-    controls: Text(10_000) = ""
+    controls: Prose(10_000) = ""
     residual_likelihood: int = Level
     residual_impact: int = Level
-    owner: Line(200, min_length=0) = ""
+    owner: OptionalLine(200) = ""
+
+
+class RiskIn(RiskFields):
+    """A register entry with its target: exactly one of a site or an event."""
+
+    site_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    event_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
 class RiskOut(Out):
@@ -105,9 +115,7 @@ class RiskOut(Out):
     updated_at: Timestamp
 
 
-class CarverIn(Strict):
-    site_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
-    event_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+class CarverFields(Strict):
     target: Line(200)
     criticality: int = Criterion
     accessibility: int = Criterion
@@ -116,6 +124,11 @@ class CarverIn(Strict):
     effect: int = Criterion
     recognizability: int = Criterion
     shock: int = Criterion
+
+
+class CarverIn(CarverFields):
+    site_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    event_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
 class CarverOut(Out):

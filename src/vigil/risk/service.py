@@ -26,17 +26,13 @@ from vigil.risk.models import Accreditation, AccreditationHit, CarverScore, Even
 from vigil.screening import service as screening
 from vigil.sites import service as sites
 from vigil.sites.core import geo
+from vigil.sites.service import Invalid
 
 THREAT_TYPES = ["threat-actor", "intrusion-set", "attack-pattern", "campaign", "report", "malware", "tool"]
 ACCREDITATION_COLUMNS = ("category", "full_name")  # optional: dob, nationality, id_number, organisation
 CATEGORIES = ("staff", "press", "contractor")
 MAX_ACCREDITATIONS = 5000
 LIST_NAMES = {"un": "UN Security Council list", "ofac": "OFAC SDN list", "custom": "agency watchlist"}
-
-
-class Invalid(Problem):
-    def __init__(self, detail: str, errors: list[str] | None = None):
-        super().__init__(422, detail, title="Invalid input", extra={"errors": errors} if errors else None)
 
 
 def _agency(session: Session, actor: Principal) -> int:
@@ -66,7 +62,7 @@ def _check_refs(session: Session, actor: Principal, refs: list[str]) -> list[str
     shown, hidden = threat_refs(session, actor, unique)
     if hidden:
         readable = {r.id for r in shown}
-        raise Invalid("Unknown or unreadable intelligence objects: "
+        raise NotFound("Unknown or unreadable intelligence objects: "
                       + ", ".join(r for r in unique if r not in readable))
     return unique
 
@@ -79,34 +75,34 @@ def search_threats(session: Session, actor: Principal, q: str, limit: int = 20) 
 
 
 # ---------------------------------------------------------------------------------------------------------- events
-def _geometries(items: list[schemas.NamedGeometry], kinds: tuple[str, ...], label: str) -> list[dict]:
+def _geometries(items: list, label: str) -> list[dict]:
+    """Routes and perimeters as stored GeoJSON; shapely refuses invalid (self-intersecting) shapes."""
     out = []
     for n, item in enumerate(items, start=1):
-        if item.geometry.get("type") not in kinds:
-            raise Invalid(f"{label} {n} ({item.name}): geometry must be a {' or '.join(kinds)}")
+        geometry = json.loads(item.geometry.model_dump_json())
         try:
-            geo.check_geometry(item.geometry)
+            geo.check_geometry(geometry)
         except geo.GeometryError as exc:
             raise Invalid(f"{label} {n} ({item.name}): {exc}") from None
-        out.append({"name": item.name, "geometry": item.geometry})
+        out.append({"name": item.name, "geometry": geometry})
     return out
 
 
 def _event_fields(session: Session, actor: Principal, data: schemas.EventIn) -> dict:
     if data.ends_at <= data.starts_at:
-        raise Invalid("The event ends before it starts")
+        raise Conflict("The event ends before it starts")
     for site_id in data.venue_site_ids:
         sites.get_site(session, actor, site_id)
     known_units = {u.id for u in sites.list_units(session, actor)}
     if set(data.unit_ids) - known_units:
-        raise Invalid(f"Unknown units: {sorted(set(data.unit_ids) - known_units)}")
+        raise NotFound(f"Unknown units: {sorted(set(data.unit_ids) - known_units)}")
     for phase in data.phases:
         if phase.ends_at <= phase.starts_at:
-            raise Invalid(f"Phase {phase.name!r} ends before it starts")
+            raise Conflict(f"Phase {phase.name!r} ends before it starts")
     return {"name": data.name, "description": data.description, "starts_at": data.starts_at,
             "ends_at": data.ends_at, "venue_site_ids": json.dumps(list(dict.fromkeys(data.venue_site_ids))),
-            "routes": json.dumps(_geometries(data.routes, ("LineString",), "route")),
-            "perimeters": json.dumps(_geometries(data.perimeters, ("Polygon", "MultiPolygon"), "perimeter")),
+            "routes": json.dumps(_geometries(data.routes, "route")),
+            "perimeters": json.dumps(_geometries(data.perimeters, "perimeter")),
             "phases": json.dumps([p.model_dump(mode="json") for p in data.phases]),
             "unit_ids": json.dumps(list(dict.fromkeys(data.unit_ids))),
             "stix_refs": json.dumps(_check_refs(session, actor, data.stix_refs)),
@@ -187,11 +183,11 @@ def get_risk(session: Session, actor: Principal, entry_id: int) -> RiskEntry:
     return entry
 
 
-def update_risk(session: Session, actor: Principal, entry_id: int, data: schemas.RiskIn) -> RiskEntry:
+def update_risk(session: Session, actor: Principal, entry_id: int, data: schemas.RiskFields) -> RiskEntry:
+    """Edit an entry; it stays with its site or event."""
     policy.require(actor, "risk.write")
     entry = get_risk(session, actor, entry_id)
-    _target(session, actor, data.site_id, data.event_id)
-    for key, value in data.model_dump(exclude={"stix_refs"}).items():
+    for key, value in data.model_dump(exclude={"stix_refs", "site_id", "event_id"}).items():
         setattr(entry, key, value)
     entry.stix_refs = json.dumps(_check_refs(session, actor, data.stix_refs))
     entry.updated_by, entry.updated_at = actor.username, clock.now()

@@ -2,14 +2,54 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from vigil.platform.types import Line, Text, Timestamp
+from vigil.platform.types import Line, Timestamp, _no_controls_text
 from vigil.sites.core.geo import SITE_TYPES
 
 SiteType = Literal[SITE_TYPES]  # type: ignore[valid-type]
+TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+
+
+def Prose(max_length: int = 10_000):  # noqa: N802 - reads as a type
+    """Multi-line text (platform ``Text``) whose refusal of control characters is also stated in the schema."""
+    return Annotated[str, StringConstraints(max_length=max_length, pattern=TEXT_PATTERN),
+                     AfterValidator(_no_controls_text)]
+
+
+def OptionalLine(max_length: int = 200):  # noqa: N802
+    """One line of text that may be empty (the platform's ``Line`` needs a non-blank character)."""
+    return Annotated[str, StringConstraints(max_length=max_length, pattern=r"^[^\x00-\x1f\x7f]*$"),
+                     AfterValidator(_no_controls_text)]
+
+
+Lon = Annotated[float, Field(ge=-180, le=180)]
+Lat = Annotated[float, Field(ge=-90, le=90)]
+Position = tuple[Lon, Lat]
+
+
+class PolygonGeometry(BaseModel):
+    """A GeoJSON Polygon; rings of at least 4 positions. Validity (no self-intersection) is checked by shapely."""
+
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["Polygon"]
+    coordinates: list[Annotated[list[Position], Field(min_length=4, max_length=5000)]] = Field(min_length=1,
+                                                                                              max_length=50)
+
+
+class MultiPolygonGeometry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["MultiPolygon"]
+    coordinates: list[Annotated[list[Annotated[list[Position], Field(min_length=4, max_length=5000)]],
+                                Field(min_length=1, max_length=50)]] = Field(min_length=1, max_length=200)
+
+
+class LineGeometry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["LineString"]
+    coordinates: list[Position] = Field(min_length=2, max_length=5000)
 Severity = Literal["low", "medium", "high", "critical"]
 Answer = Literal["ok", "fail", "n/a"]
 
@@ -43,12 +83,13 @@ class SiteIn(Strict):
     type: SiteType
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
-    outline: dict | None = Field(default=None, description="GeoJSON Polygon or MultiPolygon; must be valid")
-    region: Line(100, min_length=0) = ""
+    outline: PolygonGeometry | MultiPolygonGeometry | None = Field(default=None, description="must be a valid polygon (no "
+                                                                       "self-intersection)")
+    region: OptionalLine(100) = ""
     osm_id: str = Field(default="", max_length=40, pattern=r"^((node|way|relation)/\d{1,19})?$")
     unit_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
-    contacts: Text(2000) = ""
-    protective_measures: Text(5000) = ""
+    contacts: Prose(2000) = ""
+    protective_measures: Prose(5000) = ""
 
 
 class SitePoint(BaseModel):
@@ -121,7 +162,7 @@ class ChecklistOut(Out):
 
 class CampaignIn(Strict):
     name: Line(200)
-    goals: Text(5000) = ""
+    goals: Prose(5000) = ""
     starts_at: Timestamp
     ends_at: Timestamp
     regions: list[Line(100)] = Field(default_factory=list, max_length=50)
@@ -146,7 +187,7 @@ class DelegateIn(Strict):
     title: Line(200)
     deadline: Timestamp
     unit_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
-    officer: Line(64, min_length=0) = ""
+    officer: OptionalLine(64) = ""
     site_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
@@ -183,9 +224,9 @@ class InspectionStartIn(Strict):
 
 class FindingIn(Strict):
     severity: Severity
-    description: Text(5000) = Field(min_length=3)
-    order_text: Text(5000) = ""
-    responsible: Line(200, min_length=0) = ""
+    description: Prose(5000) = Field(min_length=3)
+    order_text: Prose(5000) = ""
+    responsible: OptionalLine(200) = ""
     unit_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     deadline: Timestamp
 
@@ -193,7 +234,7 @@ class FindingIn(Strict):
 class InspectionSubmitIn(Strict):
     checklist_version: int = Field(ge=1, le=10_000, description="the version the form was filled against")
     answers: dict[str, Answer] = Field(max_length=100)
-    notes: Text(5000) = ""
+    notes: Prose(5000) = ""
     findings: list[FindingIn] = Field(default_factory=list, max_length=50)
     closes: list[int] = Field(default_factory=list, max_length=100,
                               description="ids of open findings of this site that are now rectified")

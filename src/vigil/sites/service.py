@@ -42,7 +42,7 @@ def _log(session: Session, actor: Principal, action: str, summary: str, agency_i
 def _future(when: datetime, label: str) -> datetime:
     when = clock.as_utc(when)
     if when <= clock.now():
-        raise Invalid(f"The {label} {when:%Y-%m-%d %H:%M} UTC is in the past")
+        raise Conflict(f"The {label} {when:%Y-%m-%d %H:%M} UTC is in the past")
     return when
 
 
@@ -53,7 +53,7 @@ def create_unit(session: Session, actor: Principal, data: schemas.UnitIn, agency
     if data.parent_id is not None:
         parent = session.get(Unit, data.parent_id)
         if parent is None or parent.agency_id != agency:
-            raise Invalid("The parent unit does not exist in this agency")
+            raise NotFound("The parent unit does not exist in this agency")
     unit = Unit(name=data.name, agency_id=agency, parent_id=data.parent_id)
     session.add(unit)
     session.flush()
@@ -66,7 +66,7 @@ def add_officer(session: Session, actor: Principal, unit_id: int, username: str)
     unit = _unit(session, actor, unit_id)
     user = session.scalars(select(User).where(User.username == username)).first()
     if user is None or user.agency_id != unit.agency_id:
-        raise Invalid(f"No user {username!r} in the unit's agency")
+        raise NotFound(f"No user {username!r} in the unit's agency")
     existing = session.scalars(select(UnitOfficer).where(UnitOfficer.unit_id == unit.id,
                                                          UnitOfficer.user_id == user.id)).first()
     if existing:
@@ -133,9 +133,7 @@ def _checked_row(session: Session, actor: Principal, data: schemas.SiteIn) -> ge
     try:
         row = geo.row_from(data.model_dump(exclude={"outline", "unit_id"}), None)
         if data.outline is not None:
-            if data.outline.get("type") not in ("Polygon", "MultiPolygon"):
-                raise geo.GeometryError("an outline is a GeoJSON Polygon or MultiPolygon")
-            row.outline = geo.check_geometry(data.outline)
+            row.outline = geo.check_geometry(data.outline.model_dump())
     except geo.GeometryError as exc:
         raise Invalid(str(exc)) from None
     if data.unit_id is not None:
@@ -274,7 +272,7 @@ def publish_checklist(session: Session, actor: Principal, data: schemas.Checklis
     policy.require(actor, "campaigns.manage")
     keys = [i.key for i in data.items]
     if len(set(keys)) != len(keys):
-        raise Invalid("Checklist item keys must be unique")
+        raise Conflict("Checklist item keys must be unique")
     last = session.scalar(select(func.max(ChecklistTemplate.version))
                           .where(ChecklistTemplate.site_type == data.site_type)) or 0
     tpl = ChecklistTemplate(site_type=data.site_type, version=last + 1, title=data.title,
@@ -319,7 +317,7 @@ def create_campaign(session: Session, actor: Principal, data: schemas.CampaignIn
     Refused when it overlaps another campaign of the agency (same period, region and site type)."""
     policy.require(actor, "campaigns.manage")
     if data.ends_at <= data.starts_at:
-        raise Invalid("The campaign ends before it starts")
+        raise Conflict("The campaign ends before it starts")
     _future(data.ends_at, "campaign end")
     agency = _agency_for(session, actor)
     for other in session.scalars(select(Campaign).where(Campaign.agency_id == agency,
@@ -391,26 +389,26 @@ def delegate_task(session: Session, actor: Principal, task_id: int, data: schema
         raise Conflict("The task is already done")
     deadline = _future(data.deadline, "deadline")
     if deadline > clock.as_utc(parent.deadline):
-        raise Invalid("A delegated task's deadline cannot be later than its parent's")
+        raise Conflict("A delegated task's deadline cannot be later than its parent's")
     officer_id = unit_id = None
     if parent.officer_id is not None:
-        raise Invalid("An officer's task is the last level of the chain")
+        raise Conflict("An officer's task is the last level of the chain")
     if parent.unit_id is None:
         if data.unit_id is None:
-            raise Invalid("An agency task is delegated to a unit (unit_id)")
+            raise Conflict("An agency task is delegated to a unit (unit_id)")
         unit = _unit(session, actor, data.unit_id)
         if unit.agency_id != parent.agency_id:
-            raise Invalid("The unit is not in the task's agency")
+            raise NotFound("The unit is not in the task's agency")
         unit_id = unit.id
     else:
         if not data.officer:
-            raise Invalid("A unit task is delegated to an officer of the unit (officer)")
+            raise Conflict("A unit task is delegated to an officer of the unit (officer)")
         user = session.scalars(select(User).where(User.username == data.officer)).first()
         members = subtree(session, {parent.unit_id})
         linked = user is not None and session.scalar(select(func.count()).select_from(UnitOfficer).where(
             UnitOfficer.user_id == user.id, UnitOfficer.unit_id.in_(members)))
         if not linked:
-            raise Invalid(f"{data.officer!r} is not an officer of the unit")
+            raise NotFound(f"{data.officer!r} is not an officer of the unit")
         officer_id, unit_id = user.id, parent.unit_id
     if data.site_id is not None:
         get_site(session, actor, data.site_id)
@@ -472,7 +470,7 @@ def start_inspection(session: Session, actor: Principal, data: schemas.Inspectio
         get_task(session, actor, data.task_id)
     tpl = current_checklist(session, site.type) or current_checklist(session, "other")
     if tpl is None:
-        raise Invalid(f"No checklist is published for {site.type} sites")
+        raise Conflict(f"No checklist is published for {site.type} sites")
     inspection = Inspection(site_id=site.id, task_id=data.task_id, checklist_id=tpl.id,
                             checklist_version=tpl.version, inspector=actor.username, started_at=clock.now())
     session.add(inspection)
@@ -503,8 +501,9 @@ def submit_inspection(session: Session, actor: Principal, inspection_id: int,
     keys = {i["key"] for i in checklist_items(tpl)}
     unknown, missing = set(data.answers) - keys, keys - set(data.answers)
     if unknown or missing:
-        raise Invalid("Answers do not match the checklist", [f"unknown item {k}" for k in sorted(unknown)] +
-                      [f"unanswered item {k}" for k in sorted(missing)])
+        raise Problem(409, "Answers do not match the inspection's checklist version; nothing was saved",
+                      extra={"errors": [f"unknown item {k}" for k in sorted(unknown)] +
+                             [f"unanswered item {k}" for k in sorted(missing)]})
     new = [_finding(session, actor, inspection, f) for f in data.findings]
     _close_findings(session, actor, inspection, data.closes)
     inspection.answers = json.dumps(data.answers)
@@ -537,7 +536,7 @@ def _close_findings(session: Session, actor: Principal, inspection: Inspection, 
     for fid in ids:
         finding = session.get(Finding, fid)
         if finding is None or finding.site_id != inspection.site_id:
-            raise Invalid(f"Finding {fid} is not a finding of this site")
+            raise NotFound(f"Finding {fid} is not a finding of this site")
         if finding.status != "open":
             raise Conflict(f"Finding {fid} is already closed")
         finding.status, finding.closed_at = "closed", clock.now()
