@@ -110,6 +110,28 @@ def test_bad_accreditation_rows_store_nothing(vigil_db, who):
         assert service.accreditation_summary(db, boss, event_id).total == before
 
 
+def test_a_new_watchlist_entry_rescreens_the_accreditations_held(vigil_db, who):
+    from datetime import date
+
+    from vigil.platform.registry import load_jobs
+    from vigil.screening import service as screening
+    from vigil.screening.models import Watchlist
+
+    load_jobs()  # registers the risk capability's subscriber
+    manager = who("analyst", "supervisor")
+    event_id = _event_id()
+    with session_scope() as db:
+        own = db.scalars(select(Watchlist).where(Watchlist.kind == "manual")).first()
+        screening.add_entry(db, manager, own.id, screening.ManualEntry(
+            name="Pere Soler", dob="1975-09-09", nationality="AD", legal_basis="test", grounds="test listing",
+            review_date=date(2030, 1, 1)))
+    with session_scope() as db:
+        people = service.accreditations(db, who("supervisor"), event_id, "checking the rescreen")
+        pere = next(p for p in people if p.full_name == "Pere Soler")
+        assert pere.status == "review"
+        assert [h.entry_name for h in service.hits_of(db, [pere.id])[pere.id]] == ["Pere Soler"]
+
+
 def test_accreditations_are_purged_after_the_event_and_retention(vigil_db, who):
     event_id = _event_id()
     with session_scope() as db:

@@ -46,7 +46,7 @@ def test_import_reports_rows_and_stores_nothing_on_error(api):
     geo = api.get("/api/v1/sites/geojson")
     assert geo.headers["content-type"].startswith("application/geo+json")
     features = geo.json()["features"]
-    assert len(features) == before + 1 and all({"id", "color", "label"} <= set(f["properties"]) for f in features)
+    assert len(features) == before + 1 and all({"id", "name", "color"} <= set(f["properties"]) for f in features)
 
 
 def test_attachments_are_checked_by_content_and_size(api):

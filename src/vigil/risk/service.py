@@ -325,20 +325,39 @@ def import_accreditations(session: Session, actor: Principal, event_id: int, tex
     results = screening.screen_records(session, actor, records,
                                        purpose=purpose or f"accreditation screening, event {event.id}")
     by_id = {str(p.id): p for p in people}
-    hits = 0
-    for result in results:
-        person = by_id[result.id]
-        for match in result.matches:
-            session.add(AccreditationHit(accreditation_id=person.id, list_name=LIST_NAMES.get(match.source, match.source),
-                                         entry_name=match.name[:300], entry_ref=match.source_id[:100],
-                                         score=float(match.score)))
-            hits += 1
-        if result.matches:
-            person.status = "review"
+    hits = sum(_keep_hits(session, by_id[r.id], r.matches) for r in results)
     audit.record(session, actor, "accreditation.import", "risk_event", event.id,
                  detail={"imported": len(people), "hits": hits})
     return schemas.AccreditationImport(imported=len(people), hits=hits,
                                        for_review=sum(1 for p in people if p.status == "review"))
+
+
+def _keep_hits(session: Session, person: Accreditation, matches) -> int:
+    """Store a person's watchlist matches for review; the person waits in `review` until they are decided."""
+    for match in matches:
+        session.add(AccreditationHit(accreditation_id=person.id, list_name=LIST_NAMES.get(match.source, match.source),
+                                     entry_name=match.name[:300], entry_ref=match.source_id[:100],
+                                     score=float(match.score)))
+    if matches:
+        person.status = "review"
+    return len(matches)
+
+
+def rescreen_accreditations(session: Session, version_id: int) -> int:
+    """A watchlist gained entries: screen the accreditations still held against only those; new matches go to
+    review. Returns the number of new hits."""
+    people = list(session.scalars(select(Accreditation).where(Accreditation.purge_after >= clock.now())))
+    if not people:
+        return 0
+    records = [screening.RecordIn(id=str(p.id), name=p.full_name, dob=p.dob, nationality=p.nationality,
+                                  id_number=p.id_number) for p in people]
+    found = screening.rescreen_new_entries(session, version_id, records)
+    by_id = {str(p.id): p for p in people}
+    hits = sum(_keep_hits(session, by_id[pid], matches) for pid, matches in found.items())
+    if hits:
+        audit.record(session, _system(), "accreditation.rescreen", "watchlist_version", version_id,
+                     detail={"hits": hits})
+    return hits
 
 
 def _system() -> Principal:

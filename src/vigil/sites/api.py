@@ -13,7 +13,7 @@ from vigil.platform.database import session_scope
 from vigil.platform.identity.principal import Principal
 from vigil.sites import schemas, service
 from vigil.sites.core import geo
-from vigil.sites.map import site_features
+from vigil.sites.map import feature_collection_json
 from vigil.web.downloads import attachment
 from vigil.web.security import current_principal
 
@@ -80,8 +80,7 @@ async def import_sites(who: Who, file: UploadFile = File(...)):
                                           "findings).", responses={200: {"content": {"application/geo+json": {}}}})
 def sites_geojson(who: Who):
     with session_scope() as db:
-        body = json.dumps({"type": "FeatureCollection", "features": site_features(db, who)},
-                          separators=(",", ":"), ensure_ascii=False)
+        body = feature_collection_json(db, who)
     return Response(body, media_type="application/geo+json")
 
 

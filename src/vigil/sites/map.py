@@ -40,21 +40,29 @@ def colour_level(risk: str, findings: dict[str, int]) -> str:
 
 
 def site_features(session: Session, actor: Principal) -> list[dict]:
+    """One feature per site: ``id``, ``name``, ``color`` (and ``radius`` when it has open findings). No ``label``,
+    so the map binds no tooltip per site; the page shows the name of the site under the pointer instead."""
     policy.require(actor, "sites.read")
     from vigil.risk.service import site_levels
 
     risks = site_levels(session, actor) if policy.allowed(actor, "risk.read") else {}
     findings = service.open_findings_by_site(session)
+    plain = COLORS["none"]
     out = []
-    rows = session.execute(select(Site.id, Site.name, Site.type, Site.lat, Site.lon, Site.outline).order_by(Site.id))
-    for sid, name, kind, lat, lon, outline in rows:
-        open_by_severity = findings.get(sid, {})
-        level = colour_level(risks.get(sid, "none"), open_by_severity)
-        n_open = sum(open_by_severity.values())
-        geometry = _geometry(outline, lat, lon)
-        props = {"id": sid, "color": COLORS[level], "label": f"{name} · {kind} · risk {risks.get(sid, 'n/a')}"
-                                                              f" · {n_open} open finding(s)"}
-        if n_open:
+    rows = session.execute(select(Site.id, Site.name, Site.lat, Site.lon, Site.outline).order_by(Site.id))
+    for sid, name, lat, lon, outline in rows:
+        props = {"id": sid, "name": name, "color": plain}
+        open_by_severity = findings.get(sid)
+        if sid in risks or open_by_severity:
+            props["color"] = COLORS[colour_level(risks.get(sid, "none"), open_by_severity or {})]
+        if open_by_severity:
+            props["open"] = sum(open_by_severity.values())
             props["radius"] = 8
-        out.append({"type": "Feature", "geometry": geometry, "properties": props})
+        out.append({"type": "Feature", "geometry": _geometry(outline, lat, lon), "properties": props})
     return out
+
+
+def feature_collection_json(session: Session, actor: Principal) -> bytes:
+    import orjson
+
+    return orjson.dumps({"type": "FeatureCollection", "features": site_features(session, actor)})

@@ -15,7 +15,7 @@ from vigil.platform.database import session_scope
 from vigil.platform.identity.principal import Principal
 from vigil.sites import schemas, service
 from vigil.sites.core import geo
-from vigil.sites.map import site_features
+from vigil.sites.map import feature_collection_json
 from vigil.web.downloads import attachment
 from vigil.web.forms import form_model
 from vigil.web.security import current_principal
@@ -43,8 +43,10 @@ def index(request: Request, type: str = "", region: str = "", q: str = "",
     with session_scope() as db:
         rows = service.list_sites(db, who, type or None, region or None, q or None, limit=200)
         findings = service.open_findings_by_site(db)
-        total = len(service.key_site_points(db))
+        total = service.count_sites(db)
+        view = service.sites_view(db)
     return render(request, "sites/index.html", {**SECTION, "sites": rows, "findings": findings, "total": total,
+                                                "view": view,
                                                 "types": geo.SITE_TYPES, "filters": {"type": type,
                                                                                      "region": region, "q": q}})
 
@@ -52,8 +54,7 @@ def index(request: Request, type: str = "", region: str = "", q: str = "",
 @router.get("/map.geojson")
 def map_geojson(who: Principal = Depends(current_principal)):
     with session_scope() as db:
-        body = json.dumps({"type": "FeatureCollection", "features": site_features(db, who)},
-                          separators=(",", ":"), ensure_ascii=False)
+        body = feature_collection_json(db, who)
     return Response(body, media_type="application/geo+json")
 
 

@@ -241,6 +241,30 @@ def key_site_points(session: Session) -> list[dict]:
     return [{"id": i, "name": n, "type": t, "lat": la, "lon": lo} for i, n, t, la, lo in rows]
 
 
+def count_sites(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Site)) or 0
+
+
+def sites_view(session: Session, width_px: int = 900, height_px: int = 480) -> tuple[tuple[float, float], int] | None:
+    """Centre and zoom that show every site in a map of about that size, so the map is drawn once at its final
+    view (fitting the bounds after adding thousands of sites would project and draw them all twice)."""
+    import math
+
+    south, north, west, east = session.execute(select(func.min(Site.lat), func.max(Site.lat), func.min(Site.lon),
+                                                      func.max(Site.lon))).one()
+    if south is None:
+        return None
+
+    def mercator(lat: float) -> float:
+        lat = max(min(lat, 85.0), -85.0)
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    span_x = max(east - west, 1e-4) / 360
+    span_y = max(mercator(north) - mercator(south), 1e-4) / (2 * math.pi)
+    zoom = math.floor(min(math.log2(width_px / 256 / span_x), math.log2(height_px / 256 / span_y)))
+    return ((south + north) / 2, (west + east) / 2), max(2, min(zoom, 16))
+
+
 def open_findings_by_site(session: Session) -> dict[int, dict[str, int]]:
     rows = session.execute(select(Finding.site_id, Finding.severity, func.count())
                            .where(Finding.status == "open").group_by(Finding.site_id, Finding.severity))
