@@ -129,20 +129,25 @@ def bench_escalation() -> dict:
 
     load_tasks(TASKS)
     as_of = clock.now()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with session_scope() as db:
         escalated = service.escalate(db, as_of)
-    bulk = time.perf_counter() - started
-    print(f"escalation (bulk SQL): {escalated:,} items in {bulk:.2f} s", flush=True)
+    bulk, bulk_cpu = time.perf_counter() - started, time.process_time() - cpu
+    # On SQLite the database works inside this process, so its CPU time shows how much of the wall time was
+    # spent waiting for a core on a shared machine.
+    print(f"escalation (bulk SQL): {escalated:,} items in {bulk:.2f} s (this process's CPU {bulk_cpu:.2f} s)",
+          flush=True)
     assert escalated == TASKS, escalated
     load_tasks(NAIVE_TASKS)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     naive_count = naive_escalate(as_of)
-    naive = time.perf_counter() - started
-    print(f"escalation (naive per-row ORM): {naive_count:,} items in {naive:.2f} s", flush=True)
+    naive, naive_cpu = time.perf_counter() - started, time.process_time() - cpu
+    print(f"escalation (naive per-row ORM): {naive_count:,} items in {naive:.2f} s (CPU {naive_cpu:.2f} s)",
+          flush=True)
     per_item = (naive / naive_count) / (bulk / escalated)
     print(f"per item, the naive loop is {per_item:.1f}x slower", flush=True)
-    return {"tasks": escalated, "escalate_s": round(bulk, 3), "naive_tasks": naive_count,
+    return {"tasks": escalated, "escalate_s": round(bulk, 3), "escalate_cpu_s": round(bulk_cpu, 3),
+            "naive_tasks": naive_count,
             "naive_escalate_s": round(naive, 3), "escalate_speedup": round(per_item, 1)}
 
 
@@ -252,6 +257,7 @@ def main() -> None:
     finally:
         drop_database(name)
     figures["goals_met"] = figures["escalate_s"] <= 5 and figures["map_interactive_s"] <= 2
+    figures["load_average"] = round(os.getloadavg()[0], 1)
     print(json.dumps(figures))
 
 

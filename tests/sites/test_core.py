@@ -70,3 +70,16 @@ def test_map_colour_is_the_worse_of_risk_and_findings():
     assert colour_level("none", {}) == "none"
     assert colour_level("low", {"critical": 1}) == "extreme"
     assert colour_level("high", {"low": 2}) == "high"
+
+
+def test_camera_coverage_wedge_points_where_the_camera_looks():
+    from shapely.geometry import Point, shape
+
+    from vigil.sites.models import Camera
+    from vigil.sites.service import camera_wedge
+
+    north = shape(camera_wedge(Camera(lat=42.5, lon=1.5, bearing=0, fov=60, range_m=50)))
+    assert north.is_valid
+    assert north.contains(Point(1.5, 42.5 + 30 / 111_320)) and not north.contains(Point(1.5, 42.5 - 30 / 111_320))
+    dome = shape(camera_wedge(Camera(lat=42.5, lon=1.5, bearing=0, fov=360, range_m=50)))
+    assert dome.contains(Point(1.5, 42.5 - 30 / 111_320))

@@ -63,6 +63,11 @@ def seed(session: Session, actor: Principal) -> None:
         elif site.region in stations:
             site.unit_id = stations[site.region].id
     session.flush()
+    for site in session.scalars(select(Site).where(Site.type.in_(["government", "bank"]),
+                                                   Site.region == "Andorra la Vella").order_by(Site.id).limit(4)):
+        for n, (bearing, working) in enumerate(((45, True), (225, site.id % 2 == 0)), start=1):
+            service.add_camera(session, city, site.id, schemas.CameraIn(
+                label=f"C{n}", lat=site.lat, lon=site.lon, bearing=bearing, fov=90, range_m=35, working=working))
     for site_type, (title, items) in CHECKLISTS.items():
         service.publish_checklist(session, city, schemas.ChecklistIn(
             site_type=site_type, title=title, items=[schemas.ChecklistItem(key=k, text=t) for k, t in items]))

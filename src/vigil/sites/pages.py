@@ -235,9 +235,9 @@ def detail(request: Request, site_id: int, inspected: int | None = None,
     feature = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": json.loads(site.outline) if site.outline else
          {"type": "Point", "coordinates": [site.lon, site.lat]}, "properties": {"label": site.name}}] + [
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [c.lon, c.lat]},
-         "properties": {"label": f"camera {c.label}", "color": "#2e7d32" if c.working else "#c62828",
-                        "radius": 4}} for c in cameras]}
+        {"type": "Feature", "geometry": service.camera_wedge(c),
+         "properties": {"label": f"camera {c.label} ({'working' if c.working else 'out of order'})",
+                        "color": "#2e7d32" if c.working else "#c62828"}} for c in cameras]}
     return render(request, "sites/detail.html", {**SECTION, "site": site, "cameras": cameras, "findings": findings,
                                                  "attached": attached, "units": units, "features": feature,
                                                  "inspected": inspected, "types": geo.SITE_TYPES,

@@ -285,6 +285,23 @@ def add_camera(session: Session, actor: Principal, site_id: int, data: schemas.C
     return camera
 
 
+def camera_wedge(camera: Camera, steps: int = 12) -> dict:
+    """The ground a camera covers, as a GeoJSON polygon: a wedge of its field of view out to its range (the
+    coverage map; a full circle for 360 degrees)."""
+    import math
+
+    metres_lat = 111_320.0
+    metres_lon = metres_lat * max(math.cos(math.radians(camera.lat)), 1e-6)
+    half = min(camera.fov, 360) / 2
+    ring = [] if camera.fov >= 360 else [[camera.lon, camera.lat]]
+    for i in range(steps + 1):
+        angle = math.radians(camera.bearing - half + (2 * half) * i / steps)
+        ring.append([camera.lon + camera.range_m * math.sin(angle) / metres_lon,
+                     camera.lat + camera.range_m * math.cos(angle) / metres_lat])
+    ring.append(ring[0])
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
 def list_cameras(session: Session, actor: Principal, site_id: int) -> list[Camera]:
     get_site(session, actor, site_id)
     return list(session.scalars(select(Camera).where(Camera.site_id == site_id).order_by(Camera.id)))
