@@ -83,3 +83,8 @@ def test_camera_coverage_wedge_points_where_the_camera_looks():
     assert north.contains(Point(1.5, 42.5 + 30 / 111_320)) and not north.contains(Point(1.5, 42.5 - 30 / 111_320))
     dome = shape(camera_wedge(Camera(lat=42.5, lon=1.5, bearing=0, fov=360, range_m=50)))
     assert dome.contains(Point(1.5, 42.5 - 30 / 111_320))
+
+
+def test_common_type_names_are_accepted_as_their_canonical_type():
+    parsed = geo.parse_csv("name,type,lat,lon\nA,Fuel Station,42.5,1.5\nB,metro-station,42.5,1.5\nC,SCHOOL,42.5,1.5\n")
+    assert [r.type for r in parsed.rows] == ["fuel", "metro", "school"] and parsed.errors == []

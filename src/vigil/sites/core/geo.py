@@ -84,9 +84,31 @@ def _centre(geom: dict) -> tuple[float, float]:
     return point.y, point.x
 
 
+# Common names for the same kinds (OSM tags, plain English), accepted on import and stored as the canonical type.
+TYPE_ALIASES = {
+    "kindergarden": "kindergarten", "nursery": "kindergarten", "clinic": "hospital", "train_station": "station",
+    "railway_station": "station", "rail_station": "station", "subway": "metro", "metro_station": "metro",
+    "subway_station": "metro", "bus_terminal": "bus_station", "aerodrome": "airport", "heliport": "airport",
+    "harbour": "port", "harbor": "port", "ferry_terminal": "port", "shopping_mall": "mall",
+    "shopping_centre": "mall", "shopping_center": "mall", "stadium": "venue", "arena": "venue",
+    "conference_centre": "venue", "events_venue": "venue", "fuel_station": "fuel", "petrol_station": "fuel",
+    "gas_station": "fuel", "water_works": "water", "water_treatment": "water", "reservoir": "water",
+    "substation": "power", "power_substation": "power", "power_plant": "power", "electricity": "power",
+    "gas_plant": "gas", "gas_pipeline": "gas", "telecommunications": "telecom", "communications_tower": "telecom",
+    "telephone_exchange": "telecom", "townhall": "government", "town_hall": "government",
+    "courthouse": "government", "police_station": "police",
+}
+
+
+def canonical_type(value: str) -> str | None:
+    kind = "_".join((value or "").strip().lower().replace("-", " ").split())
+    kind = TYPE_ALIASES.get(kind, kind)
+    return kind if kind in SITE_TYPES else None
+
+
 def _site_type(value: str) -> str:
-    kind = (value or "").strip().lower()
-    if kind not in SITE_TYPES:
+    kind = canonical_type(value)
+    if kind is None:
         raise GeometryError(f"type {value!r} is not one of {', '.join(SITE_TYPES)}")
     return kind
 
@@ -135,7 +157,8 @@ def row_from(props: dict, geom: dict | None) -> SiteRow:
 def parse_csv(text: str) -> Parsed:
     out = Parsed()
     reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
+    reader.fieldnames = [(f or "").strip().lower() for f in (reader.fieldnames or [])]  # " Lat" is lat
+    missing = [c for c in CSV_COLUMNS if c not in reader.fieldnames]
     if missing:
         out.errors.append(RowError("line 1", f"missing column(s): {', '.join(missing)}"))
         return out
