@@ -175,6 +175,30 @@ ACTIONS["ledger.write"] = "operator"
 
 
 # --- key sites, campaigns and risk (vigil.sites, vigil.risk)
+# Sites and cameras are read by anyone signed in (no personal data); units and campaigns are set up by supervisors;
+# officers (operators) work their tasks and inspections; risk registers are written by analysts; events and the
+# accreditation decisions by supervisors.
+ACTIONS["sites.read"] = "viewer"
+ACTIONS["sites.write"] = "operator"
+ACTIONS["sites.units.manage"] = "supervisor"
+ACTIONS["campaigns.manage"] = "supervisor"
+ACTIONS["campaigns.work"] = "operator"
+ACTIONS["risk.read"] = "viewer"
+ACTIONS["risk.write"] = "analyst"
+ACTIONS["events.manage"] = "supervisor"
+ACTIONS["accreditation.screen"] = "analyst"
+ACTIONS["accreditation.decide"] = "supervisor"
+
+
+def chain_scope(principal: Principal) -> str:
+    """How much of the responsibility chain (agency -> unit -> officer) a principal sees: "all" (the system and
+    administrators), "agency" (supervisors: their whole agency) or "units" (their own units and the units below)."""
+    if principal.via == "system" or principal.role == "admin":
+        return "all"
+    if principal.rank >= ROLE_RANK["supervisor"]:
+        return "agency"
+    return "units"
+
 
 
 # --- rapid response (vigil.response)

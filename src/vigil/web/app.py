@@ -60,7 +60,8 @@ ROUTER_MODULES = [
 # Bodies bigger than the default are allowed only where bulk data is expected.
 LARGE_BODY_PREFIXES = ("/api/v1/screen", "/screening/", "/api/v1/watchlists", "/taxii2/", "/api/v1/intel",
                        "/intel/", "/api/v1/registrations/batches", "/registrations/upload", "/api/v1/parcels/",
-                       "/api/v1/stolen-property/")
+                       "/api/v1/stolen-property/", "/api/v1/sites/import", "/sites/import", "/api/v1/findings/",
+                       "/sites/findings/")
 
 
 @asynccontextmanager

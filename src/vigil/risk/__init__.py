@@ -1,0 +1,1 @@
+"""Risk registers, CARVER + Shock, major events, accreditation screening and PDF reports."""

@@ -1,0 +1,1 @@
+"""Pure risk scoring (no web, no database)."""

@@ -1,0 +1,1 @@
+"""Key sites, cameras, campaigns, tasks, inspections, findings and escalation."""

@@ -1,0 +1,1 @@
+"""Pure algorithms of the sites capability (no web, no database)."""
