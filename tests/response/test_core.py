@@ -177,3 +177,22 @@ def test_patrol_plan_marks_rush_hours(andorra):
     assert by_label["morning rush"].rush and not by_label["night"].rush
     assert len(by_label["morning rush"].posts) == 4
     assert by_label["night"].incidents == 0 and by_label["night"].posts  # key places still patrolled
+
+
+@pytest.mark.parametrize("which", ["oakland", "andorra"])
+def test_contracted_router_gives_exact_times(which, request):
+    g = request.getfixturevalue(which)
+    router = g.router()
+    assert router.k < g.n / 3 if which == "andorra" else router.k <= g.n
+    rng = np.random.default_rng(11)
+    everyone = np.arange(g.n)
+    for target in rng.integers(0, g.n, size=40):
+        full = routing.travel_times_to(g, int(target))
+        assert np.allclose(router.times_to(int(target), everyone), full, atol=1e-6)
+
+
+def test_router_survives_the_cache(andorra, tmp_path):
+    import pickle
+
+    again = pickle.loads(pickle.dumps(andorra.router()))
+    assert np.allclose(again.times_to(5, np.arange(100)), andorra.router().times_to(5, np.arange(100)))

@@ -31,6 +31,6 @@ def get_graph(name: str | None = None) -> RoadGraph:
                 if not path.exists():
                     raise FileNotFoundError(f"road network {path} not found")
                 graph = load_graph(path, get_settings().data_dir / "cache" / "response")
-                graph.reverse(), graph.forward(), graph._snap_index()  # built now, not in the first request
+                graph.router(), graph._snap_index()  # built (or loaded) now, not in the first request
                 _graphs[key] = graph
     return graph

@@ -425,18 +425,35 @@ def update_positions(session: Session, actor: Principal, updates: list[tuple[str
         else:
             rows.append({"b_id": uid, "b_lat": lat, "b_lon": lon, "b_at": at})
     if rows:
-        table = Unit.__table__
-        now = clock.now()
-        stmt = (table.update().where(table.c.id == bindparam("b_id"))
-                .where((table.c.position_at.is_(None)) | (table.c.position_at < bindparam("b_at")))
-                .values(lat=bindparam("b_lat"), lon=bindparam("b_lon"), position_at=bindparam("b_at"),
-                        updated_at=now))
-        session.connection().execute(stmt, rows)
+        _write_positions(session, rows)
     result = {"received": len(updates), "applied": len(rows), "stale": stale, "superseded": superseded,
               "unknown_units": unknown}
     audit.record(session, actor, "response.positions", "response_unit", "",
                  detail={k: v for k, v in result.items() if k != "unknown_units"} | {"unknown": len(unknown)})
     return result
+
+
+def _write_positions(session: Session, rows: list[dict]) -> None:
+    """One statement for the whole batch on PostgreSQL (UPDATE ... FROM unnest of four arrays); a prepared
+    executemany on SQLite, where statements cost no round trip. Either way guarded by the stored time."""
+    now = clock.now()
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        connection.execute(text(
+            "UPDATE response_units AS u SET lat = v.lat, lon = v.lon, position_at = v.at, updated_at = :now "
+            "FROM unnest(CAST(:ids AS varchar[]), CAST(:lats AS float8[]), CAST(:lons AS float8[]), "
+            "CAST(:ats AS timestamptz[])) AS v(id, lat, lon, at) "
+            "WHERE u.id = v.id AND (u.position_at IS NULL OR u.position_at < v.at)"),
+            {"ids": [r["b_id"] for r in rows], "lats": [r["b_lat"] for r in rows],
+             "lons": [r["b_lon"] for r in rows], "ats": [clock.as_utc(r["b_at"]) for r in rows], "now": now})
+        return
+    table = Unit.__table__
+    stmt = (table.update().where(table.c.id == bindparam("b_id"))
+            .where((table.c.position_at.is_(None)) | (table.c.position_at < bindparam("b_at")))
+            .values(lat=bindparam("b_lat"), lon=bindparam("b_lon"), position_at=bindparam("b_at"), updated_at=now))
+    connection.execute(stmt, rows)
 
 
 # --- recommendation ---------------------------------------------------------------------------------------------
@@ -449,12 +466,12 @@ def recommend(session: Session, actor: Principal, lat: float, lon: float, limit:
         Unit.status == "available", Unit.incident_id.is_(None), Unit.lat.is_not(None), Unit.lon.is_not(None))).all()
     ranked = []
     if units:
-        nodes, dist = graph.snap(np.array([u.lat for u in units]), np.array([u.lon for u in units]))
+        nodes, dist = graph.snap_cached([u.lat for u in units], [u.lon for u in units])
         near = dist <= MAX_SNAP_M  # a unit off the network (a boat, a mountain hut) cannot drive there
         kinds = {u.id: u.kind for u in units}
         ids = [u.id for u, ok in zip(units, near) if ok]
         ranked = [{"id": r.unit_id, "kind": kinds[r.unit_id], "travel_time_s": r.travel_time_s}
-                  for r in rank_units(graph, target, ids, nodes[near])[:limit]]
+                  for r in rank_units(graph, target, ids, nodes[near], limit)]
     return {"units": ranked, "snapped_m": round(snapped_m, 1)}
 
 

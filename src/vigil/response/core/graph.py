@@ -106,6 +106,29 @@ class RoadGraph:
             self._cache["rev"] = _min_csr(self.dst, self.src, self.time_s, self.n)
         return self._cache["rev"]
 
+    def router(self):
+        """Searches toward one point on the graph with its chains contracted (core.contract)."""
+        if "router" not in self._cache:
+            import pickle
+
+            from vigil.response.core.contract import ChainRouter
+
+            stored: Path | None = self._cache.get("router_file")
+            router = None
+            if stored is not None and stored.exists():
+                try:
+                    router = pickle.loads(stored.read_bytes())
+                except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+                    router = None  # rebuilt below
+            if router is None:
+                router = ChainRouter(self.forward())
+                if stored is not None:
+                    tmp = stored.with_suffix(".tmp")
+                    tmp.write_bytes(pickle.dumps(router, protocol=pickle.HIGHEST_PROTOCOL))
+                    tmp.replace(stored)
+            self._cache["router"] = router
+        return self._cache["router"]
+
     # --- snapping -------------------------------------------------------------------------------------------
     def _projection(self):
         if "proj" not in self._cache:
@@ -140,6 +163,20 @@ class RoadGraph:
         tree, owner = self._snap_index()
         dist, idx = tree.query(self.project(np.atleast_1d(lat), np.atleast_1d(lon)))
         return owner[idx], dist
+
+    def snap_cached(self, lat, lon) -> tuple[np.ndarray, np.ndarray]:
+        """``snap`` with a per-process memo of positions seen before: units mostly stand still between two
+        recommendations, so only the ones that moved cost a tree query."""
+        memo: dict = self._cache.setdefault("snap_memo", {})
+        keys = list(zip(np.asarray(lat, dtype=float).tolist(), np.asarray(lon, dtype=float).tolist()))
+        missing = [k for k in keys if k not in memo]
+        if missing:
+            if len(memo) > 200_000:
+                memo.clear()
+            nodes, dist = self.snap(np.array([k[0] for k in missing]), np.array([k[1] for k in missing]))
+            memo.update(zip(missing, zip(nodes.tolist(), dist.tolist())))
+        found = [memo[k] for k in keys]
+        return (np.array([f[0] for f in found], dtype=np.int64), np.array([f[1] for f in found], dtype=float))
 
     def snap_one(self, lat: float, lon: float, max_m: float = MAX_SNAP_M) -> int:
         """The node for one point, or OffNetwork when it is farther than ``max_m`` from the network."""
@@ -304,12 +341,16 @@ def load_graph(path: Path, cache_dir: Path | None) -> RoadGraph:
     """The graph of an OSM file, from the cache keyed by the file's hash when present, else built and cached."""
     path = Path(path)
     target = cache_dir / f"{path.name}.{file_digest(path)}.npz" if cache_dir else None
+    graph = None
     if target is not None and target.exists():
         try:
-            return load_cached(target)
+            graph = load_cached(target)
         except (OSError, ValueError, KeyError):
-            pass  # a damaged cache is rebuilt
-    graph = build_graph(read_network(path), source=path.name)
+            graph = None  # a damaged cache is rebuilt
+    if graph is None:
+        graph = build_graph(read_network(path), source=path.name)
+        if target is not None:
+            save_graph(graph, target)
     if target is not None:
-        save_graph(graph, target)
+        graph._cache["router_file"] = target.with_suffix(".router.pkl")
     return graph

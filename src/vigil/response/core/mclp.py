@@ -37,12 +37,38 @@ def coverage_matrix(graph: RoadGraph, candidate_nodes, demand_nodes, standard_s:
     return [np.nonzero(row)[0] for row in reached]
 
 
+def aggregate(covers: list[np.ndarray], weights: np.ndarray) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """Demand points covered by exactly the same candidates are one point with their summed weight; points no
+    candidate covers drop out. (covers, weights, group of each original point or -1) of the smaller problem."""
+    n_dem = len(weights)
+    by_point: list[list[int]] = [[] for _ in range(n_dem)]
+    for j, demands in enumerate(covers):
+        for i in demands:
+            by_point[int(i)].append(j)
+    groups: dict[tuple, int] = {}
+    group_of = np.full(n_dem, -1, dtype=np.int64)
+    for i, cands in enumerate(by_point):
+        if cands:
+            group_of[i] = groups.setdefault(tuple(cands), len(groups))
+    new_weights = np.zeros(len(groups))
+    np.add.at(new_weights, group_of[group_of >= 0], weights[group_of >= 0])
+    new_covers = [np.unique(group_of[c]) if len(c) else np.zeros(0, dtype=np.int64) for c in covers]
+    return new_covers, new_weights, group_of
+
+
 def solve_mclp(covers: list[np.ndarray], weights, n_posts: int, time_limit_s: float = 25.0,
                mip_gap: float = 1e-4) -> Placement:
     import highspy
 
     started = time.perf_counter()
-    weights = np.asarray(weights, dtype=float)
+    original_covers, original_weights = covers, np.asarray(weights, dtype=float)
+    total = float(original_weights.sum())
+    greedy = greedy_mclp(original_covers, original_weights, n_posts)
+    if _covered_weight(original_covers, original_weights, greedy) >= total:
+        # everything is covered: no placement can do better, the greedy answer is optimal (gap 0)
+        return Placement(greedy, total, total, total, total, 0.0, "Optimal (all demand covered)",
+                         time.perf_counter() - started)
+    covers, weights, _ = aggregate(covers, original_weights)
     n_cand, n_dem = len(covers), len(weights)
     n_posts = min(n_posts, n_cand)
     h = highspy.Highs()
@@ -69,19 +95,40 @@ def solve_mclp(covers: list[np.ndarray], weights, n_posts: int, time_limit_s: fl
         val = np.array([1.0] + [-1.0] * len(cands))
         h.addRow(-inf, 0.0, len(idx), idx, val)
     h.addRow(float(n_posts), float(n_posts), n_cand, np.arange(n_cand, dtype=np.int32), np.ones(n_cand))
+    _warm_start(h, covers, weights, n_posts)
     h.run()
     status = h.modelStatusToString(h.getModelStatus())
     x = np.array(h.getSolution().col_value[:n_cand])
     chosen = sorted(np.argsort(-x)[:n_posts].tolist())
-    covered = np.zeros(n_dem, dtype=bool)
-    for j in chosen:
-        covered[covers[j]] = True
     info = h.getInfo()
     objective = -float(info.objective_function_value)
     bound = -float(info.mip_dual_bound)
     gap = float(info.mip_gap) if np.isfinite(info.mip_gap) else abs(bound - objective) / max(abs(objective), 1e-9)
-    return Placement(chosen, float(weights[covered].sum()), float(weights.sum()), objective, bound, max(gap, 0.0),
-                     status, time.perf_counter() - started)
+    return Placement(chosen, _covered_weight(original_covers, original_weights, chosen), total, objective,
+                     bound, max(gap, 0.0), status, time.perf_counter() - started)
+
+
+def _covered_weight(covers: list[np.ndarray], weights: np.ndarray, chosen: list[int]) -> float:
+    covered = np.zeros(len(weights), dtype=bool)
+    for j in chosen:
+        covered[covers[j]] = True
+    return float(weights[covered].sum())
+
+
+def _warm_start(h, covers: list[np.ndarray], weights: np.ndarray, n_posts: int) -> None:
+    """The greedy answer as the first incumbent: the solver then only has to improve on it or prove it optimal."""
+    import highspy
+
+    chosen = greedy_mclp(covers, weights, n_posts)
+    x = np.zeros(len(covers))
+    x[chosen] = 1.0
+    y = np.zeros(len(weights))
+    for j in chosen:
+        y[covers[j]] = 1.0
+    solution = highspy.HighsSolution()
+    solution.col_value = np.concatenate([x, y]).tolist()
+    solution.value_valid = True
+    h.setSolution(solution)
 
 
 def greedy_mclp(covers: list[np.ndarray], weights, n_posts: int) -> list[int]:

@@ -27,13 +27,16 @@ def travel_times_from(graph: RoadGraph, sources, limit: float = np.inf) -> np.nd
 
 
 def rank_units(graph: RoadGraph, target: int, unit_ids: list[str], unit_nodes: np.ndarray,
-               limit: float = np.inf) -> list[Ranked]:
-    """Units that can reach ``target``, fastest first (ties broken by id so the order is deterministic)."""
+               limit: int | None = None) -> list[Ranked]:
+    """Units that can reach ``target``, fastest first (ties broken by id so the order is deterministic), at most
+    ``limit``. One search from the target over the reversed graph, on its contracted form (core.contract)."""
     if not unit_ids:
         return []
-    times = travel_times_to(graph, target, limit)[np.asarray(unit_nodes, dtype=np.int64)]
-    order = sorted((float(t), uid) for uid, t in zip(unit_ids, times) if np.isfinite(t))
-    return [Ranked(uid, round(t, 1)) for t, uid in order]
+    times = graph.router().times_to(target, np.asarray(unit_nodes, dtype=np.int64))
+    order = np.lexsort((np.asarray(unit_ids), times))
+    order = order[np.isfinite(times[order])][:limit]
+    rounded = np.round(times[order], 1).tolist()
+    return [Ranked(unit_ids[k], t) for k, t in zip(order.tolist(), rounded)]
 
 
 def path_length_baseline(nx_graph, unit_nodes, target: int) -> list[float]:

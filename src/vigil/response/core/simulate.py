@@ -15,7 +15,6 @@ import numpy as np
 from vigil.response.core import targets
 from vigil.response.core.graph import RoadGraph
 from vigil.response.core.mclp import coverage_matrix, greedy_mclp
-from vigil.response.core.routing import travel_times_from, travel_times_to
 
 # incidents per hour of day, relative (night low, morning and evening rush high)
 HOURLY_PROFILE = np.array([3, 2, 2, 1, 1, 2, 4, 7, 9, 7, 6, 6, 7, 6, 6, 7, 8, 10, 10, 8, 7, 6, 5, 4], dtype=float)
@@ -95,16 +94,17 @@ def simulate(graph: RoadGraph, config: SimConfig, progress=None) -> SimResult:
         if not free:
             return False
         node = records[i]["node"]
-        times = travel_times_to(graph, node)
-        unit = min(free, key=lambda u: (times[posts[u]], u))
-        travel = float(times[posts[unit]])
+        candidates = sorted(free)
+        times = graph.router().times_to(node, [posts[u] for u in candidates])
+        best = int(np.argmin(times))  # ties: the lowest unit number
+        unit, travel = candidates[best], float(times[best])
         if not math.isfinite(travel):
             return False
         free.discard(unit)
         records[i]["dispatched"] = now
         arrive = now + TURNOUT_S + travel
         records[i]["on_scene"] = arrive
-        back = float(travel_times_from(graph, node)[posts[unit]])
+        back = float(graph.router().times_to(posts[unit], [node])[0])
         heapq.heappush(events, (arrive + service[i] + (back if math.isfinite(back) else travel), order, "free", unit))
         order += 1
         return True
