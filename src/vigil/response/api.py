@@ -107,7 +107,7 @@ def create_unit(data: UnitIn, who: Principal = Depends(current_principal)):
 
 
 @router.post("/units/positions", response_model=PositionBatchOut,
-             description="A batch of position updates (up to 20,000). Per unit the newest wins; updates older than "
+             description="A batch of position updates (up to 5,000). Per unit the newest wins; updates older than "
                          "the stored position are ignored and counted as stale.")
 def positions(data: PositionBatchIn, who: Principal = Depends(current_principal)):
     with session_scope() as db:
@@ -147,7 +147,7 @@ def sync_sites(who: Principal = Depends(current_principal)):
         return {"created": service.sync_key_sites(db, who), "errors": []}
 
 
-@router.delete("/key-areas/{area_id}", status_code=204, responses={404: PROBLEM})
+@router.delete("/key-areas/{area_id:int}", status_code=204, responses={404: PROBLEM})
 def delete_key_area(area_id: int = Path(ge=1, le=2**31 - 1), who: Principal = Depends(current_principal)):
     with session_scope() as db:
         service.delete_key_area(db, who, area_id)
@@ -165,7 +165,7 @@ def create_post(data: PostIn, who: Principal = Depends(current_principal)):
         return PostOut.model_validate(service.create_post(db, who, data))
 
 
-@router.delete("/posts/{post_id}", status_code=204, responses={404: PROBLEM})
+@router.delete("/posts/{post_id:int}", status_code=204, responses={404: PROBLEM})
 def delete_post(post_id: int = Path(ge=1, le=2**31 - 1), who: Principal = Depends(current_principal)):
     with session_scope() as db:
         service.delete_post(db, who, post_id)

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from vigil.platform.database import session_scope
+from vigil.platform.errors import Problem
 from vigil.platform.identity.principal import Principal
 from vigil.platform.types import format_utc
 from vigil.response import service
@@ -88,12 +89,22 @@ def _circle(area) -> dict:
 def intake(request: Request, type: str = Form(""), priority: int = Form(2), lat: str = Form(""),
            lon: str = Form(""), address: str = Form(""), caller_name: str = Form(""), caller_phone: str = Form(""),
            notes: str = Form(""), who: Principal = Depends(current_principal)):
-    data = form_model(IncidentIn, type=type, priority=priority, lat=lat or None, lon=lon or None,
+    data = form_model(IncidentIn, type=type, priority=priority, lat=_number(lat, "latitude"),
+                      lon=_number(lon, "longitude"),
                       address=address or None, caller_name=caller_name or None, caller_phone=caller_phone or None,
                       notes=notes)
     with session_scope() as db:
         incident = service.create_incident(db, who, data)
     return RedirectResponse(f"/response/incidents/{incident.id}", status_code=303)
+
+
+def _number(text: str, label: str) -> float | None:
+    if not text.strip():
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise Problem(422, f"{label} must be a number, e.g. 42.5068", title="Please correct the form") from None
 
 
 @router.get("/incidents/{incident_id}")
@@ -105,7 +116,7 @@ def incident_page(request: Request, incident_id: str, who: Principal = Depends(c
         if incident.status == "received":
             try:
                 recommendation = service.recommend_for_incident(db, who, incident_id, limit=8)
-            except service.Problem as exc:
+            except Problem as exc:
                 error = exc.detail
         out = service.incident_out(incident)
     return render(request, "response/incident.html", {"section": "response", "incident": out, "events": events,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, field_validator, model_validator
 
 from vigil.platform.types import Line, Text, Timestamp
 
@@ -16,8 +17,8 @@ UNIT_KINDS = ("patrol car", "motorcycle", "foot patrol", "armed response", "fire
 UnitKind = Literal["patrol car", "motorcycle", "foot patrol", "armed response", "fire", "medical", "mental health"]
 UnitStatus = Literal["available", "dispatched", "en_route", "on_scene", "off_duty"]
 States = Literal["acknowledged", "en_route", "on_scene", "cleared"]
-Lat = Field(ge=-90, le=90)
-Lon = Field(ge=-180, le=180)
+Lat = Field(strict=True, ge=-90, le=90)
+Lon = Field(strict=True, ge=-180, le=180)
 UNIT_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$"
 
 
@@ -27,9 +28,9 @@ class Strict(BaseModel):
 
 class IncidentIn(Strict):
     type: IncidentType
-    priority: int = Field(default=2, ge=1, le=4, description="1 most urgent")
-    lat: float | None = Field(default=None, ge=-90, le=90)
-    lon: float | None = Field(default=None, ge=-180, le=180)
+    priority: int = Field(default=2, strict=True, ge=1, le=4, description="1 most urgent")
+    lat: float | None = Field(default=None, strict=True, ge=-90, le=90)
+    lon: float | None = Field(default=None, strict=True, ge=-180, le=180)
     address: Line(200) | None = Field(default=None, description="a street or place on the road network; used "
                                                                  "when lat/lon are not given")
     caller_name: Line(200) | None = None
@@ -93,8 +94,8 @@ class TransitionIn(Strict):
 class UnitIn(Strict):
     id: str = Field(pattern=UNIT_ID)
     kind: UnitKind
-    lat: float | None = Field(default=None, ge=-90, le=90)
-    lon: float | None = Field(default=None, ge=-180, le=180)
+    lat: float | None = Field(default=None, strict=True, ge=-90, le=90)
+    lon: float | None = Field(default=None, strict=True, ge=-180, le=180)
     status: Literal["available", "off_duty"] = "available"
 
 
@@ -114,13 +115,20 @@ class UnitStatusIn(Strict):
 
 class PositionIn(Strict):
     unit_id: str = Field(pattern=UNIT_ID)
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
-    at: Timestamp
+    lat: float = Field(strict=True, ge=-90, le=90)
+    lon: float = Field(strict=True, ge=-180, le=180)
+    at: Timestamp = Field(description="when the position was taken (RFC 3339)")
+
+    @field_validator("at", mode="before")
+    @classmethod
+    def _text_time(cls, value):
+        if not isinstance(value, (str, datetime)):  # a number would be read as seconds since 1970
+            raise ValueError("must be an RFC 3339 date-time")
+        return value
 
 
 class PositionBatchIn(Strict):
-    updates: list[PositionIn] = Field(min_length=1, max_length=20_000)
+    updates: list[PositionIn] = Field(min_length=1, max_length=5_000)
 
 
 class PositionBatchOut(BaseModel):
@@ -132,9 +140,9 @@ class PositionBatchOut(BaseModel):
 
 
 class RecommendIn(Strict):
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
-    limit: int = Field(default=50, ge=1, le=1000)
+    lat: float = Field(strict=True, ge=-90, le=90)
+    lon: float = Field(strict=True, ge=-180, le=180)
+    limit: int = Field(default=50, strict=True, ge=1, le=1000)
 
 
 class RankedUnitOut(BaseModel):
@@ -150,10 +158,10 @@ class RecommendOut(BaseModel):
 
 class KeyAreaIn(Strict):
     name: Line(120)
-    lat: float | None = Field(default=None, ge=-90, le=90)
-    lon: float | None = Field(default=None, ge=-180, le=180)
-    radius_m: float | None = Field(default=None, ge=10, le=5000)
-    polygon: list[list[float]] | None = Field(default=None, min_length=3, max_length=500,
+    lat: float | None = Field(default=None, strict=True, ge=-90, le=90)
+    lon: float | None = Field(default=None, strict=True, ge=-180, le=180)
+    radius_m: float | None = Field(default=None, strict=True, ge=10, le=5000)
+    polygon: list[list[StrictFloat]] | None = Field(default=None, min_length=3, max_length=500,
                                               description="a ring of [lon, lat] points")
 
     @model_validator(mode="after")
@@ -173,7 +181,7 @@ class KeyAreaOut(BaseModel):
     lat: float
     lon: float
     radius_m: float | None
-    polygon: list[list[float]] | None
+    polygon: list[list[StrictFloat]] | None
     source: str
 
 
@@ -189,8 +197,8 @@ class ImportOut(BaseModel):
 
 class PostIn(Strict):
     name: Line(120)
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    lat: float = Field(strict=True, ge=-90, le=90)
+    lon: float = Field(strict=True, ge=-180, le=180)
 
 
 class PostOut(BaseModel):
@@ -208,11 +216,11 @@ class CoverageOut(BaseModel):
 
 
 class PlacementIn(Strict):
-    units: int = Field(ge=1, le=100)
+    units: int = Field(strict=True, ge=1, le=100)
     demand: Literal["history", "key_places", "both"] = "both"
-    candidates: int = Field(default=300, ge=10, le=2000)
-    standard_s: int = Field(default=300, ge=30, le=1800)
-    time_limit_s: float = Field(default=20, ge=1, le=60)
+    candidates: int = Field(default=300, strict=True, ge=10, le=2000)
+    standard_s: int = Field(default=300, strict=True, ge=30, le=1800)
+    time_limit_s: float = Field(default=20, strict=True, ge=1, le=60)
 
 
 class PlacementOut(BaseModel):
@@ -227,9 +235,9 @@ class PlacementOut(BaseModel):
 class AlarmIn(Strict):
     event_id: str = Field(pattern=r"^[A-Za-z0-9_.:-]{1,80}$")
     type: IncidentType = "alarm"
-    priority: int = Field(default=1, ge=1, le=4)
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    priority: int = Field(default=1, strict=True, ge=1, le=4)
+    lat: float = Field(strict=True, ge=-90, le=90)
+    lon: float = Field(strict=True, ge=-180, le=180)
     notes: Text(2000) = ""
 
 

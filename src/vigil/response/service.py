@@ -30,6 +30,7 @@ UNIT_STATUS_OF = {"dispatched": "dispatched", "acknowledged": "dispatched", "en_
                   "on_scene": "on_scene", "cleared": "available"}
 CALLER_RETENTION_DAYS = 365
 SITE_RADIUS_M = 300.0
+SERVED_M = 5000.0  # an incident farther than this from any road is outside the area this network serves
 
 
 class Unprocessable(Problem):
@@ -51,6 +52,16 @@ def _snap(lat: float, lon: float) -> tuple[int, float]:
         raise Unprocessable(str(OffNetwork(float(dist[0]) if np.isfinite(dist[0]) else 1e9, MAX_SNAP_M)),
                             title="Outside the road network", extra={"distance_m": round(float(dist[0]), 1)})
     return int(nodes[0]), float(dist[0])
+
+
+def _served(lat: float, lon: float) -> bool:
+    return float(get_graph().snap(lat, lon)[1][0]) <= SERVED_M
+
+
+def _require_served(lat: float, lon: float) -> None:
+    if not _served(lat, lon):
+        raise Unprocessable(f"({lat}, {lon}) is more than {SERVED_M / 1000:.0f} km from the road network: outside "
+                            "the area this centre serves", title="Outside the served area")
 
 
 def incident_out(i: Incident) -> dict:
@@ -249,6 +260,7 @@ def create_incident(session: Session, actor: Principal, data: IncidentIn, source
     if lat is None and address:
         place = geocode(session, address)
         lat, lon, address = place["lat"], place["lon"], place["name"]
+    _require_served(lat, lon)
     return _store_incident(session, actor, data.type, data.priority, lat, lon, address, source, source_ref,
                            data.notes, data.caller_name or "", data.caller_phone or "")
 
@@ -495,8 +507,9 @@ def create_incident_from_tip(session: Session, actor: Principal, category: str, 
     policy.require(actor, "response.intake")
     key = (category or "").strip().lower()
     type_ = key if key in INCIDENT_TYPES else TIP_TYPES.get(key, "other")
-    if (lat is None) != (lon is None) or (lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180)):
-        lat = lon = None
+    if (lat is None) != (lon is None) or (lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180)) \
+            or (lat is not None and not _served(lat, lon)):
+        lat = lon = None  # a tip placed outside the served area keeps its text, not the point
     incident = _store_incident(session, actor, type_, 3, lat, lon, "", "tip", str(tip_code)[:120],
                                (text or "")[:4000])
     return incident.id
@@ -551,6 +564,7 @@ def receive_alarm(session: Session, source_id: str, timestamp: str | None, signa
     if seen is not None:
         raise Problem(409, f"alarm event {data.event_id} was already received", title="Replay refused",
                       extra={"incident_id": seen})
+    _require_served(data.lat, data.lon)
     actor = Principal(user_id=0, username=f"alarm:{source_id}", agency_id=source.agency_id or 0,
                       agency_code="-", role="operator", clearance=0, via="system")
     incident = _store_incident(session, actor, data.type, data.priority, data.lat, data.lon, "", "alarm",
