@@ -70,6 +70,9 @@ def test_intake_by_street_name(as_user):
     assert incident["address"] == found[0]["name"]
     assert abs(incident["lat"] - found[0]["lat"]) < 1e-9
     assert op.get(f"/api/v1/response/incidents/{incident['id']}/recommend").json()["units"]
+    town = op.get("/api/v1/response/places", params={"q": "Ordino"}).json()[0]
+    assert town["kind"] == "place" and abs(town["lat"] - 42.556) < 0.01  # an OSM place, not only streets
+    assert new_incident(op, lat=None, lon=None, address="ordino")["address"] == "Ordino"
 
 
 def test_unit_assigned_twice_is_409_with_current_assignment(as_user):

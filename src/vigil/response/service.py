@@ -88,8 +88,11 @@ def search_places(session: Session, query: str, limit: int = 10) -> list[dict]:
     """Named streets of the road network, key areas and posts that match ``query`` (fuzzy)."""
     from rapidfuzz import fuzz, process, utils
 
+    graph = get_graph()
     choices: dict[str, tuple[float, float, str]] = {
-        name: (lat, lon, "street") for name, (lat, lon) in get_graph().street_points().items()}
+        name: (lat, lon, "place") for name, (lat, lon) in graph.named_places().items()}
+    for name, (lat, lon) in graph.street_points().items():
+        choices.setdefault(name, (lat, lon, "street"))
     for area in session.scalars(select(KeyArea)):
         choices.setdefault(area.name, (area.lat, area.lon, "key area"))
     for post in session.scalars(select(Post)):

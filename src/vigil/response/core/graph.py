@@ -20,7 +20,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 EARTH_M = 6_371_008.8
-CACHE_VERSION = "3"
+CACHE_VERSION = "4"
 SNAP_STEP_M = 20.0  # points interpolated along edges every this many metres, for snapping to the network
 MAX_SNAP_M = 500.0
 
@@ -74,6 +74,7 @@ class RawNetwork:
     seg_speed: np.ndarray  # km/h
     seg_oneway: np.ndarray  # 0 both ways, 1 u->v only, -1 v->u only
     seg_name: list[str]
+    places: list[tuple[str, float, float]] = field(default_factory=list)  # named places (towns, squares...)
 
 
 @dataclass
@@ -87,6 +88,9 @@ class RoadGraph:
     name_of_edge: np.ndarray  # int32 index into names (-1 none)
     names: list[str]
     source: str = ""
+    place_names: list[str] = field(default_factory=list)  # OSM places (place=town, village, square...)
+    place_lat: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    place_lon: np.ndarray = field(default_factory=lambda: np.zeros(0))
     _cache: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -188,6 +192,10 @@ class RoadGraph:
     def bounds(self) -> tuple[float, float, float, float]:
         return float(self.lat.min()), float(self.lon.min()), float(self.lat.max()), float(self.lon.max())
 
+    def named_places(self) -> dict[str, tuple[float, float]]:
+        return {name: (float(lat), float(lon)) for name, lat, lon in zip(self.place_names, self.place_lat,
+                                                                       self.place_lon)}
+
     def street_points(self) -> dict[str, tuple[float, float]]:
         """Each named street's middle point (the midpoint of its median edge), for address search."""
         if "streets" not in self._cache:
@@ -245,7 +253,9 @@ def build_graph(raw: RawNetwork, source: str = "") -> RoadGraph:
                      src=new_id[src[keep_edge]].astype(np.int32), dst=new_id[dst[keep_edge]].astype(np.int32),
                      length_m=length_e[keep_edge].astype(float),
                      time_s=np.maximum(time_e[keep_edge], 0.01).astype(float),
-                     name_of_edge=seg_name_idx[seg[keep_edge]], names=unique_names, source=source)
+                     name_of_edge=seg_name_idx[seg[keep_edge]], names=unique_names, source=source,
+                     place_names=[p[0] for p in raw.places], place_lat=np.array([p[1] for p in raw.places]),
+                     place_lon=np.array([p[2] for p in raw.places]))
 
 
 # --- readers ----------------------------------------------------------------------------------------------------
@@ -264,7 +274,8 @@ def read_pbf(path: Path) -> RawNetwork:
     """The drive network of a PBF extract through pyrosm (its segments are already split at every node)."""
     from pyrosm import OSM
 
-    nodes, edges = OSM(str(path)).get_network(network_type="driving", nodes=True)
+    osm = OSM(str(path))
+    nodes, edges = osm.get_network(network_type="driving", nodes=True)
     junction = edges["junction"] if "junction" in edges else [None] * len(edges)
     return RawNetwork(
         node_ids=nodes["id"].to_numpy(dtype=np.int64), lat=nodes["lat"].to_numpy(float),
@@ -272,7 +283,21 @@ def read_pbf(path: Path) -> RawNetwork:
         seg_v=edges["v"].to_numpy(dtype=np.int64),
         seg_speed=np.array([parse_speed(m, h) for m, h in zip(edges["maxspeed"], edges["highway"])]),
         seg_oneway=np.array([_oneway_code(o, j) for o, j in zip(edges["oneway"], junction)], dtype=np.int8),
-        seg_name=[n if isinstance(n, str) else "" for n in edges["name"]])
+        seg_name=[n if isinstance(n, str) else "" for n in edges["name"]], places=_pbf_places(osm))
+
+
+def _pbf_places(osm) -> list[tuple[str, float, float]]:
+    import json
+
+    found = osm.get_data_by_custom_criteria(custom_filter={"place": True}, filter_type="keep", keep_nodes=True,
+                                            keep_ways=False, keep_relations=False)
+    places = []
+    for tags, lat, lon in zip(found["tags"] if found is not None else [], found["lat"] if found is not None else [],
+                              found["lon"] if found is not None else []):
+        name = json.loads(tags).get("name") if isinstance(tags, str) else None
+        if name:
+            places.append((name, float(lat), float(lon)))
+    return places
 
 
 def read_osm_xml(path: Path) -> RawNetwork:
@@ -281,13 +306,16 @@ def read_osm_xml(path: Path) -> RawNetwork:
 
     opener = bz2.open if str(path).endswith(".bz2") else open
     node_ids, lats, lons = [], [], []
-    seg_u, seg_v, speeds, oneways, names = [], [], [], [], []
+    seg_u, seg_v, speeds, oneways, names, places = [], [], [], [], [], []
     with opener(path, "rb") as handle:
         for _, element in etree.iterparse(handle, events=("end",), tag=("node", "way")):
             if element.tag == "node":
                 node_ids.append(int(element.get("id")))
                 lats.append(float(element.get("lat")))
                 lons.append(float(element.get("lon")))
+                tags = {t.get("k"): t.get("v") for t in element.iterfind("tag")}
+                if tags.get("place") and tags.get("name"):
+                    places.append((tags["name"], lats[-1], lons[-1]))
             else:
                 tags = {t.get("k"): t.get("v") for t in element.iterfind("tag")}
                 highway = tags.get("highway")
@@ -305,7 +333,7 @@ def read_osm_xml(path: Path) -> RawNetwork:
             element.clear()
     return RawNetwork(np.array(node_ids, dtype=np.int64), np.array(lats), np.array(lons),
                       np.array(seg_u, dtype=np.int64), np.array(seg_v, dtype=np.int64), np.array(speeds, dtype=float),
-                      np.array(oneways, dtype=np.int8), names)
+                      np.array(oneways, dtype=np.int8), names, places)
 
 
 def read_network(path: Path) -> RawNetwork:
@@ -313,7 +341,7 @@ def read_network(path: Path) -> RawNetwork:
 
 
 # --- cache ------------------------------------------------------------------------------------------------------
-_ARRAYS = ("lat", "lon", "src", "dst", "length_m", "time_s", "name_of_edge")
+_ARRAYS = ("lat", "lon", "src", "dst", "length_m", "time_s", "name_of_edge", "place_lat", "place_lon")
 
 
 def file_digest(path: Path) -> str:
@@ -328,13 +356,15 @@ def save_graph(graph: RoadGraph, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".tmp.npz")
     np.savez(tmp, names=np.array(graph.names, dtype=object), source=np.array(graph.source),
+             place_names=np.array(graph.place_names, dtype=object),
              **{k: getattr(graph, k) for k in _ARRAYS})
     tmp.replace(target)
 
 
 def load_cached(target: Path) -> RoadGraph:
     with np.load(target, allow_pickle=True) as data:
-        return RoadGraph(**{k: data[k] for k in _ARRAYS}, names=list(data["names"]), source=str(data["source"]))
+        return RoadGraph(**{k: data[k] for k in _ARRAYS}, names=list(data["names"]), source=str(data["source"]),
+                         place_names=list(data["place_names"]))
 
 
 def load_graph(path: Path, cache_dir: Path | None) -> RoadGraph:
