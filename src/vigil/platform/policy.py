@@ -202,6 +202,12 @@ def chain_scope(principal: Principal) -> str:
 
 
 # --- rapid response (vigil.response)
+ACTIONS["response.read"] = "viewer"  # units, incidents (no caller data), boards, coverage, recommendations
+ACTIONS["response.intake"] = "operator"  # open an incident (operator form, tip line)
+ACTIONS["response.dispatch"] = "operator"  # assign a unit, move an incident along its timeline
+ACTIONS["response.units"] = "operator"  # unit positions and duty status
+ACTIONS["response.plan"] = "analyst"  # post placement and patrol plans
+ACTIONS["response.manage"] = "supervisor"  # units, key areas, posts, alarm sources
 
 
 # --- statistics, analysis and the tip line (vigil.analysis, vigil.tips)
