@@ -1,0 +1,59 @@
+"""API shapes of the analysis centre."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from fastapi import Query
+from pydantic import BaseModel, ConfigDict
+
+from vigil.analysis.analytics import Filters
+from vigil.platform.errors import Problem
+from vigil.platform.types import Timestamp
+
+ExportFormat = Literal["csv", "xlsx", "pdf"]
+
+
+def filters(start: date | None = Query(None, description="first day (UTC), inclusive"),
+            end: date | None = Query(None, description="last day (UTC), inclusive"),
+            type: str | None = Query(None, max_length=80, description="incident type"),
+            area: str | None = Query(None, max_length=120, description="area")) -> Filters:
+    """FastAPI dependency: the dashboard's filters (blank values mean all)."""
+    if start and end and end < start:
+        raise Problem(422, "end is before start")
+    return Filters(start=start, end=end, type=type or None, area=area or None)
+
+
+class ImportOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    source: str
+    filename: str
+    imported: int
+    rejected: int
+    created_by: str
+    created_at: Timestamp
+
+
+class MonthlyCount(BaseModel):
+    month: str
+    type: str
+    area: str
+    incidents: int
+
+
+class NearRepeatOut(BaseModel):
+    events: int
+    close_pairs_space: int
+    observed: int
+    expected: float
+    ratio: float | None
+    p_value: float
+    simulations: int
+    distance_m: float
+    days: float
+
+
+class SyncOut(BaseModel):
+    installed: bool
+    copied: int
