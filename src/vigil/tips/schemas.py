@@ -1,0 +1,221 @@
+"""API shapes of the tip line (public and officers') and of volunteers and patrol shifts."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from vigil.platform.types import Line, Timestamp, _no_controls_text
+
+CATEGORIES = ("theft", "burglary", "assault", "vandalism", "drugs", "fraud", "suspicious_activity",
+              "suspicious_object", "traffic_danger", "public_danger", "violence_threat", "other")
+CATEGORY_LABELS = {"theft": "Theft", "burglary": "Burglary", "assault": "Assault", "vandalism": "Vandalism",
+                   "drugs": "Drugs", "fraud": "Fraud or scam", "suspicious_activity": "Suspicious activity",
+                   "suspicious_object": "Suspicious object or package", "traffic_danger": "Danger on the road",
+                   "public_danger": "Other danger to the public", "violence_threat": "Threat of violence",
+                   "other": "Something else"}
+Category = Literal["theft", "burglary", "assault", "vandalism", "drugs", "fraud", "suspicious_activity",
+                   "suspicious_object", "traffic_danger", "public_danger", "violence_threat", "other"]
+TipStatus = Literal["new", "in_review", "awaiting_reply", "closed"]
+# Free text that must say something: not blank (the pattern needs one non-space character).
+def Said(max_length: int):  # noqa: N802 - reads as a type
+    return Annotated[str, StringConstraints(min_length=1, max_length=max_length, pattern=r"\S"),
+                     AfterValidator(_no_controls_text)]
+
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PublicTipIn(Strict):
+    category: Category = Field(description="What the report is about: " + ", ".join(CATEGORIES))
+    text: Said(5000) = Field(description="What happened or what you saw")
+    place: Line(200) | None = Field(default=None, description="Where (an address or a description)")
+    lat: Latitude | None = None
+    lon: Longitude | None = None
+    contact: Line(200) | None = Field(default=None, description="Optional: how we may contact you")
+
+    @model_validator(mode="after")
+    def _both_coordinates(self):
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("give both lat and lon, or neither")
+        return self
+
+
+class PublicTipOut(BaseModel):
+    code: str = Field(description="Keep this code: it is the only way to follow the report")
+    status: TipStatus
+
+
+class QuestionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    question: str
+    asked_at: Timestamp
+    answer: str
+    answered_at: Timestamp | None
+
+
+class PublicStatusOut(BaseModel):
+    status: TipStatus
+    category: str
+    created_at: Timestamp
+    questions: list[QuestionOut]
+
+
+class AnswerIn(Strict):
+    question_id: int = Field(ge=1, le=2**31 - 1)
+    answer: Said(2000)
+
+
+class FileOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    kind: str
+    size: int
+
+
+class RewardIn(Strict):
+    amount_cents: int = Field(ge=1, le=100_000_000)
+    currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
+    reason: Line(300)
+    status: Literal["approved", "paid"] = "approved"
+
+
+class RewardOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    amount_cents: int
+    currency: str
+    reason: str
+    status: str
+    recorded_by: str
+    created_at: Timestamp
+
+
+class TipOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    category: str
+    text: str
+    place: str
+    lat: float | None
+    lon: float | None
+    status: TipStatus
+    has_contact: bool
+    duplicate_of: int | None
+    incident_ref: str
+    case_id: int | None
+    outcome: str
+    created_at: Timestamp
+    updated_at: Timestamp
+    closed_at: Timestamp | None
+    retention_until: date
+    questions: list[QuestionOut]
+    files: list[FileOut]
+    rewards: list[RewardOut]
+
+
+class TipSummary(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    category: str
+    place: str
+    status: TipStatus
+    duplicate_of: int | None
+    incident_ref: str
+    case_id: int | None
+    created_at: Timestamp
+
+
+class LinkIn(Strict):
+    incident_ref: Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")] \
+        | None = None
+    case_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+    @model_validator(mode="after")
+    def _one(self):
+        if (self.incident_ref is None) == (self.case_id is None):
+            raise ValueError("give exactly one of incident_ref and case_id")
+        return self
+
+
+class QuestionIn(Strict):
+    question: Said(2000)
+
+
+class CloseIn(Strict):
+    outcome: Line(300)
+
+
+class ContactOut(BaseModel):
+    id: int
+    contact: str
+
+
+class VolunteerIn(Strict):
+    display_name: Line(200)
+    phone: str = Field(default="", max_length=40, pattern=r"^[+0-9 ()-]*$")
+    email: str = Field(default="", max_length=200, pattern=r"^([^@\s]+@[^@\s]+\.[^@\s]+)?$")
+    area: Line(120)
+    consent_text: Line(300) = Field(description="What the volunteer agreed to, in their words or the form's")
+    retention_days: int = Field(default=730, ge=30, le=1825)
+
+
+class VolunteerOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    display_name: str
+    area: str
+    active: bool
+    consent_text: str
+    consent_at: Timestamp
+    retention_until: date
+    created_at: Timestamp
+
+
+class VolunteerContactOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    phone: str
+    email: str
+
+
+class ShiftIn(Strict):
+    area: Line(120)
+    starts_at: Timestamp
+    ends_at: Timestamp
+    notes: Line(300) | None = None
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
+        if (self.ends_at - self.starts_at).total_seconds() > 24 * 3600:
+            raise ValueError("a shift lasts at most 24 hours")
+        return self
+
+
+class ShiftOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    volunteer_id: int
+    area: str
+    starts_at: Timestamp
+    ends_at: Timestamp
+    status: str
+    notes: str
+
+
+class ShiftStatusIn(Strict):
+    status: Literal["planned", "done", "cancelled"]
+
+
+class IncidentCreatedOut(BaseModel):
+    incident_ref: str
+
+
