@@ -67,7 +67,7 @@ def snapshot(session: Session) -> Path:
     import pyarrow.parquet as pq
 
     count, top = session.execute(select(func.count(), func.max(HistoricIncident.id))).one()
-    stamp = f"{count}:{top}"
+    stamp = f"{session.get_bind().url.render_as_string(hide_password=True)}|{count}:{top}"
     folder = snapshot_dir()
     target, stamp_file = folder / "incidents.parquet", folder / "incidents.stamp"
     with _lock:
