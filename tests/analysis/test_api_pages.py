@@ -58,3 +58,10 @@ def test_dashboard_shows_charts_map_and_filters(as_user):
                    "/analysis/export.xlsx?type=Theft"):
         assert marker in html
     assert "cdn" not in html.lower()
+
+
+def test_dashboard_treats_blank_filter_fields_as_all(as_user):
+    viewer = as_user("viewer")
+    assert viewer.get("/analysis?start=&end=&type=Theft&area=").status_code == 200
+    assert viewer.get("/analysis/export.csv?start=&end=&type=&area=").status_code == 200
+    assert viewer.get("/analysis?start=yesterday").status_code == 422

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from vigil.analysis import exports, service
 from vigil.analysis.analytics import Filters
 from vigil.analysis.api import export_bytes
-from vigil.analysis.schemas import ExportFormat, filters
+from vigil.analysis.schemas import ExportFormat, form_filters
 from vigil.platform.database import session_scope
 from vigil.platform.identity.principal import Principal
 from vigil.web.downloads import attachment
@@ -38,7 +38,7 @@ def charts(stats: dict) -> dict[str, dict]:
 
 
 @router.get("")
-def dashboard(request: Request, f: Filters = Depends(filters), who: Principal = Depends(current_principal)):
+def dashboard(request: Request, f: Filters = Depends(form_filters), who: Principal = Depends(current_principal)):
     with session_scope() as db:
         stats = service.statistics(db, who, f)
         spots = service.hotspots(db, who, f)
@@ -51,7 +51,7 @@ def dashboard(request: Request, f: Filters = Depends(filters), who: Principal = 
 
 
 @router.get("/export.{format}")
-def export(format: ExportFormat, f: Filters = Depends(filters), who: Principal = Depends(current_principal)):
+def export(format: ExportFormat, f: Filters = Depends(form_filters), who: Principal = Depends(current_principal)):
     with session_scope() as db:
         data = export_bytes(db, who, format, f)
     return attachment(data, exports.MEDIA[format], f"incident-statistics.{format}")

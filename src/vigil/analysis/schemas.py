@@ -24,6 +24,16 @@ def filters(start: date | None = Query(None, description="first day (UTC), inclu
     return Filters(start=start, end=end, type=type or None, area=area or None)
 
 
+def form_filters(start: str = "", end: str = "", type: str = "", area: str = "") -> Filters:
+    """The console's filter form sends blank fields as empty strings: blank means all."""
+    try:
+        first = date.fromisoformat(start) if start else None
+        last = date.fromisoformat(end) if end else None
+    except ValueError:
+        raise Problem(422, "dates are YYYY-MM-DD", title="Please correct the filters") from None
+    return filters(first, last, type[:80], area[:120])
+
+
 class ImportOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
     id: int
