@@ -109,12 +109,13 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def monthly_counts(con, filters: Filters = Filters()) -> list[dict]:
-    """Incidents per calendar month, type and area (the benchmark's query)."""
+    """Incidents per calendar month, type and area (the benchmark's query). Months are formatted after the
+    grouping: formatting 10M timestamps costs more than grouping them."""
     where, params = filters.where()
-    return _rows(con, f"""SELECT strftime(date_trunc('month', occurred_at), '%Y-%m') AS month, type, area,
-                              count(*) AS incidents
-                          FROM incidents WHERE {where} AND precision <> 'year'
-                          GROUP BY ALL ORDER BY month, type, area""", params)
+    return _rows(con, f"""SELECT strftime(month, '%Y-%m') AS month, type, area, incidents FROM (
+                              SELECT date_trunc('month', occurred_at) AS month, type, area, count(*) AS incidents
+                              FROM incidents WHERE {where} AND precision <> 'year' GROUP BY ALL)
+                          ORDER BY month, type, area""", params)
 
 
 def statistics(con, filters: Filters = Filters()) -> dict:
@@ -176,6 +177,31 @@ def points(con, filters: Filters = Filters()):
                              WHERE {where} AND lat IS NOT NULL""", params).fetchnumpy()
     return (np.asarray(arrays["lat"], dtype=float), np.asarray(arrays["lon"], dtype=float),
             np.asarray(arrays["day"], dtype=float))
+
+
+def grid_counts(con, filters: Filters = Filters(), cell_m: float = 1000.0):
+    """(grid, counts per cell) of the located incidents, binned inside DuckDB: only the cells' counts leave it,
+    not millions of points. None when no incident is located."""
+    import numpy as np
+
+    from vigil.analysis.core import spatial
+
+    where, params = filters.where()
+    located = f"FROM incidents WHERE {where} AND lat IS NOT NULL"
+    south, north, west, east = con.execute(f"SELECT min(lat), max(lat), min(lon), max(lon) {located}",
+                                           params).fetchone()
+    if south is None:
+        return None
+    grid = spatial.grid_for(np.array([south, north]), np.array([west, east]), cell_m)
+    per_lon = grid.cell_m / grid.m_per_deg_lon
+    per_lat = grid.cell_m / spatial.EARTH_M_PER_DEG_LAT
+    cells = con.execute(f"""SELECT least(floor((lat - {grid.lat0!r}) / {per_lat!r}), {grid.ny - 1})::BIGINT
+                                   * {grid.nx} + least(floor((lon - {grid.lon0!r}) / {per_lon!r}),
+                                   {grid.nx - 1})::BIGINT AS cell, count(*) AS n
+                            {located} GROUP BY cell""", params).fetchnumpy()
+    counts = np.zeros(grid.nx * grid.ny)
+    counts[np.asarray(cells["cell"], dtype=np.int64)] = np.asarray(cells["n"], dtype=float)
+    return grid, counts.reshape(grid.ny, grid.nx)
 
 
 def dumps(value) -> str:

@@ -7,14 +7,14 @@ from fastapi import APIRouter, Depends, Query
 
 from vigil.analysis import exports, service
 from vigil.analysis.analytics import Filters
-from vigil.analysis.schemas import ExportFormat, ImportOut, MonthlyCount, NearRepeatOut, SyncOut, filters
+from vigil.analysis.schemas import ERRORS, ExportFormat, ImportOut, MonthlyCount, NearRepeatOut, SyncOut, filters
 from vigil.platform import policy
 from vigil.platform.database import session_scope
 from vigil.platform.identity.principal import Principal
 from vigil.web.downloads import attachment
 from vigil.web.security import current_principal
 
-router = APIRouter(prefix="/api/v1/analysis", tags=["analysis"])
+router = APIRouter(prefix="/api/v1/analysis", tags=["analysis"], responses=ERRORS)
 
 
 @router.get("/statistics", description="Counts by type, area, hour, weekday, month; trend, years with "
@@ -37,19 +37,18 @@ def hotspots(f: Filters = Depends(filters), cell_m: float = Query(1000.0, ge=250
         return service.hotspots(db, who, f, cell_m, alpha)
 
 
-@router.get("/near-repeat", response_model=NearRepeatOut, responses={422: {"description": "too few incidents"}})
+@router.get("/near-repeat", response_model=NearRepeatOut)
 def near_repeat(f: Filters = Depends(filters), distance_m: float = Query(200.0, ge=10, le=5000),
                 days: float = Query(14.0, ge=1, le=365), simulations: int = Query(99, ge=9, le=999),
                 who: Principal = Depends(current_principal)):
     with session_scope() as db:
         result = service.near_repeat(db, who, f, distance_m, days, simulations)
-    if not math.isfinite(result["ratio"]):
+    if result["ratio"] is not None and not math.isfinite(result["ratio"]):
         result["ratio"] = None
     return result
 
 
-@router.get("/export",
-                 responses={200: {"content": {m: {} for m in exports.MEDIA.values()}}})
+@router.get("/export", responses={200: {"content": {m: {} for m in exports.MEDIA.values()}}})
 def export(format: ExportFormat = Query("csv"), f: Filters = Depends(filters),
            who: Principal = Depends(current_principal)):
     with session_scope() as db:

@@ -5,10 +5,11 @@ from datetime import date
 from typing import Literal
 
 from fastapi import Query
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from vigil.analysis.analytics import Filters
 from vigil.platform.errors import Problem
+from vigil.web.errors import problem_responses
 from vigil.platform.types import Timestamp
 
 ExportFormat = Literal["csv", "xlsx", "pdf"]
@@ -19,8 +20,6 @@ def filters(start: date | None = Query(None, description="first day (UTC), inclu
             type: str | None = Query(None, max_length=80, description="incident type"),
             area: str | None = Query(None, max_length=120, description="area")) -> Filters:
     """FastAPI dependency: the dashboard's filters (blank values mean all)."""
-    if start and end and end < start:
-        raise Problem(422, "end is before start")
     return Filters(start=start, end=end, type=type or None, area=area or None)
 
 
@@ -32,6 +31,9 @@ def form_filters(start: str = "", end: str = "", type: str = "", area: str = "")
     except ValueError:
         raise Problem(422, "dates are YYYY-MM-DD", title="Please correct the filters") from None
     return filters(first, last, type[:80], area[:120])
+
+
+ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 422, 428, 429)
 
 
 class ImportOut(BaseModel):
@@ -58,7 +60,7 @@ class NearRepeatOut(BaseModel):
     observed: int
     expected: float
     ratio: float | None
-    p_value: float
+    p_value: float | None = Field(description="Monte Carlo p-value; null when fewer than 3 incidents are located")
     simulations: int
     distance_m: float
     days: float

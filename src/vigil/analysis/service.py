@@ -161,23 +161,22 @@ def hotspots(session: Session, actor: Principal, filters: Filters, cell_m: float
              alpha: float = 0.05) -> dict:
     """Gi* hot and cold cells and the kernel density peak cells, as GeoJSON for the map."""
     policy.require(actor, "analysis.read")
-    with _connection(session) as con:
-        lat, lon, _ = analytics.points(con, filters)
-    if len(lat) == 0:
-        return {"type": "FeatureCollection", "features": [], "cells": 0, "located": 0}
     try:
-        grid = spatial.grid_for(lat, lon, cell_m)
+        with _connection(session) as con:
+            binned = analytics.grid_counts(con, filters, cell_m)
     except ValueError as exc:
-        raise Problem(422, str(exc), title="Area too large") from None
-    counts = spatial.counts_on_grid(grid, lat, lon)
+        raise Problem(409, f"{exc}", title="Area too large for this cell size") from None
+    if binned is None:
+        return {"type": "FeatureCollection", "features": [], "cells": 0, "located": 0, "cell_m": cell_m}
+    grid, counts = binned
     density = spatial.kernel_density(counts)
     features = [_cell_feature(grid, h.ix, h.iy, {
         "kind": h.kind, "count": h.count, "z": round(h.z, 2), "p": float(f"{h.p:.3g}"),
         "density": float(f"{density[h.iy, h.ix]:.4g}"),
         "color": "#c0392b" if h.kind == "hot" else "#2e6fb7",
         "label": f"{h.kind} spot: {h.count} incidents, Gi* z={h.z:.1f}"}) for h in spatial.getis_ord(counts, alpha)]
-    return {"type": "FeatureCollection", "features": features, "cells": grid.nx * grid.ny, "located": len(lat),
-            "cell_m": cell_m}
+    return {"type": "FeatureCollection", "features": features, "cells": grid.nx * grid.ny,
+            "located": int(counts.sum()), "cell_m": cell_m}
 
 
 def _cell_feature(grid: spatial.Grid, ix: int, iy: int, props: dict) -> dict:
@@ -192,8 +191,9 @@ def near_repeat(session: Session, actor: Principal, filters: Filters, distance_m
     policy.require(actor, "analysis.read")
     with _connection(session) as con:
         lat, lon, day = analytics.points(con, filters)
-    if len(lat) < 3:
-        raise Problem(422, "the near-repeat test needs at least 3 located incidents", title="Too few incidents")
+    if len(lat) < 3:  # nothing to test: an honest empty answer rather than an error
+        return {"events": len(lat), "close_pairs_space": 0, "observed": 0, "expected": 0.0, "ratio": None,
+                "p_value": None, "simulations": 0, "distance_m": distance_m, "days": days}
     if len(lat) > max_events:
         keep = day.argsort()[-max_events:]
         lat, lon, day = lat[keep], lon[keep], day[keep]

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 
+from vigil.platform import files
 from vigil.platform.database import session_scope
 from vigil.platform.identity.principal import Principal
 from vigil.tips import public, service
@@ -14,17 +15,17 @@ from vigil.tips.schemas import (AnswerIn, CloseIn, ContactOut, FileOut, Incident
                                 ShiftOut, ShiftStatusIn, TipOut, TipStatus, TipSummary, VolunteerContactOut,
                                 VolunteerIn, VolunteerOut)
 from vigil.web.downloads import stored_file
+from vigil.web.errors import problem_responses
 from vigil.web.security import current_principal, declared_purpose
 
 router = APIRouter()
-open_api = APIRouter(prefix="/api/v1/public/tips", tags=["public tip line"])
-officers = APIRouter(prefix="/api/v1/tips", tags=["tips"])
-volunteers = APIRouter(prefix="/api/v1/volunteers", tags=["volunteers"])
-LIMITED = {429: {"description": "Too many requests from this client or in total (see Retry-After)"}}
+ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 415, 422, 428, 429)
+open_api = APIRouter(prefix="/api/v1/public/tips", tags=["public tip line"], responses=ERRORS)
+officers = APIRouter(prefix="/api/v1/tips", tags=["tips"], responses=ERRORS)
+volunteers = APIRouter(prefix="/api/v1/volunteers", tags=["volunteers"], responses=ERRORS)
 
 
-@open_api.post("", response_model=PublicTipOut, status_code=201, responses={**LIMITED, 422: {
-    "description": "invalid (unknown category, blank text) or refused as spam"}},
+@open_api.post("", response_model=PublicTipOut, status_code=201, 
                description="Report a crime or a danger, without logging in. Keep the returned code: it shows the "
                            "report's status and the officers' questions. No network address is stored.")
 def submit(data: PublicTipIn, key: str = Depends(public.gate)):
@@ -38,21 +39,20 @@ def _status(tip) -> PublicStatusOut:
                            questions=[QuestionOut.model_validate(q) for q in tip.questions])
 
 
-@open_api.get("/{code}", response_model=PublicStatusOut, responses={**LIMITED, 404: {"description": "unknown code"}},
+@open_api.get("/{code}", response_model=PublicStatusOut,
               description="The report's status and the officers' questions (answer them below).")
 def status(code: str, key: str = Depends(public.gate)):
     with session_scope() as db:
         return _status(service.by_code(db, code))
 
 
-@open_api.post("/{code}/answers", response_model=QuestionOut, responses={**LIMITED, 404: {}, 409: {}})
+@open_api.post("/{code}/answers", response_model=QuestionOut)
 def answer(code: str, data: AnswerIn, key: str = Depends(public.gate)):
     with session_scope() as db:
         return QuestionOut.model_validate(service.answer(db, code, data))
 
 
 @open_api.post("/{code}/files", response_model=FileOut, status_code=201,
-               responses={**LIMITED, 404: {}, 409: {}, 413: {}, 415: {}},
                description="Attach a photo (PNG, JPEG, GIF, WebP), a PDF or a plain-text file; the type is read "
                            "from the content, not the name.")
 async def attach(code: str, file: UploadFile = File(...), key: str = Depends(public.gate)):
@@ -84,46 +84,46 @@ def get_tip(tip_id: int, who: Principal = Depends(current_principal)):
         return _tip_out(service.get_tip(db, who, tip_id))
 
 
-@officers.post("/{tip_id}/link", response_model=TipOut, responses={404: {}, 409: {}})
+@officers.post("/{tip_id}/link", response_model=TipOut)
 def link(tip_id: int, data: LinkIn, who: Principal = Depends(current_principal)):
     with session_scope() as db:
         return _tip_out(service.link(db, who, tip_id, data))
 
 
 @officers.post("/{tip_id}/incident", response_model=IncidentCreatedOut, status_code=201,
-               responses={404: {"description": "no such tip, or rapid response is not installed"}, 409: {}})
+               description="404 when there is no such tip or rapid response is not installed.")
 def create_incident(tip_id: int, who: Principal = Depends(current_principal)):
     with session_scope() as db:
         return IncidentCreatedOut(incident_ref=service.create_incident(db, who, tip_id))
 
 
-@officers.post("/{tip_id}/questions", response_model=QuestionOut, status_code=201, responses={404: {}, 409: {}})
+@officers.post("/{tip_id}/questions", response_model=QuestionOut, status_code=201)
 def ask(tip_id: int, data: QuestionIn, who: Principal = Depends(current_principal)):
     with session_scope() as db:
         return QuestionOut.model_validate(service.ask(db, who, tip_id, data.question))
 
 
-@officers.post("/{tip_id}/close", response_model=TipOut, responses={404: {}, 409: {}})
+@officers.post("/{tip_id}/close", response_model=TipOut)
 def close(tip_id: int, data: CloseIn, who: Principal = Depends(current_principal)):
     with session_scope() as db:
         return _tip_out(service.close(db, who, tip_id, data.outcome))
 
 
-@officers.post("/{tip_id}/rewards", response_model=RewardOut, status_code=201, responses={404: {}, 409: {}})
+@officers.post("/{tip_id}/rewards", response_model=RewardOut, status_code=201)
 def reward(tip_id: int, data: RewardIn, who: Principal = Depends(current_principal)):
     with session_scope() as db:
         return RewardOut.model_validate(service.reward(db, who, tip_id, data))
 
 
-@officers.get("/{tip_id}/contact", response_model=ContactOut, responses={404: {}, 428: {}},
+@officers.get("/{tip_id}/contact", response_model=ContactOut,
               description="Personal data: requires the X-Vigil-Purpose header (or ?purpose=); the read is audited.")
 def contact(tip_id: int, request: Request, who: Principal = Depends(current_principal)):
     with session_scope() as db:
         return ContactOut(id=tip_id, contact=service.read_contact(db, who, tip_id, declared_purpose(request)))
 
 
-@officers.get("/{tip_id}/files/{file_id}", responses={200: {"content": {"application/octet-stream": {}}},
-                                                      404: {}})
+@officers.get("/{tip_id}/files/{file_id}", responses={200: {"content": {t: {} for t in sorted(
+    set(files.MEDIA_TYPES.values()))}}})
 def download(tip_id: int, file_id: int, who: Principal = Depends(current_principal)):
     with session_scope() as db:
         stored = service.tip_file(db, who, tip_id, file_id)
@@ -151,19 +151,19 @@ def list_shifts(start: datetime | None = None, end: datetime | None = None,
         return [ShiftOut.model_validate(s) for s in service.list_shifts(db, who, start, end)]
 
 
-@volunteers.post("/shifts/{shift_id}/status", response_model=ShiftOut, responses={404: {}})
+@volunteers.post("/shifts/{shift_id}/status", response_model=ShiftOut)
 def shift_status(shift_id: int, data: ShiftStatusIn, who: Principal = Depends(current_principal)):
     with session_scope() as db:
         return ShiftOut.model_validate(service.set_shift_status(db, who, shift_id, data.status))
 
 
-@volunteers.get("/{volunteer_id}", response_model=VolunteerOut, responses={404: {}})
+@volunteers.get("/{volunteer_id}", response_model=VolunteerOut)
 def get_volunteer(volunteer_id: int, who: Principal = Depends(current_principal)):
     with session_scope() as db:
         return VolunteerOut.model_validate(service.get_volunteer(db, who, volunteer_id))
 
 
-@volunteers.get("/{volunteer_id}/contact", response_model=VolunteerContactOut, responses={404: {}, 428: {}},
+@volunteers.get("/{volunteer_id}/contact", response_model=VolunteerContactOut,
                 description="Personal data: requires the X-Vigil-Purpose header (or ?purpose=); audited.")
 def volunteer_contact(volunteer_id: int, request: Request, who: Principal = Depends(current_principal)):
     with session_scope() as db:
@@ -171,7 +171,7 @@ def volunteer_contact(volunteer_id: int, request: Request, who: Principal = Depe
             service.volunteer_contact(db, who, volunteer_id, declared_purpose(request)))
 
 
-@volunteers.post("/{volunteer_id}/shifts", response_model=ShiftOut, status_code=201, responses={404: {}, 409: {}})
+@volunteers.post("/{volunteer_id}/shifts", response_model=ShiftOut, status_code=201)
 def add_shift(volunteer_id: int, data: ShiftIn, who: Principal = Depends(current_principal)):
     with session_scope() as db:
         return ShiftOut.model_validate(service.add_shift(db, who, volunteer_id, data))

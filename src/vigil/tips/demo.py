@@ -12,7 +12,7 @@ from vigil.platform.identity.models import Agency
 from vigil.platform.identity.principal import Principal
 from vigil.tips import service
 from vigil.tips.models import Tip
-from vigil.tips.schemas import PublicTipIn, ShiftIn, VolunteerIn
+from vigil.tips.schemas import LinkIncident, Position, PublicTipIn, ShiftIn, VolunteerIn
 
 TIPS = [
     ("suspicious_object", "An unattended grey suitcase has been next to the bus shelter on Avinguda Meritxell "
@@ -32,10 +32,11 @@ def seed(session: Session, actor: Principal) -> None:
     city = session.scalar(select(Agency).where(Agency.code == "city"))
     officer = replace(actor, username="supervisor", agency_id=city.id if city else actor.agency_id,
                       agency_code="city")
-    tips = [service.submit(session, PublicTipIn(category=c, text=t, place=p, lat=la, lon=lo))[0]
+    tips = [service.submit(session, PublicTipIn(category=c, text=t, place=p,
+                                                    position=Position(lat=la, lon=lo)))[0]
             for c, t, p, la, lo in TIPS]
     service.ask(session, officer, tips[0].id, "Is the suitcase still there, and did anyone come back for it?")
-    service.link(session, officer, tips[1].id, _link(incident="DEMO-INC-0001"))
+    service.link(session, officer, tips[1].id, LinkIncident(incident_ref="DEMO-INC-0001"))
     service.close(session, officer, tips[2].id, "Road service removed the rock; road reopened.")
     start = clock.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
     for name, area in (("Marta Puig", "Andorra la Vella"), ("Jordi Vila", "Escaldes-Engordany")):
@@ -44,11 +45,5 @@ def seed(session: Session, actor: Principal) -> None:
             consent_text="Agrees to be contacted about patrol shifts (signed form, demo)"))
         for day in range(3):
             begin = start + timedelta(days=day, hours=18 - start.hour)
-            service.add_shift(session, officer, volunteer.id, ShiftIn(area=area, starts_at=begin,
-                                                                      ends_at=begin + timedelta(hours=3)))
+            service.add_shift(session, officer, volunteer.id, ShiftIn(area=area, starts_at=begin, hours=3))
 
-
-def _link(incident: str):
-    from vigil.tips.schemas import LinkIn
-
-    return LinkIn(incident_ref=incident)

@@ -15,7 +15,7 @@ from vigil.platform.errors import Problem
 from vigil.platform.identity.principal import Principal
 from vigil.tips import public, service
 from vigil.tips.core import spam
-from vigil.tips.schemas import (CATEGORY_LABELS, AnswerIn, CloseIn, LinkIn, PublicTipIn, QuestionIn, RewardIn,
+from vigil.tips.schemas import (CATEGORY_LABELS, AnswerIn, CloseIn, LinkCase, LinkIncident, PublicTipIn, QuestionIn, RewardIn,
                                 ShiftIn, VolunteerIn)
 from vigil.web.downloads import stored_file
 from vigil.web.forms import form_model
@@ -145,9 +145,8 @@ def volunteer_detail(request: Request, volunteer_id: int, purpose: str | None = 
 
 @router.post("/tips/volunteers/{volunteer_id}/shifts")
 def shift_add(request: Request, volunteer_id: int, area: str = Form(""), starts_at: str = Form(""),
-              ends_at: str = Form(""), notes: str = Form(""), who: Principal = Depends(current_principal)):
-    data = form_model(ShiftIn, area=area, starts_at=_local_time(starts_at), ends_at=_local_time(ends_at),
-                      notes=notes or None)
+              hours: str = Form("3"), notes: str = Form(""), who: Principal = Depends(current_principal)):
+    data = form_model(ShiftIn, area=area, starts_at=_local_time(starts_at), hours=hours, notes=notes or None)
     with session_scope() as db:
         service.add_shift(db, who, volunteer_id, data)
     return RedirectResponse(f"/tips/volunteers/{volunteer_id}", status_code=303)
@@ -184,8 +183,8 @@ def tip_action(request: Request, tip_id: int, action: str, incident_ref: str = F
                currency: str = Form("EUR"), reason: str = Form(""), who: Principal = Depends(current_principal)):
     with session_scope() as db:
         if action == "link":
-            data = form_model(LinkIn, incident_ref=incident_ref or None,
-                              case_id=int(case_id) if case_id.isdigit() else None)
+            data = (form_model(LinkCase, case_id=case_id) if case_id else
+                    form_model(LinkIncident, incident_ref=incident_ref))
             service.link(db, who, tip_id, data)
         elif action == "incident":
             service.create_incident(db, who, tip_id)

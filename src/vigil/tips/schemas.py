@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from vigil.platform.types import Line, Timestamp, _no_controls_text
 
@@ -31,19 +31,17 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class Position(Strict):
+    lat: Latitude
+    lon: Longitude
+
+
 class PublicTipIn(Strict):
     category: Category = Field(description="What the report is about: " + ", ".join(CATEGORIES))
     text: Said(5000) = Field(description="What happened or what you saw")
     place: Line(200) | None = Field(default=None, description="Where (an address or a description)")
-    lat: Latitude | None = None
-    lon: Longitude | None = None
+    position: Position | None = Field(default=None, description="Where, as WGS 84 coordinates")
     contact: Line(200) | None = Field(default=None, description="Optional: how we may contact you")
-
-    @model_validator(mode="after")
-    def _both_coordinates(self):
-        if (self.lat is None) != (self.lon is None):
-            raise ValueError("give both lat and lon, or neither")
-        return self
 
 
 class PublicTipOut(BaseModel):
@@ -132,16 +130,15 @@ class TipSummary(BaseModel):
     created_at: Timestamp
 
 
-class LinkIn(Strict):
-    incident_ref: Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")] \
-        | None = None
-    case_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+class LinkIncident(Strict):
+    incident_ref: Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
 
-    @model_validator(mode="after")
-    def _one(self):
-        if (self.incident_ref is None) == (self.case_id is None):
-            raise ValueError("give exactly one of incident_ref and case_id")
-        return self
+
+class LinkCase(Strict):
+    case_id: int = Field(ge=1, le=2**31 - 1)
+
+
+LinkIn = LinkIncident | LinkCase  # exactly one of the two
 
 
 class QuestionIn(Strict):
@@ -188,16 +185,14 @@ class VolunteerContactOut(BaseModel):
 class ShiftIn(Strict):
     area: Line(120)
     starts_at: Timestamp
-    ends_at: Timestamp
+    hours: float = Field(gt=0, le=24, description="length of the shift (at most 24 hours)")
     notes: Line(300) | None = None
 
-    @model_validator(mode="after")
-    def _order(self):
-        if self.ends_at <= self.starts_at:
-            raise ValueError("ends_at must be after starts_at")
-        if (self.ends_at - self.starts_at).total_seconds() > 24 * 3600:
-            raise ValueError("a shift lasts at most 24 hours")
-        return self
+    @property
+    def ends_at(self):
+        from datetime import timedelta
+
+        return self.starts_at + timedelta(hours=self.hours)
 
 
 class ShiftOut(BaseModel):

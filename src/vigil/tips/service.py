@@ -15,7 +15,7 @@ from vigil.platform.errors import Conflict, NotFound, Problem
 from vigil.platform.identity.principal import Principal
 from vigil.tips.core import codes, spam
 from vigil.tips.models import PatrolShift, Tip, TipFile, TipQuestion, TipReward, Volunteer
-from vigil.tips.schemas import (AnswerIn, LinkIn, PublicTipIn, RewardIn, ShiftIn, VolunteerIn)
+from vigil.tips.schemas import AnswerIn, LinkCase, LinkIn, PublicTipIn, RewardIn, ShiftIn, VolunteerIn
 
 # Who the public side acts as in the audit log: no user, no address.
 PUBLIC = Principal(user_id=0, username="public", agency_id=0, agency_code="-", role="viewer", clearance=0,
@@ -39,11 +39,12 @@ def submit(session: Session, data: PublicTipIn) -> tuple[Tip, str]:
     try:
         spam.check_content(data.text)
     except spam.Spam as exc:
-        raise Problem(422, str(exc), title="The report looks like spam") from None
+        raise Problem(403, str(exc), title="The report looks like spam") from None
     now = clock.now()
     code = codes.new_code()
     tip = Tip(code_hash=codes.code_hash(code), category=data.category, text=data.text, place=data.place or "",
-              lat=data.lat, lon=data.lon, contact=data.contact or "", created_at=now, updated_at=now,
+              lat=data.position.lat if data.position else None,
+              lon=data.position.lon if data.position else None, contact=data.contact or "", created_at=now, updated_at=now,
               retention_until=(now + timedelta(days=TIP_RETENTION_DAYS)).date(),
               duplicate_of=_earlier_same_text(session, data.text, now))
     session.add(tip)
@@ -131,7 +132,7 @@ def _triage(session: Session, actor: Principal, tip_id: int) -> Tip:
 
 def link(session: Session, actor: Principal, tip_id: int, data: LinkIn) -> Tip:
     tip = _triage(session, actor, tip_id)
-    if data.case_id is not None:
+    if isinstance(data, LinkCase):
         from vigil.cases import service as cases
 
         case = cases.get_case(session, actor, data.case_id)  # 404 for a case the officer may not see
@@ -265,6 +266,8 @@ def add_shift(session: Session, actor: Principal, volunteer_id: int, data: Shift
     volunteer = get_volunteer(session, actor, volunteer_id)
     if not volunteer.active:
         raise Conflict("This volunteer is not active")
+    if data.starts_at.year > 9000:  # its end would not be a representable time
+        raise Conflict("A shift must start before the year 9000")
     clash = session.scalar(select(PatrolShift.id).where(
         PatrolShift.volunteer_id == volunteer.id, PatrolShift.status != "cancelled",
         PatrolShift.starts_at < data.ends_at, PatrolShift.ends_at > data.starts_at).limit(1))
