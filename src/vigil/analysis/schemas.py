@@ -1,11 +1,12 @@
 """API shapes of the analysis centre."""
 from __future__ import annotations
 
+import re
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from vigil.analysis.analytics import Filters
 from vigil.platform.errors import Problem
@@ -15,8 +16,18 @@ from vigil.platform.types import Timestamp
 ExportFormat = Literal["csv", "xlsx", "pdf"]
 
 
-def filters(start: date | None = Query(None, description="first day (UTC), inclusive"),
-            end: date | None = Query(None, description="last day (UTC), inclusive"),
+def _iso_only(value):
+    """Only YYYY-MM-DD: pydantic would otherwise take a number as a Unix time."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("use YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_only)]
+
+
+def filters(start: IsoDate | None = Query(None, description="first day (UTC), inclusive"),
+            end: IsoDate | None = Query(None, description="last day (UTC), inclusive"),
             type: str | None = Query(None, max_length=80, description="incident type"),
             area: str | None = Query(None, max_length=120, description="area")) -> Filters:
     """FastAPI dependency: the dashboard's filters (blank values mean all)."""

@@ -40,7 +40,8 @@ Timestamp = Annotated[
 ]
 
 # One line of free text (a name, a title): no control characters, no unpaired surrogates, not blank.
-_LINE_PATTERN = r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$"
+# (the middle class excludes the control characters too: a bare \S there let one through the pattern)
+_LINE_PATTERN = r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
 
 
 def Line(max_length: int = 200, min_length: int = 1):  # noqa: N802 - reads as a type in schemas

@@ -1,10 +1,11 @@
 """API shapes of the tip line (public and officers') and of volunteers and patrol shifts."""
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from vigil.platform.types import Line, Timestamp, _no_controls_text
 
@@ -19,10 +20,27 @@ Category = Literal["theft", "burglary", "assault", "vandalism", "drugs", "fraud"
                    "suspicious_object", "traffic_danger", "public_danger", "violence_threat", "other"]
 TipStatus = Literal["new", "in_review", "awaiting_reply", "closed"]
 # Free text that must say something: not blank (the pattern needs one non-space character).
+# Multi-line text that says something: tabs and newlines allowed, other control characters not, and at least one
+# character that is not a space (the pattern states both, so the schema says what the server checks).
+_CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+_SAID = rf"^[^{_CONTROLS}]*[^\s{_CONTROLS}][^{_CONTROLS}]*$"
+
+
 def Said(max_length: int):  # noqa: N802 - reads as a type
-    return Annotated[str, StringConstraints(min_length=1, max_length=max_length, pattern=r"\S"),
+    return Annotated[str, StringConstraints(min_length=1, max_length=max_length, pattern=_SAID),
                      AfterValidator(_no_controls_text)]
 
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+
+
+def _rfc3339(value):
+    """An RFC 3339 time with its offset, as the schema's date-time says (pydantic would take a number too)."""
+    if not isinstance(value, datetime) and not (isinstance(value, str) and _RFC3339.fullmatch(value)):
+        raise ValueError("use an RFC 3339 time with an offset, e.g. 2027-01-10T18:00:00Z")
+    return value
+
+
+When = Annotated[Timestamp, BeforeValidator(_rfc3339)]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
 
@@ -184,7 +202,7 @@ class VolunteerContactOut(BaseModel):
 
 class ShiftIn(Strict):
     area: Line(120)
-    starts_at: Timestamp
+    starts_at: When
     hours: float = Field(gt=0, le=24, description="length of the shift (at most 24 hours)")
     notes: Line(300) | None = None
 
