@@ -67,3 +67,21 @@ def test_dashboard_treats_blank_filter_fields_as_all(as_user):
     assert viewer.get("/analysis?start=&end=&type=Theft&area=").status_code == 200
     assert viewer.get("/analysis/export.csv?start=&end=&type=&area=").status_code == 200
     assert viewer.get("/analysis?start=yesterday").status_code == 422
+
+
+def test_a_world_wide_history_still_shows_the_dashboard(as_user):
+    from datetime import datetime, timezone
+
+    from vigil.analysis import service
+    from vigil.platform.database import session_scope
+    from vigil.platform.identity.principal import SYSTEM
+
+    rows = [{"source_ref": f"w{i}", "occurred_at": datetime(2015, 1, 1 + i, tzinfo=timezone.utc),
+             "precision": "day", "type": "World type", "area": "", "lat": lat, "lon": lon}
+            for i, (lat, lon) in enumerate([(40.0, -3.7), (-33.9, 151.2), (35.7, 139.7)])]
+    with session_scope() as db:
+        service.store_rows(db, SYSTEM, "gtd", rows)
+    viewer = as_user("viewer")
+    page = viewer.get("/analysis", params={"type": "World type"})
+    assert page.status_code == 200 and "Narrow the filters" in page.text
+    assert viewer.get("/api/v1/analysis/hotspots", params={"type": "World type"}).status_code == 409

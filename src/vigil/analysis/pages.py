@@ -10,6 +10,7 @@ from vigil.analysis.analytics import Filters
 from vigil.analysis.api import export_bytes
 from vigil.analysis.schemas import ExportFormat, form_filters
 from vigil.platform.database import session_scope
+from vigil.platform.errors import Problem
 from vigil.platform.identity.principal import Principal
 from vigil.web.downloads import attachment
 from vigil.web.security import current_principal
@@ -41,7 +42,11 @@ def charts(stats: dict) -> dict[str, dict]:
 def dashboard(request: Request, f: Filters = Depends(form_filters), who: Principal = Depends(current_principal)):
     with session_scope() as db:
         stats = service.statistics(db, who, f)
-        spots = service.hotspots(db, who, f)
+        try:
+            spots = service.hotspots(db, who, f)
+        except Problem as exc:  # e.g. a world-wide history on 1 km cells: the rest of the dashboard still shows
+            spots = {"type": "FeatureCollection", "features": [], "cells": 0, "located": stats["located"],
+                     "note": exc.detail}
         options = service.choices(db, who)
         imports = service.list_imports(db, who, 10)
     query = "&".join(f"{k}={v}" for k, v in f.as_dict().items() if v)
