@@ -212,3 +212,10 @@ ACTIONS["response.manage"] = "supervisor"  # units, key areas, posts, alarm sour
 
 # --- statistics, analysis and the tip line (vigil.analysis, vigil.tips)
 
+ACTIONS["analysis.read"] = "viewer"  # aggregate statistics, hotspots, exports: no personal data
+ACTIONS["analysis.import"] = "analyst"
+ACTIONS["tips.read"] = "viewer"  # the triage queue; a reporter's contact needs personal_data.read and a purpose
+ACTIONS["tips.triage"] = "operator"  # link, ask, close, create an incident
+ACTIONS["tips.reward"] = "supervisor"
+ACTIONS["volunteers.read"] = "viewer"  # names, areas and shifts; contact data needs personal_data.read
+ACTIONS["volunteers.manage"] = "operator"

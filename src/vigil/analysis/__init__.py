@@ -1,0 +1,1 @@
+"""Statistics and analysis centre: incident histories, statistics, hotspots, near-repeat (see docs)."""

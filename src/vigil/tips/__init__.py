@@ -1,0 +1,1 @@
+"""The public tip line, triage, rewards, community volunteers and their patrol shifts."""
