@@ -13,7 +13,7 @@ from vigil.platform.database import UtcDateTime
 
 
 revision = '0010_registrations_parcels'
-down_revision = '0005_screening_upload_jobs'
+down_revision = '0006_screening_list_sources'
 branch_labels = None
 depends_on = None
 

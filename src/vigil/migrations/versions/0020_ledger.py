@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from vigil.platform.database import UtcDateTime
 
 revision = '0020_ledger'
-down_revision = '0005_screening_upload_jobs'
+down_revision = '0010_registrations_parcels'
 branch_labels = None
 depends_on = None
 

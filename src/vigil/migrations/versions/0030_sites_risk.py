@@ -14,7 +14,7 @@ import vigil.platform.database
 
 
 revision = '0030_sites_risk'
-down_revision = '0005_screening_upload_jobs'
+down_revision = '0020_ledger'
 branch_labels = None
 depends_on = None
 

@@ -13,7 +13,7 @@ from vigil.platform.database import UtcDateTime
 
 
 revision = '0040_response'
-down_revision = '0005_screening_upload_jobs'
+down_revision = '0030_sites_risk'
 branch_labels = None
 depends_on = None
 

@@ -13,7 +13,7 @@ import vigil.platform.database
 
 
 revision = '0050_analysis_tips'
-down_revision = '0005_screening_upload_jobs'
+down_revision = '0040_response'
 branch_labels = None
 depends_on = None
 
