@@ -11,7 +11,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from vigil.analysis.analytics import Filters
 from vigil.platform.errors import Problem
 from vigil.web.errors import problem_responses
-from vigil.platform.types import Timestamp
+from vigil.platform.types import Int, Timestamp
 
 ExportFormat = Literal["csv", "xlsx", "pdf"]
 
@@ -62,7 +62,7 @@ class MonthlyCount(BaseModel):
     month: str
     type: str
     area: str
-    incidents: int
+    incidents: Int
 
 
 class NearRepeatOut(BaseModel):

@@ -9,7 +9,7 @@ from vigil.platform.types import Int, Line, Text, Timestamp
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
 
 
 class CaseIn(Strict):

@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from vigil.platform.types import Line, Text, Timestamp
+from vigil.platform.types import Int, Line, Text, Timestamp
 
 
 class ObjectSummary(BaseModel):
@@ -24,7 +24,7 @@ class ObjectDetail(BaseModel):
     object: dict[str, Any]
     tlp: str
     collection_id: str
-    owner_agency_id: int
+    owner_agency_id: Int
     versions: list[str]
     related: list[ObjectSummary]
 
@@ -83,9 +83,9 @@ class GroupOut(BaseModel):
 
 
 class GroupDeleted(BaseModel):
-    id: int
-    objects_unbound: int
-    suggestions_unbound: int
+    id: Int
+    objects_unbound: Int
+    suggestions_unbound: Int
 
 
 class GrantIn(BaseModel):

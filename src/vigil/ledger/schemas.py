@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictFloat, StringConstraints
 
 from vigil.platform.types import Line, Timestamp
 
@@ -40,7 +40,7 @@ class LicenceIn(Strict):
     classes: list[ItemClass] = Field(min_length=1, max_length=6)
     valid_from: Day
     valid_to: Day
-    max_quantities: dict[ItemClass, Annotated[float, Field(ge=0, le=1_000_000_000, allow_inf_nan=False,
+    max_quantities: dict[ItemClass, Annotated[StrictFloat, Field(ge=0, le=1_000_000_000, allow_inf_nan=False,
                                                           strict=True)]] = {}
 
 
@@ -57,7 +57,7 @@ class SiteIn(Strict):
     id: Ident
     holder: Ident
     name: Line(200) | None = None
-    capacity_kg: float = Field(ge=0, le=1_000_000_000, allow_inf_nan=False, strict=True,
+    capacity_kg: StrictFloat = Field(ge=0, le=1_000_000_000, allow_inf_nan=False, strict=True,
                                description="net explosive quantity")
     groups: list[Group] = Field(default=[], max_length=13)
 
@@ -117,7 +117,7 @@ class ItemLine(BaseModel):
     item_class: str = Field(alias="class")
     serial: str | None = None
     lot: str | None = None
-    quantity: float
+    quantity: StrictFloat
     unit: str
     site: str | None = None
     un_number: str | None = None

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StringConstraints
 
-from vigil.platform.types import Timestamp
+from vigil.platform.types import Int, Timestamp
 from vigil.registrations.problems import MultiLine as Text
 from vigil.registrations.problems import OneLine as Line
 
@@ -22,7 +22,7 @@ class ParcelIn(Strict):
     sender_document_number: Line(64)
     receiver_name: Line(200)
     contents: Text(2000)
-    weight_kg: float = Field(gt=0, le=100_000)
+    weight_kg: StrictFloat = Field(gt=0, le=100_000)
     origin: Line(200)
     destination: Line(200)
 
@@ -49,14 +49,14 @@ class ClassifyIn(Strict):
 
 class Classified(BaseModel):
     text: str
-    flagged: bool
+    flagged: StrictBool
     categories: list[str]
     un_numbers: list[str]
     matched_terms: list[str]
 
 
 class QueuedParcel(BaseModel):
-    id: int
+    id: Int
     tracking_number: str
     sender_name: str
     contents: str
@@ -115,7 +115,7 @@ class Catalogue(Strict):
     """Terms per category (English and other Latin-script languages, Chinese, pinyin); look-alikes that take the
     words they cover away from every category; UN numbers by category; words never "corrected" as misspellings."""
 
-    version: int = Field(default=1, ge=1, le=1_000_000)
+    version: Int = Field(default=1, ge=1, le=1_000_000)
     note: str = Field(default="", max_length=2000)
     categories: Categories
     exclusions: Exclusions = Exclusions()

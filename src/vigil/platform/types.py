@@ -67,8 +67,11 @@ _TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 
 
 def Line(max_length: int = 200, min_length: int = 1):  # noqa: N802 - reads as a type in schemas
+    # Lengths and the pattern are checked on the text as sent (what the document describes); the value the
+    # service gets is then trimmed.
     return Annotated[str, StringConstraints(min_length=min_length, max_length=max_length,
-                                            pattern=_line_pattern(min_length)), AfterValidator(_no_controls)]
+                                            pattern=_line_pattern(min_length)), AfterValidator(_no_controls),
+                     AfterValidator(str.strip)]
 
 
 def Text(max_length: int = 10_000):  # noqa: N802

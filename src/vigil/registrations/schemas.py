@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from vigil.platform.types import Timestamp
+from vigil.platform.types import Int, Timestamp
 from vigil.registrations.problems import OneLine as Line
 
 Sector = Literal["hotel", "secondhand", "vehicle_refit", "venue", "logistics"]
@@ -19,7 +19,7 @@ class EstablishmentIn(Strict):
     licence: Line(64)
     sector: Sector
     name: Line(200)
-    retention_days: int | None = Field(default=None, ge=1, le=3650)
+    retention_days: Int | None = Field(default=None, ge=1, le=3650)
 
 
 class EstablishmentOut(BaseModel):
@@ -112,7 +112,7 @@ class AlertOut(BaseModel):
 class DecisionIn(Strict):
     decision: Literal["confirmed", "dismissed"]
     reason: Line(2000, min_length=5)
-    open_case: bool = False
+    open_case: StrictBool = False
     legal_basis: str = Field(default="", max_length=300, pattern=r"^[^\x00-\x1f\x7f]*$")
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, field_validator, model_validator
 
-from vigil.platform.types import Line, Text, Timestamp
+from vigil.platform.types import Int, Line, Text, Timestamp
 
 INCIDENT_TYPES = ("assault", "burglary", "robbery", "theft", "traffic collision", "disturbance", "fire",
                   "medical", "mental health crisis", "suspicious object", "alarm", "missing person", "other")
@@ -23,14 +23,14 @@ UNIT_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$"
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
 
 
 class IncidentIn(Strict):
     type: IncidentType
-    priority: int = Field(default=2, strict=True, ge=1, le=4, description="1 most urgent")
-    lat: float | None = Field(default=None, strict=True, ge=-90, le=90)
-    lon: float | None = Field(default=None, strict=True, ge=-180, le=180)
+    priority: Int = Field(default=2, ge=1, le=4, description="1 most urgent")
+    lat: StrictFloat | None = Field(default=None, strict=True, ge=-90, le=90)
+    lon: StrictFloat | None = Field(default=None, strict=True, ge=-180, le=180)
     address: Line(200) | None = Field(default=None, description="a street or place on the road network; used "
                                                                  "when lat/lon are not given")
     caller_name: Line(200) | None = None
@@ -94,8 +94,8 @@ class TransitionIn(Strict):
 class UnitIn(Strict):
     id: str = Field(pattern=UNIT_ID)
     kind: UnitKind
-    lat: float | None = Field(default=None, strict=True, ge=-90, le=90)
-    lon: float | None = Field(default=None, strict=True, ge=-180, le=180)
+    lat: StrictFloat | None = Field(default=None, strict=True, ge=-90, le=90)
+    lon: StrictFloat | None = Field(default=None, strict=True, ge=-180, le=180)
     status: Literal["available", "off_duty"] = "available"
 
 
@@ -115,8 +115,8 @@ class UnitStatusIn(Strict):
 
 class PositionIn(Strict):
     unit_id: str = Field(pattern=UNIT_ID)
-    lat: float = Field(strict=True, ge=-90, le=90)
-    lon: float = Field(strict=True, ge=-180, le=180)
+    lat: StrictFloat = Field(strict=True, ge=-90, le=90)
+    lon: StrictFloat = Field(strict=True, ge=-180, le=180)
     at: Timestamp = Field(description="when the position was taken (RFC 3339)")
 
     @field_validator("at", mode="before")
@@ -140,9 +140,9 @@ class PositionBatchOut(BaseModel):
 
 
 class RecommendIn(Strict):
-    lat: float = Field(strict=True, ge=-90, le=90)
-    lon: float = Field(strict=True, ge=-180, le=180)
-    limit: int = Field(default=50, strict=True, ge=1, le=1000)
+    lat: StrictFloat = Field(strict=True, ge=-90, le=90)
+    lon: StrictFloat = Field(strict=True, ge=-180, le=180)
+    limit: Int = Field(default=50, ge=1, le=1000)
 
 
 class RankedUnitOut(BaseModel):
@@ -156,21 +156,25 @@ class RecommendOut(BaseModel):
     snapped_m: float = Field(description="distance from the point to the road network")
 
 
+Lon = Annotated[StrictFloat, Field(ge=-180, le=180)]
+Lat = Annotated[StrictFloat, Field(ge=-90, le=90)]
+
+
 class KeyAreaIn(Strict):
+    """A circle (lat, lon, radius_m) or a polygon ring of [lon, lat] points; left-out fields are not null."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "anyOf": [{"required": ["polygon"]}, {"required": ["lat", "lon", "radius_m"]}]})
     name: Line(120)
-    lat: float | None = Field(default=None, strict=True, ge=-90, le=90)
-    lon: float | None = Field(default=None, strict=True, ge=-180, le=180)
-    radius_m: float | None = Field(default=None, strict=True, ge=10, le=5000)
-    polygon: list[list[StrictFloat]] | None = Field(default=None, min_length=3, max_length=500,
-                                              description="a ring of [lon, lat] points")
+    lat: Lat = None  # type: ignore[assignment]
+    lon: Lon = None  # type: ignore[assignment]
+    radius_m: StrictFloat = Field(default=None, ge=10, le=5000)  # type: ignore[assignment]
+    polygon: list[tuple[Lon, Lat]] = Field(default=None, min_length=3, max_length=500,  # type: ignore[assignment]
+                                           description="a ring of [lon, lat] points")
 
     @model_validator(mode="after")
     def _shape(self):
-        if self.polygon:
-            for point in self.polygon:
-                if len(point) != 2 or not (-180 <= point[0] <= 180 and -90 <= point[1] <= 90):
-                    raise ValueError("polygon points are [lon, lat] pairs within range")
-        elif self.lat is None or self.lon is None or self.radius_m is None:
+        if not self.polygon and (self.lat is None or self.lon is None or self.radius_m is None):
             raise ValueError("give lat, lon and radius_m, or a polygon")
         return self
 
@@ -197,8 +201,8 @@ class ImportOut(BaseModel):
 
 class PostIn(Strict):
     name: Line(120)
-    lat: float = Field(strict=True, ge=-90, le=90)
-    lon: float = Field(strict=True, ge=-180, le=180)
+    lat: StrictFloat = Field(strict=True, ge=-90, le=90)
+    lon: StrictFloat = Field(strict=True, ge=-180, le=180)
 
 
 class PostOut(BaseModel):
@@ -216,11 +220,11 @@ class CoverageOut(BaseModel):
 
 
 class PlacementIn(Strict):
-    units: int = Field(strict=True, ge=1, le=100)
+    units: Int = Field(ge=1, le=100)
     demand: Literal["history", "key_places", "both"] = "both"
-    candidates: int = Field(default=300, strict=True, ge=10, le=2000)
-    standard_s: int = Field(default=300, strict=True, ge=30, le=1800)
-    time_limit_s: float = Field(default=20, strict=True, ge=1, le=60)
+    candidates: Int = Field(default=300, ge=10, le=2000)
+    standard_s: Int = Field(default=300, ge=30, le=1800)
+    time_limit_s: StrictFloat = Field(default=20, strict=True, ge=1, le=60)
 
 
 class PlacementOut(BaseModel):
@@ -235,9 +239,9 @@ class PlacementOut(BaseModel):
 class AlarmIn(Strict):
     event_id: str = Field(pattern=r"^[A-Za-z0-9_.:-]{1,80}$")
     type: IncidentType = "alarm"
-    priority: int = Field(default=1, strict=True, ge=1, le=4)
-    lat: float = Field(strict=True, ge=-90, le=90)
-    lon: float = Field(strict=True, ge=-180, le=180)
+    priority: Int = Field(default=1, ge=1, le=4)
+    lat: StrictFloat = Field(strict=True, ge=-90, le=90)
+    lon: StrictFloat = Field(strict=True, ge=-180, le=180)
     notes: Text(2000) = ""
 
 

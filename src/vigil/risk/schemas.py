@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from vigil.platform.types import Line, Timestamp
+from vigil.platform.types import Int, Line, Timestamp
 from vigil.sites.schemas import LineGeometry, OptionalLine, PolygonGeometry, Prose
 
 StixRef = Annotated[str, StringConstraints(
@@ -16,7 +16,7 @@ Criterion = Field(ge=1, le=10)
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
 
 
 class Out(BaseModel):
@@ -44,13 +44,13 @@ class EventIn(Strict):
     description: Prose(10_000) = ""
     starts_at: Timestamp
     ends_at: Timestamp
-    venue_site_ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(default_factory=list, max_length=200)
+    venue_site_ids: list[Annotated[Int, Field(ge=1, le=2**31 - 1)]] = Field(default_factory=list, max_length=200)
     routes: list[Route] = Field(default_factory=list, max_length=50)
     perimeters: list[Perimeter] = Field(default_factory=list, max_length=50)
     phases: list[Phase] = Field(default_factory=list, max_length=50)
-    unit_ids: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(default_factory=list, max_length=200)
+    unit_ids: list[Annotated[Int, Field(ge=1, le=2**31 - 1)]] = Field(default_factory=list, max_length=200)
     stix_refs: list[StixRef] = Field(default_factory=list, max_length=100)
-    accreditation_retention_days: int = Field(default=30, ge=0, le=3650)
+    accreditation_retention_days: Int = Field(default=30, ge=0, le=3650)
 
 
 class EventSummary(BaseModel):
@@ -79,19 +79,19 @@ class RiskFields(Strict):
     description: Prose(10_000) = ""
     stix_refs: list[StixRef] = Field(default_factory=list, max_length=50,
                                      description="STIX ids (threat actors, attack patterns, reports) you can read")
-    likelihood: int = Level
-    impact: int = Level
+    likelihood: Int = Level
+    impact: Int = Level
     controls: Prose(10_000) = ""
-    residual_likelihood: int = Level
-    residual_impact: int = Level
+    residual_likelihood: Int = Level
+    residual_impact: Int = Level
     owner: OptionalLine(200) = ""
 
 
 class RiskIn(RiskFields):
     """A register entry with its target: exactly one of a site or an event."""
 
-    site_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
-    event_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    site_id: Int | None = Field(default=None, ge=1, le=2**31 - 1)
+    event_id: Int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
 class RiskOut(Out):
@@ -117,18 +117,18 @@ class RiskOut(Out):
 
 class CarverFields(Strict):
     target: Line(200)
-    criticality: int = Criterion
-    accessibility: int = Criterion
-    recuperability: int = Criterion
-    vulnerability: int = Criterion
-    effect: int = Criterion
-    recognizability: int = Criterion
-    shock: int = Criterion
+    criticality: Int = Criterion
+    accessibility: Int = Criterion
+    recuperability: Int = Criterion
+    vulnerability: Int = Criterion
+    effect: Int = Criterion
+    recognizability: Int = Criterion
+    shock: Int = Criterion
 
 
 class CarverIn(CarverFields):
-    site_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
-    event_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    site_id: Int | None = Field(default=None, ge=1, le=2**31 - 1)
+    event_id: Int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
 class CarverOut(Out):
@@ -180,9 +180,9 @@ class HitOut(Out):
 
 
 class AccreditationImport(BaseModel):
-    imported: int
-    hits: int
-    for_review: int
+    imported: Int
+    hits: Int
+    for_review: Int
 
 
 class DecisionIn(Strict):

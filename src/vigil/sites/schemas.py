@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StringConstraints
 
-from vigil.platform.types import Line, Timestamp, _no_controls_text
+from vigil.platform.types import Int, Line, Timestamp, _no_controls_text
 from vigil.sites.core.geo import SITE_TYPES
 
 SiteType = Literal[SITE_TYPES]  # type: ignore[valid-type]
@@ -55,7 +55,7 @@ Answer = Literal["ok", "fail", "n/a"]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
 
 
 class Out(BaseModel):
@@ -64,7 +64,7 @@ class Out(BaseModel):
 
 class UnitIn(Strict):
     name: Line(200)
-    parent_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    parent_id: Int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
 class UnitOut(Out):
@@ -81,23 +81,23 @@ class OfficerIn(Strict):
 class SiteIn(Strict):
     name: Line(200)
     type: SiteType
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    lat: StrictFloat = Field(ge=-90, le=90)
+    lon: StrictFloat = Field(ge=-180, le=180)
     outline: PolygonGeometry | MultiPolygonGeometry | None = Field(default=None, description="must be a valid polygon (no "
                                                                        "self-intersection)")
     region: OptionalLine(100) = ""
     osm_id: str = Field(default="", max_length=40, pattern=r"^((node|way|relation)/\d{1,19})?$")
-    unit_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    unit_id: Int | None = Field(default=None, ge=1, le=2**31 - 1)
     contacts: Prose(2000) = ""
     protective_measures: Prose(5000) = ""
 
 
 class SitePoint(BaseModel):
-    id: int
+    id: Int
     name: str
     type: str
-    lat: float
-    lon: float
+    lat: StrictFloat
+    lon: StrictFloat
 
 
 class SiteOut(Out):
@@ -121,12 +121,12 @@ class ImportResult(BaseModel):
 
 class CameraIn(Strict):
     label: Line(100)
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
-    bearing: int = Field(default=0, ge=0, le=359)
-    fov: int = Field(default=90, ge=1, le=360)
-    range_m: int = Field(default=30, ge=1, le=1000)
-    working: bool = True
+    lat: StrictFloat = Field(ge=-90, le=90)
+    lon: StrictFloat = Field(ge=-180, le=180)
+    bearing: Int = Field(default=0, ge=0, le=359)
+    fov: Int = Field(default=90, ge=1, le=360)
+    range_m: Int = Field(default=30, ge=1, le=1000)
+    working: StrictBool = True
 
 
 class CameraOut(Out):
@@ -167,7 +167,7 @@ class CampaignIn(Strict):
     ends_at: Timestamp
     regions: list[Line(100)] = Field(default_factory=list, max_length=50)
     site_types: list[SiteType] = Field(min_length=1, max_length=len(SITE_TYPES))
-    cascade: bool = Field(default=True, description="create a task per responsible unit of the targeted sites")
+    cascade: StrictBool = Field(default=True, description="create a task per responsible unit of the targeted sites")
 
 
 class CampaignOut(Out):
@@ -186,9 +186,9 @@ class CampaignOut(Out):
 class DelegateIn(Strict):
     title: Line(200)
     deadline: Timestamp
-    unit_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    unit_id: Int | None = Field(default=None, ge=1, le=2**31 - 1)
     officer: OptionalLine(64) = ""
-    site_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    site_id: Int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
 class TaskOut(Out):
@@ -209,17 +209,17 @@ class TaskOut(Out):
 
 
 class Progress(BaseModel):
-    task_id: int
+    task_id: Int
     level: str
     title: str
-    done: int
-    total: int
-    overdue: int
+    done: Int
+    total: Int
+    overdue: Int
 
 
 class InspectionStartIn(Strict):
-    site_id: int = Field(ge=1, le=2**31 - 1)
-    task_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    site_id: Int = Field(ge=1, le=2**31 - 1)
+    task_id: Int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
 class FindingIn(Strict):
@@ -227,16 +227,16 @@ class FindingIn(Strict):
     description: Prose(5000) = Field(min_length=3)
     order_text: Prose(5000) = ""
     responsible: OptionalLine(200) = ""
-    unit_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    unit_id: Int | None = Field(default=None, ge=1, le=2**31 - 1)
     deadline: Timestamp
 
 
 class InspectionSubmitIn(Strict):
-    checklist_version: int = Field(ge=1, le=10_000, description="the version the form was filled against")
+    checklist_version: Int = Field(ge=1, le=10_000, description="the version the form was filled against")
     answers: dict[str, Answer] = Field(max_length=100)
     notes: Prose(5000) = ""
     findings: list[FindingIn] = Field(default_factory=list, max_length=50)
-    closes: list[int] = Field(default_factory=list, max_length=100,
+    closes: list[Int] = Field(default_factory=list, max_length=100,
                               description="ids of open findings of this site that are now rectified")
 
 

@@ -5,9 +5,9 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictFloat, StringConstraints
 
-from vigil.platform.types import Line, Timestamp, _no_controls_text
+from vigil.platform.types import Int, Line, Timestamp, _no_controls_text
 
 CATEGORIES = ("theft", "burglary", "assault", "vandalism", "drugs", "fraud", "suspicious_activity",
               "suspicious_object", "traffic_danger", "public_danger", "violence_threat", "other")
@@ -41,8 +41,8 @@ def _rfc3339(value):
 
 
 When = Annotated[Timestamp, BeforeValidator(_rfc3339)]
-Latitude = Annotated[float, Field(ge=-90, le=90)]
-Longitude = Annotated[float, Field(ge=-180, le=180)]
+Latitude = Annotated[StrictFloat, Field(ge=-90, le=90)]
+Longitude = Annotated[StrictFloat, Field(ge=-180, le=180)]
 
 
 class Strict(BaseModel):
@@ -84,7 +84,7 @@ class PublicStatusOut(BaseModel):
 
 
 class AnswerIn(Strict):
-    question_id: int = Field(ge=1, le=2**31 - 1)
+    question_id: Int = Field(ge=1, le=2**31 - 1)
     answer: Said(2000)
 
 
@@ -96,7 +96,7 @@ class FileOut(BaseModel):
 
 
 class RewardIn(Strict):
-    amount_cents: int = Field(ge=1, le=100_000_000)
+    amount_cents: Int = Field(ge=1, le=100_000_000)
     currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
     reason: Line(300)
     status: Literal["approved", "paid"] = "approved"
@@ -153,7 +153,7 @@ class LinkIncident(Strict):
 
 
 class LinkCase(Strict):
-    case_id: int = Field(ge=1, le=2**31 - 1)
+    case_id: Int = Field(ge=1, le=2**31 - 1)
 
 
 LinkIn = LinkIncident | LinkCase  # exactly one of the two
@@ -178,7 +178,7 @@ class VolunteerIn(Strict):
     email: str = Field(default="", max_length=200, pattern=r"^([^@\s]+@[^@\s]+\.[^@\s]+)?$")
     area: Line(120)
     consent_text: Line(300) = Field(description="What the volunteer agreed to, in their words or the form's")
-    retention_days: int = Field(default=730, ge=30, le=1825)
+    retention_days: Int = Field(default=730, ge=30, le=1825)
 
 
 class VolunteerOut(BaseModel):
@@ -203,7 +203,7 @@ class VolunteerContactOut(BaseModel):
 class ShiftIn(Strict):
     area: Line(120)
     starts_at: When
-    hours: float = Field(gt=0, le=24, description="length of the shift (at most 24 hours)")
+    hours: StrictFloat = Field(gt=0, le=24, description="length of the shift (at most 24 hours)")
     notes: Line(300) | None = None
 
     @property

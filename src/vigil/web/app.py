@@ -18,6 +18,7 @@ from vigil.platform.logs import configure_logging
 from vigil.web import errors
 from vigil.web.assets import vendor_dirs
 from vigil.web.middleware import RequestContextMiddleware
+from vigil.web.routing import int_path_convertors
 from vigil.web.templating import WEB_DIR
 
 log = logging.getLogger("vigil.app")
@@ -99,6 +100,7 @@ def create_app() -> FastAPI:
             if exc.name and name.startswith(exc.name):  # capability not built yet
                 continue
             raise
+        int_path_convertors(module.router)
         app.include_router(module.router)
     from vigil.web import openapi
     from vigil.web.pages import add_placeholders

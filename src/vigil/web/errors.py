@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -47,16 +48,27 @@ def _clean_validation_errors(errors) -> list[dict]:
     return jsonable_encoder(cleaned)
 
 
-def allowed_methods(request: Request) -> str:
-    """Every method the app serves at this path (one FastAPI route per method, so Starlette's own Allow header
-    names only the first route's)."""
-    from starlette.routing import Match
-
+def allowed_methods(request: Request, fallback: str = "") -> str:
+    """Every method the API document gives this path (FastAPI makes one route per method, so Starlette's own Allow
+    header names only the first one's); a console path not in the document keeps Starlette's answer."""
+    table = getattr(request.app.state, "allow_table", None)
+    if table is None:
+        table = []
+        for template, item in request.app.openapi().get("paths", {}).items():
+            for method, operation in item.items():
+                if method not in ("get", "post", "put", "patch", "delete"):
+                    continue
+                digits = {p["name"] for p in operation.get("parameters", [])
+                          if p.get("in") == "path" and p.get("schema", {}).get("type") == "integer"}
+                pattern = re.sub(r"\\{([^}]+)\\}", lambda m: "[0-9]+" if m.group(1) in digits else "[^/]+",
+                                 re.escape(template))
+                table.append((re.compile(f"^{pattern}$"), [method.upper()]))
+        request.app.state.allow_table = table
     methods: set[str] = set()
-    for route in request.app.router.routes:
-        if getattr(route, "methods", None) and route.matches(request.scope)[0] in (Match.FULL, Match.PARTIAL):
-            methods |= set(route.methods)
-    return ", ".join(sorted(methods))
+    for pattern, listed in table:
+        if pattern.match(request.url.path):
+            methods |= set(listed)
+    return ", ".join(sorted(methods)) if methods else fallback
 
 
 def install(app: FastAPI) -> None:
@@ -71,7 +83,7 @@ def install(app: FastAPI) -> None:
         title = HTTPStatus(exc.status_code).phrase
         headers = getattr(exc, "headers", None)
         if exc.status_code == 405:
-            headers = {**(headers or {}), "Allow": allowed_methods(request)}
+            headers = {**(headers or {}), "Allow": allowed_methods(request, (headers or {}).get("Allow", ""))}
         return _respond(request, exc.status_code, title, str(exc.detail), headers=headers)
 
     @app.exception_handler(DataError)

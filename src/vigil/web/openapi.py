@@ -28,7 +28,7 @@ PROBLEM_SCHEMA = {
         "status": {"type": "integer"},
         "detail": {"type": "string"},
         "instance": {"type": "string"},
-        "errors": {"type": "array", "items": {"type": "object"}},
+        "errors": {"type": "array", "description": "per-field or per-row errors: objects (loc, msg, type) or lines"},
     },
     "required": ["title", "status"],
 }
@@ -62,7 +62,27 @@ def _taxii_success(responses: dict) -> None:
             content[TAXII_MEDIA] = content.pop("application/json")
 
 
+# Pydantic writes a constraint it could not push into a wrapped type (an optional `Int` with ge=1) under its own
+# name; JSON Schema calls these:
+LEAKED_KEYWORDS = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum",
+                   "min_length": "minLength", "max_length": "maxLength"}
+
+
+def _keywords(node) -> None:
+    if isinstance(node, dict):
+        if node.get("type") in ("integer", "number", "string"):
+            for leaked, name in LEAKED_KEYWORDS.items():
+                if leaked in node:
+                    node[name] = node.pop(leaked)
+        for value in node.values():
+            _keywords(value)
+    elif isinstance(node, list):
+        for value in node:
+            _keywords(value)
+
+
 def complete(schema: dict) -> dict:
+    _keywords(schema)
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     components["Problem"] = PROBLEM_SCHEMA
     components["TaxiiError"] = TAXII_ERROR_SCHEMA

@@ -10,7 +10,7 @@ Role = Literal["viewer", "analyst", "operator", "supervisor", "admin"]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
 
 
 class LoginIn(Strict):
@@ -78,5 +78,5 @@ class Me(BaseModel):
     username: str
     agency: str
     role: str
-    clearance: int
+    clearance: Int
     csrf_token: str | None = None
