@@ -128,11 +128,11 @@ def test_stolen_property_import_rescreens_held_records_and_checks_by_number(desk
     assert sold.json()["results"][0]["status"] == "accepted" and not sold.json()["results"][0]["alerts"]
     supervisor = as_user("supervisor")
     csv_text = b"kind,number,description\nimei,35-693803-564380-9,stolen in a burglary\nbogus,1,x\n"
-    imported = supervisor.post("/api/v1/stolen-property/import", files={"files": ("s.csv", csv_text, "text/csv")})
+    imported = supervisor.post("/api/v1/stolen-property/import", files={"file": ("s.csv", csv_text, "text/csv")})
     assert imported.status_code == 200 and imported.json()["imported"] == 1 and len(imported.json()["row_errors"]) == 1
     queue = as_user("analyst").get("/api/v1/registrations/alerts").json()["items"]
     assert any(a["record_id"] == "SP-2" and a["kind"] == "stolen_property" for a in queue)
     check = as_user("analyst").post("/api/v1/stolen-property/check", json={"number": "356938035643809"})
     assert check.status_code == 200 and check.json()["stolen"][0]["kind"] == "imei"
     assert as_user("analyst").post("/api/v1/stolen-property/import",
-                                   files={"files": ("s.csv", csv_text, "text/csv")}).status_code == 403
+                                   files={"file": ("s.csv", csv_text, "text/csv")}).status_code == 403

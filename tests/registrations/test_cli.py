@@ -130,3 +130,23 @@ def test_a_process_killed_mid_batch_loses_and_duplicates_nothing(env, tmp_path):
     third = tmp_path / "third.jsonl"
     vigil(env, "registrations", "ingest", "--input", str(data), "--output", str(third))
     assert {r["status"] for r in results(third)} == {"duplicate"}  # all n stored exactly once
+
+
+def test_lists_imported_from_the_cli_screen_the_next_file(env, tmp_path):
+    vigil(env, "registrations", "establishments", "add", "--licence", "H-1", "--sector", "hotel", "--name", "Hotel")
+    listed = tmp_path / "list.csv"
+    listed.write_text("id,name,dob\nW-1,Ilse Marta Vandecasteele,1961-07-19\n")
+    vigil(env, "lists", "import", "csv", str(listed), "--name", "City wanted persons")
+    docs = tmp_path / "docs.csv"
+    docs.write_text("document_number,issuing_country\nPQ7788990,GB\n")
+    vigil(env, "lists", "lost-documents", "--input", str(docs))
+    data = tmp_path / "in.csv"
+    data.write_text(HEADER + "H-1,w1,Ilse Marta Vandecasteele,1961-07-19,BE,passport,BE1234567,,,,,,\n"
+                             "H-1,w2,Tom Baker,1970-01-01,GB,passport,PQ7788990,,,,,,\n"
+                             "H-1,w3,Tom Baker,1970-01-01,GB,passport,PQ7788991,,,,,,\n")
+    out = tmp_path / "r.jsonl"
+    vigil(env, "registrations", "ingest", "--input", str(data), "--output", str(out))
+    got = results(out)
+    assert [a["kind"] for a in got[0]["alerts"]] == ["watchlist"] and "City wanted persons" in got[0]["alerts"][0]["detail"]
+    assert [a["kind"] for a in got[1]["alerts"]] == ["document"]
+    assert got[2]["alerts"] == []

@@ -16,7 +16,7 @@ from vigil.platform.database import session_scope
 from vigil.platform.identity.principal import Principal
 from vigil.platform.pagination import Page
 from vigil.registrations.service import CURSOR_PATTERN
-from vigil.registrations.problems import PROBLEM_RESPONSES
+from vigil.screening.problems import PROBLEM_RESPONSES
 from vigil.web.security import current_principal
 
 router = APIRouter(prefix="/api/v1/parcels", tags=["parcels"], responses=PROBLEM_RESPONSES)

@@ -5,8 +5,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StringConstraints
 
 from vigil.platform.types import Int, Timestamp
-from vigil.registrations.problems import MultiLine as Text
-from vigil.registrations.problems import OneLine as Line
+from vigil.screening.problems import MultiLine as Text
+from vigil.screening.problems import OneLine as Line
 
 
 class Strict(BaseModel):

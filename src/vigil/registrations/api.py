@@ -11,7 +11,7 @@ from vigil.platform.identity.principal import Principal
 from vigil.platform.pagination import Page
 from vigil.registrations.service import CURSOR_PATTERN
 from vigil.registrations import service
-from vigil.registrations.problems import PROBLEM_RESPONSES
+from vigil.screening.problems import PROBLEM_RESPONSES
 from vigil.registrations.schemas import (AlertOut, BatchIn, BatchOut, DecisionIn, EstablishmentIn, EstablishmentOut,
                                          OutcomeOut, RegistrationOut, SearchHit)
 from vigil.web.security import current_principal, declared_purpose

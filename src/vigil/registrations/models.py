@@ -47,8 +47,10 @@ class Registration(Base):
     dob: Mapped[str] = mapped_column(String(10), default="")
     nationality: Mapped[str] = mapped_column(String(3), default="")
     document_type: Mapped[str] = mapped_column(String(10), default="")  # cn_ric | passport | other
-    document_number: Mapped[str] = mapped_column(String(64), default="", index=True)
-    item_number: Mapped[str] = mapped_column(String(64), default="", index=True)  # IMEI, else VIN, else serial
+    # Not indexed: re-screening by number (a list import, rare) scans the records in retention, while every
+    # intake and every purge would pay for two more indexes on a table of millions of rows.
+    document_number: Mapped[str] = mapped_column(String(64), default="")
+    item_number: Mapped[str] = mapped_column(String(64), default="")  # IMEI, else VIN, else serial
     details: Mapped[str] = mapped_column(Text, default="{}")  # the sector's fields as JSON (room, imei, vin, ...)
     hit: Mapped[bool] = mapped_column(Boolean, default=False)  # an alert was raised: kept beyond retention
     received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

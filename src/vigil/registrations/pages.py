@@ -25,7 +25,12 @@ MAX_UPLOAD_ROWS = 10_000
 
 
 @router.get("")
-def home(request: Request, cursor: str | None = Query(None, pattern=CURSOR_PATTERN), who: Principal = Depends(current_principal)):
+def home(request: Request, cursor: str | None = Query(None, pattern=CURSOR_PATTERN),
+         who: Principal = Depends(current_principal)):
+    return render(request, "registrations/home.html", _home_context(who, cursor))
+
+
+def _home_context(who: Principal, cursor: str | None) -> dict:
     with session_scope() as db:
         own = service.establishment_of(db, who)
         ctx = {"section": "registrations", "own": own, "records": [], "alerts": [], "next_cursor": None}
@@ -34,7 +39,7 @@ def home(request: Request, cursor: str | None = Query(None, pattern=CURSOR_PATTE
         if policy.allowed(who, "registrations.alerts.work"):
             ctx["alerts"], ctx["next_cursor"] = service.list_alerts(db, who, "open", cursor, 50)
             ctx["counts"] = service.counts(db)
-    return render(request, "registrations/home.html", ctx)
+    return ctx
 
 
 def _ingest_upload(data: bytes, who: Principal) -> list[service.Outcome]:
@@ -52,7 +57,10 @@ def _ingest_upload(data: bytes, who: Principal) -> list[service.Outcome]:
 async def upload(request: Request, file: UploadFile = File(...), who: Principal = Depends(current_principal)):
     data = await file.read()
     outcomes = await run_in_threadpool(_ingest_upload, data, who)
-    return render(request, "registrations/_results.html", {"outcomes": outcomes})
+    if request.headers.get("hx-request"):
+        return render(request, "registrations/_results.html", {"outcomes": outcomes})
+    context = await run_in_threadpool(_home_context, who, None)  # without JavaScript: the whole page
+    return render(request, "registrations/home.html", {**context, "outcomes": outcomes})
 
 
 @router.post("/alerts/{alert_id}/decide")

@@ -5,7 +5,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from vigil.platform.types import Int, Timestamp
-from vigil.registrations.problems import OneLine as Line
+from vigil.screening.problems import OneLine as Line
 
 Sector = Literal["hotel", "secondhand", "vehicle_refit", "venue", "logistics"]
 Opt = Field(default="", max_length=300, pattern=r"^[^\x00-\x1f\x7f]*$")

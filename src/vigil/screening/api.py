@@ -19,6 +19,7 @@ from vigil.screening.core.documents import validate_cn_ric
 from vigil.screening.core.mrz import parse_mrz
 from vigil.screening.schemas import (DocumentCheckIn, StolenCheckIn, DocumentHitOut, EntryIn, EntryOut, EntryPatch, ImportOut, MatchOut, MRZIn,
                                      ResultOut, ScreenIn, ScreenOut, WatchlistIn, WatchlistOut)
+from vigil.screening.problems import PROBLEM_RESPONSES
 from vigil.web.security import current_principal, declared_purpose
 
 router = APIRouter(prefix="/api/v1", tags=["screening"])
@@ -173,17 +174,24 @@ def import_lost(files: list[UploadFile] = File(...), who: Principal = Depends(cu
         return {"imported": count, "row_errors": errors[:1000]}
 
 
-@router.post("/stolen-property/import",
+@router.post("/stolen-property/import", responses=PROBLEM_RESPONSES,
              description="Add reported stolen items from a CSV (kind,number[,description,reported_date]; kind = serial, "
-                         "imei or vin); records held in retention are re-checked against the new numbers.")
-def import_stolen_property(files: list[UploadFile] = File(...), who: Principal = Depends(current_principal)):
-    with session_scope() as db, uploaded_folder(files[:1]) as folder:
-        name = Path(files[0].filename or "upload").name or "upload"
-        count, errors = service.import_stolen_property(db, who, folder / name, name)
+                         "imei or vin); records held in retention are re-checked against the new numbers. A file "
+                         "that cannot be used imports nothing and says why in `row_errors`.")
+def import_stolen_property(file: UploadFile = File(...), who: Principal = Depends(current_principal)):
+    from vigil.platform import policy
+
+    policy.require(who, "watchlist.manage")
+    with session_scope() as db, uploaded_folder([file]) as folder:
+        name = Path(file.filename or "upload").name or "upload"
+        try:
+            count, errors = service.import_stolen_property(db, who, folder / name, name)
+        except BadRequest as exc:  # the file's content, which no schema can state: nothing imported, and why
+            return {"imported": 0, "row_errors": [exc.detail]}
         return {"imported": count, "row_errors": errors[:1000]}
 
 
-@router.post("/stolen-property/check", description="Is this serial, IMEI or VIN reported stolen?")
+@router.post("/stolen-property/check", responses=PROBLEM_RESPONSES, description="Is this serial, IMEI or VIN reported stolen?")
 def check_stolen_property(data: StolenCheckIn, who: Principal = Depends(current_principal)):
     from vigil.platform import policy
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0010_registrations_parcels
 Revises: 0005_screening_upload_jobs
-Create Date: 2026-12-07 01:08:06.994261
+Create Date: 2026-12-07 02:12:43.580973
 """
 from __future__ import annotations
 
@@ -101,8 +101,6 @@ def upgrade() -> None:
     sa.UniqueConstraint('establishment_id', 'record_id', name='uq_registrations_establishment_record')
     )
     with op.batch_alter_table('registrations', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_registrations_document_number'), ['document_number'], unique=False)
-        batch_op.create_index(batch_op.f('ix_registrations_item_number'), ['item_number'], unique=False)
         batch_op.create_index('ix_registrations_purge', ['hit', 'retain_until'], unique=False)
 
     op.create_table('establishment_users',
@@ -151,8 +149,6 @@ def downgrade() -> None:
     op.drop_table('establishment_users')
     with op.batch_alter_table('registrations', schema=None) as batch_op:
         batch_op.drop_index('ix_registrations_purge')
-        batch_op.drop_index(batch_op.f('ix_registrations_item_number'))
-        batch_op.drop_index(batch_op.f('ix_registrations_document_number'))
 
     op.drop_table('registrations')
     with op.batch_alter_table('parcels', schema=None) as batch_op:
