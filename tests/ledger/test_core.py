@@ -62,6 +62,7 @@ def test_units_convert_mass_and_refuse_pieces():
     assert "no density" in to_amount(3, "kg", "L")[1]
     assert "unknown unit" in to_amount(3, "lb", "kg")[1]
     assert "whole number" in to_amount(1.5, "pcs", "pcs")[1]
+    assert "beyond" in to_amount(10**30, "kg", "kg")[1] and "beyond" in to_amount(2e9, "t", "kg")[1]
 
 
 def test_un_table_has_explosives_detonators_precursors_and_source():
@@ -184,7 +185,10 @@ def test_malformed_records_never_crash(ledger):
     for bad in (None, [], "x", {"type": "movement"}, {"type": "movement", "id": "M1", "at": 5},
                 move("M1", "receipt", "H1", item={"class": "explosive"}),
                 move("M1", "receipt", "H1", site="S1", item=lot("A", "lots")),
-                move("M1", "fly", "H1"), {"type": "holder", "id": "H9", "licence": {"classes": ["x"]}}):
+                move("M1", "fly", "H1"), {"type": "holder", "id": "H9", "licence": {"classes": ["x"]}},
+                site("S9", "H1", capacity=1e300), site("S9", "H1", capacity=float("nan")),
+                move("M1", "receipt", "H1", site="S1", item=lot("A", 10**30)), {"type": "movement", "id": ["x"]},
+                move("M1", "receipt", "H1", item={"class": "firearm", "serial": ["x"]})):
         assert not ledger.apply(bad).accepted
 
 

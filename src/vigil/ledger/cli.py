@@ -40,6 +40,8 @@ def import_records(input: Path = typer.Option(..., "--input", help="JSON lines: 
                    output: Path = typer.Option(..., "--output", help="one result line per input line"),
                    reconcile: bool = typer.Option(True, help="recompute balances from movements afterwards")):
     """Apply records in order; write each one's status, reasons and alerts; summarise on stderr."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from vigil.ledger import service
     from vigil.platform.database import session_scope
     from vigil.platform.errors import Problem
@@ -64,6 +66,8 @@ def import_records(input: Path = typer.Option(..., "--input", help="JSON lines: 
         _fail(exc.detail)
     except OSError as exc:
         _fail(str(exc))
+    except SQLAlchemyError as exc:  # nothing of the import is stored: its transaction rolled back
+        _fail(f"database error, nothing imported: {str(exc).splitlines()[0]}")
     for p in problems:
         err.print(f"[red]reconciliation:[/red] {p}", highlight=False)
     recon = "balances reconciled" if reconcile and not problems else \
@@ -88,9 +92,8 @@ def balance(holder: str, at: str = typer.Option(None, "--at", help="ISO time: th
             data = service.balance(db, _actor(), holder, when)
     except Problem as exc:
         _fail(exc.detail)
-    out = {"holder": data["holder"], "items": data["items"]}
-    if when is not None:
-        out["at"] = when.isoformat().replace("+00:00", "Z")
+    keys = ("class", "serial", "lot", "quantity", "unit", "site")  # the contract's fields, exactly
+    out = {"holder": data["holder"], "items": [{k: i[k] for k in keys if k in i} for i in data["items"]]}
     if as_json:
         print(json.dumps(out, indent=2))
         return
@@ -120,7 +123,8 @@ def trace(key: str = typer.Argument(..., metavar="SERIAL-OR-LOT"),
         _fail(exc.detail)
     moves = [dict(m, at=m["at"].isoformat().replace("+00:00", "Z")) for m in data["movements"]]
     if as_json:
-        out = moves if held is None else {"movements": moves, "held_at": _jsonable(held)}
+        brief = [{k: m[k] for k in ("id", "at", "kind", "holder")} for m in moves]  # the contract's fields
+        out = brief if held is None else {"movements": brief, "held_at": _jsonable(held)}
         print(json.dumps(out, indent=2))
         return
     from rich.table import Table

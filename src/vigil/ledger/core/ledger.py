@@ -256,7 +256,8 @@ class Ledger:
             raise Refused("licence valid_to is before valid_from")
         maxima = {}
         for cls, value in (lic.get("max_quantities") or {}).items():
-            if cls not in CLASSES or not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+            if cls not in CLASSES or not isinstance(value, (int, float)) or isinstance(value, bool) \
+                    or not 0 <= value <= 1e9:
                 raise Refused("max_quantities maps an item class to a non-negative quantity in its unit")
             maxima[cls] = round(value * 1_000_000)
         holder = Holder(hid, text(r, "name", limit=200), text(r, "kind", limit=40),
@@ -271,8 +272,8 @@ class Ledger:
         if old is not None and old.holder != hid:
             raise Refused(f"site {sid} belongs to holder {old.holder}")
         capacity = r.get("capacity_kg", 0)
-        if not isinstance(capacity, (int, float)) or isinstance(capacity, bool) or capacity < 0:
-            raise Refused("capacity_kg must be a non-negative number")
+        if not isinstance(capacity, (int, float)) or isinstance(capacity, bool) or not 0 <= capacity <= 1e9:
+            raise Refused("capacity_kg must be a number from 0 to 1,000,000,000")
         groups = r.get("groups", [])
         if not isinstance(groups, list) or any(g not in compat.GROUPS for g in groups):
             raise Refused(f"groups must be a list of compatibility groups ({''.join(compat.GROUPS)})")

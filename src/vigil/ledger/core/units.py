@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 SCALE = 1_000_000
+LIMIT = 1_000_000_000 * SCALE  # a billion kg, L or pieces in one record: beyond any licence, and far from 2**63
 MASS = {"mg": Decimal("0.000001"), "g": Decimal("0.001"), "kg": Decimal(1), "t": Decimal(1000)}
 VOLUME = {"ml": Decimal("0.001"), "l": Decimal(1)}
 BASE = {**{u: "kg" for u in MASS}, **{u: "L" for u in VOLUME}, "pcs": "pcs"}
@@ -18,7 +19,7 @@ def base_unit(unit: str) -> str | None:
 
 def to_amount(quantity, unit: str, item_unit: str) -> tuple[int | None, str | None]:
     """(millionths of ``item_unit``, None) or (None, reason)."""
-    if unit == item_unit and type(quantity) is int and quantity > 0:
+    if unit == item_unit and type(quantity) is int and 0 < quantity * SCALE <= LIMIT:
         return quantity * SCALE, None  # whole numbers in the item's own unit: nothing to convert
     base = base_unit(unit)
     if base is None:
@@ -41,6 +42,8 @@ def to_amount(quantity, unit: str, item_unit: str) -> tuple[int | None, str | No
         return None, f"quantity {quantity} {unit} is finer than a millionth of a {item_unit}"
     if item_unit == "pcs" and value != value.to_integral_value():
         return None, f"quantity {quantity} pcs is not a whole number of pieces"
+    if abs(scaled) > LIMIT:
+        return None, f"quantity {quantity} {unit} is beyond what one record may move (a billion {item_unit})"
     return int(scaled), None
 
 
