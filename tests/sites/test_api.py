@@ -68,6 +68,8 @@ def test_attachments_are_checked_by_content_and_size(api):
     ok = api.post(f"/api/v1/findings/{finding['id']}/files", files={"file": ("x.pdf", b"%PDF-1.4 test", "text/x")})
     assert ok.status_code == 201 and ok.json()["kind"] == "pdf"
     download = api.get(f"/api/v1/finding-files/{ok.json()['id']}")
+    documented = api.get("/api/v1/openapi.json").json()["paths"]["/api/v1/finding-files/{file_id}"]["get"]
+    assert download.headers["content-type"] in documented["responses"]["200"]["content"]
     assert download.content == b"%PDF-1.4 test" and "attachment" in download.headers["content-disposition"]
 
 

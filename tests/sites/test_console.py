@@ -63,3 +63,19 @@ def test_bad_import_shows_every_row_error(as_user):
     assert resp.status_code == 422
     text = html.unescape(resp.text)
     assert "line 3: type 'castle'" in text and "line 4: coordinates out of range" in text
+
+
+def test_checklist_published_from_the_console_is_a_new_version(as_user):
+    boss = as_user("supervisor")
+    resp = boss.post("/sites/checklists", data={"csrf_token": _csrf(boss), "site_type": "telecom",
+                                                "title": "Mast check", "items": "fence: Fence intact\nlock: Cabinet locked"},
+                     follow_redirects=False)
+    assert resp.status_code == 303
+    again = boss.post("/sites/checklists", data={"csrf_token": _csrf(boss), "site_type": "telecom",
+                                                 "title": "Mast check v2", "items": "fence: Fence intact"})
+    assert again.status_code == 200
+    page = boss.get("/sites/campaigns").text
+    assert "Mast check v2" in page and "Cabinet locked" in page
+    bad = boss.post("/sites/checklists", data={"csrf_token": _csrf(boss), "site_type": "telecom", "title": "Dup",
+                                               "items": "a: One\na: Two"})
+    assert bad.status_code == 409

@@ -82,7 +82,7 @@ def _register_routes(kind: str) -> None:
     @router.get(f"/{kind}/{{target_id}}/risks", response_model=list[schemas.RiskOut], name=f"{kind}_risks")
     def risks(target_id: IdPath, who: Who):
         with session_scope() as db:
-            service._target(db, who, **{"site_id": None, "event_id": None, **target(target_id)})
+            service.check_target(db, who, **{"site_id": None, "event_id": None, **target(target_id)})
             return [service.risk_out(e) for e in service.register(db, who, **target(target_id))]
 
     @router.post(f"/{kind}/{{target_id}}/risks", response_model=schemas.RiskOut, status_code=201,
@@ -97,7 +97,7 @@ def _register_routes(kind: str) -> None:
     def heatmap(target_id: IdPath, who: Who, kind_: Literal["inherent", "residual"] = Query("residual",
                                                                                              alias="kind")):
         with session_scope() as db:
-            service._target(db, who, **{"site_id": None, "event_id": None, **target(target_id)})
+            service.check_target(db, who, **{"site_id": None, "event_id": None, **target(target_id)})
             rated = [scoring.Rated(e.likelihood, e.impact, e.residual_likelihood, e.residual_impact)
                      for e in service.register(db, who, **target(target_id))]
         return HeatMap(kind=kind_, matrix=scoring.heat_map(rated, kind_ == "residual"),
@@ -107,7 +107,7 @@ def _register_routes(kind: str) -> None:
                 description="CARVER + Shock scores, highest total first.")
     def carver(target_id: IdPath, who: Who):
         with session_scope() as db:
-            service._target(db, who, **{"site_id": None, "event_id": None, **target(target_id)})
+            service.check_target(db, who, **{"site_id": None, "event_id": None, **target(target_id)})
             return service.carver_scores(db, who, **target(target_id))
 
     @router.post(f"/{kind}/{{target_id}}/carver", response_model=schemas.CarverOut, status_code=201,

@@ -154,7 +154,7 @@ def event_out(event: Event) -> schemas.EventOut:
 
 
 # -------------------------------------------------------------------------------------------------- risk register
-def _target(session: Session, actor: Principal, site_id: int | None, event_id: int | None) -> None:
+def check_target(session: Session, actor: Principal, site_id: int | None, event_id: int | None) -> None:
     if (site_id is None) == (event_id is None):
         raise Invalid("A register entry belongs to exactly one site or one event (site_id or event_id)")
     if site_id is not None:
@@ -165,7 +165,7 @@ def _target(session: Session, actor: Principal, site_id: int | None, event_id: i
 
 def add_risk(session: Session, actor: Principal, data: schemas.RiskIn) -> RiskEntry:
     policy.require(actor, "risk.write")
-    _target(session, actor, data.site_id, data.event_id)
+    check_target(session, actor, data.site_id, data.event_id)
     entry = RiskEntry(**data.model_dump(exclude={"stix_refs"}), stix_refs=json.dumps(
         _check_refs(session, actor, data.stix_refs)), agency_id=_agency(session, actor), updated_by=actor.username,
         updated_at=clock.now())
@@ -237,7 +237,7 @@ def site_levels(session: Session, actor: Principal) -> dict[int, str]:
 # ---------------------------------------------------------------------------------------------------------- CARVER
 def add_carver(session: Session, actor: Principal, data: schemas.CarverIn) -> CarverScore:
     policy.require(actor, "risk.write")
-    _target(session, actor, data.site_id, data.event_id)
+    check_target(session, actor, data.site_id, data.event_id)
     row = CarverScore(**data.model_dump(), agency_id=_agency(session, actor), scored_by=actor.username,
                       scored_at=clock.now())
     session.add(row)

@@ -243,7 +243,9 @@ async def attach(finding_id: IdPath, who: Who, file: UploadFile = File(...)):
     return await run_in_threadpool(store)
 
 
-@router.get("/finding-files/{file_id}", responses={200: {"content": {"application/octet-stream": {}}}})
+@router.get("/finding-files/{file_id}", responses={200: {"description": "The file, as a download", "content": {
+    media: {"schema": {"type": "string", "format": "binary"}} for media in
+    ("application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp")}}})
 def download(file_id: IdPath, who: Who):
     from vigil.platform import files
 

@@ -87,7 +87,8 @@ class Campaign(Base):
 
 
 class Task(Base):
-    """One step of a campaign at one level of the chain: agency (no unit), unit, or officer."""
+    """One step of a campaign at one level of the chain: agency (no unit), unit, or officer. On PostgreSQL the
+    table keeps half of each page free (migration 0030) so escalation's bulk UPDATE writes heap-only tuples."""
 
     __tablename__ = "site_tasks"
     __table_args__ = (Index("ix_site_tasks_open_deadline", "status", "deadline"),)

@@ -96,9 +96,26 @@ def campaigns(request: Request, who: Principal = Depends(current_principal)):
     with session_scope() as db:
         rows = service.list_campaigns(db, who)
         boards = {c.id: service.progress(db, who, c.id) for c in rows}
+        checklists = service.list_checklists(db, who)
     return render(request, "sites/campaigns.html", {**SECTION, "campaigns": rows, "boards": boards,
+                                                    "checklists": checklists, "items_of": service.checklist_items,
                                                     "types": geo.SITE_TYPES, "json": json,
                                                     "can_manage": policy.allowed(who, "campaigns.manage")})
+
+
+@router.post("/checklists")
+def checklist_publish(site_type: str = Form(""), title: str = Form(""), items: str = Form(""),
+                      who: Principal = Depends(current_principal)):
+    """Items one per line as `key: text`; a new version of the type's checklist (started inspections keep theirs)."""
+    parsed = []
+    for line in items.splitlines():
+        key, _, text = line.partition(":")
+        if line.strip():
+            parsed.append({"key": key.strip().lower(), "text": text.strip()})
+    data = form_model(schemas.ChecklistIn, site_type=site_type, title=title, items=parsed)
+    with session_scope() as db:
+        service.publish_checklist(db, who, data)
+    return RedirectResponse("/sites/campaigns#checklists", status_code=303)
 
 
 @router.post("/campaigns")
