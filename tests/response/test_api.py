@@ -35,6 +35,8 @@ def test_recommend_contract(as_user):
     times = [u["travel_time_s"] for u in units]
     assert times == sorted(times) and times[0] < 300
     assert {u["id"] for u in units} <= available_ids(op)
+    medical = op.post("/api/v1/response/recommend", json={**PLACA, "kinds": ["medical", "mental health"]}).json()
+    assert medical["units"] and {u["kind"] for u in medical["units"]} <= {"medical", "mental health"}
     # a unit sent elsewhere drops out of the ranking
     incident = new_incident(op)
     assert op.post(f"/api/v1/response/incidents/{incident['id']}/assign",
@@ -317,3 +319,38 @@ def test_console_pages_render(as_user, path, text):
     geo = as_user("viewer").get("/response/map.geojson", params={"coverage": True}).json()
     kinds = {f["properties"].get("kind") for f in geo["features"]}
     assert {"unit", "incident", "key area"} <= kinds
+
+
+def test_off_duty_units_are_not_recommended_and_busy_units_keep_their_status(as_user):
+    op = as_user("operator")
+    ranked = op.post("/api/v1/response/recommend", json=PLACA).json()["units"]
+    nearest = ranked[0]["id"]
+    off = op.post(f"/api/v1/response/units/{nearest}/status", json={"status": "off_duty"})
+    assert off.status_code == 200 and off.json()["status"] == "off_duty"
+    assert nearest not in {u["id"] for u in op.post("/api/v1/response/recommend", json=PLACA).json()["units"]}
+    assert op.post(f"/api/v1/response/units/{nearest}/status", json={"status": "available"}).status_code == 200
+    incident = new_incident(op)
+    op.post(f"/api/v1/response/incidents/{incident['id']}/assign", json={"unit_id": nearest})
+    busy = op.post(f"/api/v1/response/units/{nearest}/status", json={"status": "off_duty"})
+    assert busy.status_code == 409 and busy.json()["current_assignment"]["incident_id"] == incident["id"]
+    assert op.post("/api/v1/response/units/NOBODY/status", json={"status": "off_duty"}).status_code == 404
+
+
+def test_caller_data_is_erased_after_retention(as_user):
+    from datetime import timedelta
+
+    from vigil.platform import clock, jobs
+    from vigil.platform.registry import load_jobs
+
+    op = as_user("operator")
+    incident = new_incident(op, caller_name="Joan Serra", caller_phone="+376 555 123")
+    load_jobs()
+    jobs.run("response.purge_callers", clock.now() + timedelta(days=100))
+    url = f"/api/v1/response/incidents/{incident['id']}/caller"
+    purpose = {"X-Vigil-Purpose": "checking the retention"}
+    assert op.get(url, headers=purpose).json()["caller_name"] == "Joan Serra"
+    summary = jobs.run("response.purge_callers", clock.now() + timedelta(days=400))
+    assert summary.split()[0] != "0"
+    assert op.get(url, headers=purpose).json() == {"incident_id": incident["id"], "caller_name": "",
+                                                   "caller_phone": ""}
+    assert op.get(f"/api/v1/response/incidents/{incident['id']}").json()["type"] == "theft"  # the incident stays

@@ -425,7 +425,7 @@ def update_positions(session: Session, actor: Principal, updates: list[tuple[str
         best = newest.get(uid)
         if best is None or at >= updates[best][3]:  # equal times: the later in the batch wins
             newest[uid] = index
-    stored = dict(session.execute(select(Unit.id, Unit.position_at).where(Unit.id.in_(list(newest)))).all())
+    stored = _stored_times(session, list(newest))
     unknown = sorted(uid for uid in newest if uid not in stored)
     stale = superseded = 0
     rows = []
@@ -446,6 +446,17 @@ def update_positions(session: Session, actor: Principal, updates: list[tuple[str
     audit.record(session, actor, "response.positions", "response_unit", "",
                  detail={k: v for k, v in result.items() if k != "unknown_units"} | {"unknown": len(unknown)})
     return result
+
+
+def _stored_times(session: Session, ids: list[str]) -> dict[str, datetime | None]:
+    """The stored position time of each known unit among ``ids`` (one array parameter on PostgreSQL)."""
+    if session.connection().dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        rows = session.execute(text("SELECT id, position_at FROM response_units WHERE id = ANY(CAST(:ids AS varchar[]))"),
+                               {"ids": ids})
+        return {uid: clock.as_utc(at) if at is not None else None for uid, at in rows}
+    return dict(session.execute(select(Unit.id, Unit.position_at).where(Unit.id.in_(ids))).all())
 
 
 def _write_positions(session: Session, rows: list[dict]) -> None:
@@ -472,13 +483,17 @@ def _write_positions(session: Session, rows: list[dict]) -> None:
 
 
 # --- recommendation ---------------------------------------------------------------------------------------------
-def recommend(session: Session, actor: Principal, lat: float, lon: float, limit: int = 50) -> dict:
-    """Available units ranked by road travel time to the point, fastest first."""
+def recommend(session: Session, actor: Principal, lat: float, lon: float, limit: int = 50,
+              kinds: list[str] | None = None) -> dict:
+    """Available units (of the given kinds, if any) ranked by road travel time to the point, fastest first."""
     policy.require(actor, "response.read")
     graph = get_graph()
     target, snapped_m = _snap(lat, lon)
-    units = session.execute(select(Unit.id, Unit.kind, Unit.lat, Unit.lon).where(
-        Unit.status == "available", Unit.incident_id.is_(None), Unit.lat.is_not(None), Unit.lon.is_not(None))).all()
+    stmt = select(Unit.id, Unit.kind, Unit.lat, Unit.lon).where(
+        Unit.status == "available", Unit.incident_id.is_(None), Unit.lat.is_not(None), Unit.lon.is_not(None))
+    if kinds:
+        stmt = stmt.where(Unit.kind.in_(kinds))
+    units = session.execute(stmt).all()
     ranked = []
     if units:
         nodes, dist = graph.snap_cached([u.lat for u in units], [u.lon for u in units])
