@@ -354,3 +354,36 @@ def test_caller_data_is_erased_after_retention(as_user):
     assert op.get(url, headers=purpose).json() == {"incident_id": incident["id"], "caller_name": "",
                                                    "caller_phone": ""}
     assert op.get(f"/api/v1/response/incidents/{incident['id']}").json()["type"] == "theft"  # the incident stays
+
+
+def test_racing_dispatchers_cannot_both_assign_one_incident(vigil_db):
+    """Two sessions read the incident as 'received'; the second to write loses with 409 and its unit claim rolls
+    back, so the incident has one unit and one 'dispatched' event."""
+    from vigil.platform.database import new_session, session_scope
+    from vigil.platform.errors import Problem
+    from vigil.platform.identity.principal import SYSTEM
+    from vigil.response import service
+    from vigil.response.schemas import IncidentIn
+
+    with session_scope() as db:
+        iid = service.create_incident(db, SYSTEM, IncidentIn(type="assault", **PLACA)).id
+        free = [u.id for u in service.list_units(db, SYSTEM) if u.status == "available"][:2]
+    first, second = new_session(), new_session()
+    try:
+        a = service.get_incident(first, SYSTEM, iid)
+        b = service.get_incident(second, SYSTEM, iid)
+        assert a.status == b.status == "received"
+        service.assign(first, SYSTEM, iid, free[0])
+        first.commit()
+        with pytest.raises(Problem) as lost:
+            service.assign(second, SYSTEM, iid, free[1])
+        assert lost.value.status == 409
+        second.rollback()
+    finally:
+        first.close()
+        second.close()
+    with session_scope() as db:
+        events = [e.state for e in service.timeline(db, SYSTEM, iid)]
+        units = {u.id: u for u in service.list_units(db, SYSTEM)}
+    assert events == ["received", "dispatched"]
+    assert units[free[0]].incident_id == iid and units[free[1]].status == "available"

@@ -12,6 +12,7 @@ import numpy as np
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from vigil.platform import clock, policy
 from vigil.platform.audit import service as audit
@@ -340,7 +341,7 @@ def assign(session: Session, actor: Principal, incident_id: str, unit_id: str) -
                       extra={"current_assignment": {"unit_id": unit.id, "incident_id": unit.incident_id,
                                                     "status": unit.status}})
     now = clock.now()
-    incident.unit_id, incident.status, incident.dispatched_at = unit_id, "dispatched", now
+    _advance(session, incident, "received", {"unit_id": unit_id, "status": "dispatched", "dispatched_at": now})
     _append(session, incident, "dispatched", actor, unit_id=unit_id, at=now)
     audit.record(session, actor, "response.incident.assign", "response_incident", incident.id,
                  detail={"unit": unit_id})
@@ -362,8 +363,7 @@ def transition(session: Session, actor: Principal, incident_id: str, state: str,
         raise Problem(409, f"incident {incident.id} is {incident.status}; it cannot move to {state}",
                       extra={"status": incident.status, "allowed": _allowed_next(incident.status)})
     now = clock.now()
-    incident.status = state
-    setattr(incident, f"{state}_at", now)
+    _advance(session, incident, incident.status, {"status": state, f"{state}_at": now})
     if incident.unit_id:
         values = {"status": UNIT_STATUS_OF[state], "updated_at": now}
         if state == "cleared":
@@ -373,6 +373,21 @@ def transition(session: Session, actor: Principal, incident_id: str, state: str,
     _append(session, incident, state, actor, unit_id=incident.unit_id, detail=detail, at=now)
     audit.record(session, actor, f"response.incident.{state}", "response_incident", incident.id)
     return incident
+
+
+def _advance(session: Session, incident: Incident, expected: str, values: dict) -> None:
+    """Move the incident on only if it is still in ``expected``: of two requests racing to change it, one wins and
+    the other gets 409 (its transaction, with anything it claimed, rolls back), so the timeline never holds two
+    copies of one step."""
+    moved = session.execute(update(Incident).where(Incident.id == incident.id, Incident.status == expected)
+                            .values(**values).execution_options(synchronize_session=False))
+    if moved.rowcount != 1:
+        session.refresh(incident)
+        raise Problem(409, f"incident {incident.id} changed meanwhile: it is now {incident.status}",
+                      extra={"status": incident.status, "current_assignment": {
+                          "incident_id": incident.id, "unit_id": incident.unit_id, "status": incident.status}})
+    for key, value in values.items():
+        set_committed_value(incident, key, value)
 
 
 def _allowed_next(status: str) -> list[str]:
