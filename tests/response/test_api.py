@@ -387,3 +387,17 @@ def test_racing_dispatchers_cannot_both_assign_one_incident(vigil_db):
         units = {u.id: u for u in service.list_units(db, SYSTEM)}
     assert events == ["received", "dispatched"]
     assert units[free[0]].incident_id == iid and units[free[1]].status == "available"
+
+
+def test_console_manages_key_areas_posts_and_placement(as_user):
+    sup = as_user("supervisor")
+    token = sup.headers["X-CSRF-Token"]
+    made = sup.post("/response/key-areas", data={"csrf_token": token, "name": "Console plaza", "lat": "42.5101",
+                                                 "lon": "1.5372", "radius_m": "150"}, follow_redirects=False)
+    assert made.status_code == 303
+    bad = sup.post("/response/posts", data={"csrf_token": token, "name": "Far post", "lat": "42.0", "lon": "1.0"},
+                   headers={"Accept": "text/html"})
+    assert bad.status_code == 422 and "road network" in bad.text
+    page = sup.get("/response/coverage", params={"place": 3})
+    assert page.status_code == 200 and "Console plaza" in page.text
+    assert "optimality gap" in page.text and page.text.count("<li>") >= 3
