@@ -287,6 +287,15 @@ def test_cross_capability_service_calls(vigil_db, monkeypatch):
         iid = service.create_incident_from_tip(db, SYSTEM, "Drugs", "dealing behind the station", 42.5097,
                                                1.5386, "TIP-42")
         no_place = service.create_incident_from_tip(db, SYSTEM, "noise", "loud party", None, None, "TIP-43")
+    from dataclasses import replace
+
+    from vigil.platform.errors import Forbidden
+
+    with session_scope() as db:
+        analyst = replace(SYSTEM, username="tip-analyst", role="analyst", via="session")
+        assert service.create_incident_from_tip(db, analyst, "theft", "bike stolen", 42.5068, 1.5226, "TIP-44")
+        with pytest.raises(Forbidden):
+            service.create_incident_from_tip(db, replace(analyst, role="viewer"), "theft", "x", None, None, "T-45")
     with session_scope() as db:
         rows = service.export_incidents(db)
         tip = service.get_incident(db, SYSTEM, iid)

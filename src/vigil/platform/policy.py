@@ -161,7 +161,8 @@ def stix_visible_clause(principal: Principal, tlp_col, owner_col, group_col, mem
 
 # --- rapid response (vigil.response)
 ACTIONS["response.read"] = "viewer"  # units, incidents (no caller data), boards, coverage, recommendations
-ACTIONS["response.intake"] = "operator"  # open an incident (operator form, tip line)
+ACTIONS["response.intake"] = "operator"  # open an incident from the operator form
+ACTIONS["response.tip_intake"] = "analyst"  # escalate a tip-line tip into an incident (vigil.tips)
 ACTIONS["response.dispatch"] = "operator"  # assign a unit, move an incident along its timeline
 ACTIONS["response.units"] = "operator"  # unit positions and duty status
 ACTIONS["response.plan"] = "analyst"  # post placement and patrol plans

@@ -536,8 +536,9 @@ TIP_TYPES = {"theft": "theft", "burglary": "burglary", "robbery": "robbery", "as
 
 def create_incident_from_tip(session: Session, actor: Principal, category: str, text: str, lat: float | None,
                              lon: float | None, tip_code: str) -> str:
-    """An incident from a public tip (no caller data: the tip line keeps its reporters anonymous)."""
-    policy.require(actor, "response.intake")
+    """An incident from a public tip (no caller data: the tip line keeps its reporters anonymous). Tip triage is
+    analysts' work, so escalating a tip needs `response.tip_intake` (analyst), not the operator's intake right."""
+    policy.require(actor, "response.tip_intake")
     key = (category or "").strip().lower()
     type_ = key if key in INCIDENT_TYPES else TIP_TYPES.get(key, "other")
     if (lat is None) != (lon is None) or (lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180)) \
