@@ -35,6 +35,8 @@ def test_recommend_contract(as_user):
     times = [u["travel_time_s"] for u in units]
     assert times == sorted(times) and times[0] < 300
     assert {u["id"] for u in units} <= available_ids(op)
+    medical = op.post("/api/v1/response/recommend", json={**PLACA, "kinds": ["medical", "mental health"]}).json()
+    assert medical["units"] and {u["kind"] for u in medical["units"]} <= {"medical", "mental health"}
     # a unit sent elsewhere drops out of the ranking
     incident = new_incident(op)
     assert op.post(f"/api/v1/response/incidents/{incident['id']}/assign",
@@ -285,6 +287,15 @@ def test_cross_capability_service_calls(vigil_db, monkeypatch):
         iid = service.create_incident_from_tip(db, SYSTEM, "Drugs", "dealing behind the station", 42.5097,
                                                1.5386, "TIP-42")
         no_place = service.create_incident_from_tip(db, SYSTEM, "noise", "loud party", None, None, "TIP-43")
+    from dataclasses import replace
+
+    from vigil.platform.errors import Forbidden
+
+    with session_scope() as db:
+        analyst = replace(SYSTEM, username="tip-analyst", role="analyst", via="session")
+        assert service.create_incident_from_tip(db, analyst, "theft", "bike stolen", 42.5068, 1.5226, "TIP-44")
+        with pytest.raises(Forbidden):
+            service.create_incident_from_tip(db, replace(analyst, role="viewer"), "theft", "x", None, None, "T-45")
     with session_scope() as db:
         rows = service.export_incidents(db)
         tip = service.get_incident(db, SYSTEM, iid)
@@ -317,3 +328,85 @@ def test_console_pages_render(as_user, path, text):
     geo = as_user("viewer").get("/response/map.geojson", params={"coverage": True}).json()
     kinds = {f["properties"].get("kind") for f in geo["features"]}
     assert {"unit", "incident", "key area"} <= kinds
+
+
+def test_off_duty_units_are_not_recommended_and_busy_units_keep_their_status(as_user):
+    op = as_user("operator")
+    ranked = op.post("/api/v1/response/recommend", json=PLACA).json()["units"]
+    nearest = ranked[0]["id"]
+    off = op.post(f"/api/v1/response/units/{nearest}/status", json={"status": "off_duty"})
+    assert off.status_code == 200 and off.json()["status"] == "off_duty"
+    assert nearest not in {u["id"] for u in op.post("/api/v1/response/recommend", json=PLACA).json()["units"]}
+    assert op.post(f"/api/v1/response/units/{nearest}/status", json={"status": "available"}).status_code == 200
+    incident = new_incident(op)
+    op.post(f"/api/v1/response/incidents/{incident['id']}/assign", json={"unit_id": nearest})
+    busy = op.post(f"/api/v1/response/units/{nearest}/status", json={"status": "off_duty"})
+    assert busy.status_code == 409 and busy.json()["current_assignment"]["incident_id"] == incident["id"]
+    assert op.post("/api/v1/response/units/NOBODY/status", json={"status": "off_duty"}).status_code == 404
+
+
+def test_caller_data_is_erased_after_retention(as_user):
+    from datetime import timedelta
+
+    from vigil.platform import clock, jobs
+    from vigil.platform.registry import load_jobs
+
+    op = as_user("operator")
+    incident = new_incident(op, caller_name="Joan Serra", caller_phone="+376 555 123")
+    load_jobs()
+    jobs.run("response.purge_callers", clock.now() + timedelta(days=100))
+    url = f"/api/v1/response/incidents/{incident['id']}/caller"
+    purpose = {"X-Vigil-Purpose": "checking the retention"}
+    assert op.get(url, headers=purpose).json()["caller_name"] == "Joan Serra"
+    summary = jobs.run("response.purge_callers", clock.now() + timedelta(days=400))
+    assert summary.split()[0] != "0"
+    assert op.get(url, headers=purpose).json() == {"incident_id": incident["id"], "caller_name": "",
+                                                   "caller_phone": ""}
+    assert op.get(f"/api/v1/response/incidents/{incident['id']}").json()["type"] == "theft"  # the incident stays
+
+
+def test_racing_dispatchers_cannot_both_assign_one_incident(vigil_db):
+    """Two sessions read the incident as 'received'; the second to write loses with 409 and its unit claim rolls
+    back, so the incident has one unit and one 'dispatched' event."""
+    from vigil.platform.database import new_session, session_scope
+    from vigil.platform.errors import Problem
+    from vigil.platform.identity.principal import SYSTEM
+    from vigil.response import service
+    from vigil.response.schemas import IncidentIn
+
+    with session_scope() as db:
+        iid = service.create_incident(db, SYSTEM, IncidentIn(type="assault", **PLACA)).id
+        free = [u.id for u in service.list_units(db, SYSTEM) if u.status == "available"][:2]
+    first, second = new_session(), new_session()
+    try:
+        a = service.get_incident(first, SYSTEM, iid)
+        b = service.get_incident(second, SYSTEM, iid)
+        assert a.status == b.status == "received"
+        service.assign(first, SYSTEM, iid, free[0])
+        first.commit()
+        with pytest.raises(Problem) as lost:
+            service.assign(second, SYSTEM, iid, free[1])
+        assert lost.value.status == 409
+        second.rollback()
+    finally:
+        first.close()
+        second.close()
+    with session_scope() as db:
+        events = [e.state for e in service.timeline(db, SYSTEM, iid)]
+        units = {u.id: u for u in service.list_units(db, SYSTEM)}
+    assert events == ["received", "dispatched"]
+    assert units[free[0]].incident_id == iid and units[free[1]].status == "available"
+
+
+def test_console_manages_key_areas_posts_and_placement(as_user):
+    sup = as_user("supervisor")
+    token = sup.headers["X-CSRF-Token"]
+    made = sup.post("/response/key-areas", data={"csrf_token": token, "name": "Console plaza", "lat": "42.5101",
+                                                 "lon": "1.5372", "radius_m": "150"}, follow_redirects=False)
+    assert made.status_code == 303
+    bad = sup.post("/response/posts", data={"csrf_token": token, "name": "Far post", "lat": "42.0", "lon": "1.0"},
+                   headers={"Accept": "text/html"})
+    assert bad.status_code == 422 and "road network" in bad.text
+    page = sup.get("/response/coverage", params={"place": 3})
+    assert page.status_code == 200 and "Console plaza" in page.text
+    assert "optimality gap" in page.text and page.text.count("<li>") >= 3

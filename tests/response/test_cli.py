@@ -64,3 +64,11 @@ def test_cli_errors_are_one_line(empty_env, tmp_path):
     assert ok.returncode == 0 and "imported 1" in ok.stdout
     cov = run_cli(empty_env, "response", "coverage", "--json")
     assert cov.returncode == 0 and json.loads(cov.stdout.strip().splitlines()[-1])["posts"] == 0
+    no_demand = run_cli(empty_env, "response", "place", "--units", "2", "--demand", "history")
+    assert no_demand.returncode == 1 and "no demand points" in no_demand.stderr
+    placed = run_cli(empty_env, "response", "place", "--units", "1", "--demand", "key_places", "--json")
+    assert placed.returncode == 0, placed.stderr
+    out = json.loads(placed.stdout.strip().splitlines()[-1])
+    assert len(out["posts"]) == 1 and out["covered_share"] == 1.0 and out["gap"] == 0
+    plan = run_cli(empty_env, "response", "patrol-plan", "--units", "2", "--json")
+    assert plan.returncode == 0 and len(json.loads(plan.stdout.strip().splitlines()[-1])) == 5

@@ -203,7 +203,8 @@ def chain_scope(principal: Principal) -> str:
 
 # --- rapid response (vigil.response)
 ACTIONS["response.read"] = "viewer"  # units, incidents (no caller data), boards, coverage, recommendations
-ACTIONS["response.intake"] = "operator"  # open an incident (operator form, tip line)
+ACTIONS["response.intake"] = "operator"  # open an incident from the operator form
+ACTIONS["response.tip_intake"] = "analyst"  # escalate a tip-line tip into an incident (vigil.tips)
 ACTIONS["response.dispatch"] = "operator"  # assign a unit, move an incident along its timeline
 ACTIONS["response.units"] = "operator"  # unit positions and duty status
 ACTIONS["response.plan"] = "analyst"  # post placement and patrol plans

@@ -26,7 +26,7 @@ PROBLEM = {"content": {"application/problem+json": {}}}
                          "than 500 m from the road network is refused (422).")
 def recommend(data: RecommendIn, who: Principal = Depends(current_principal)):
     with session_scope() as db:
-        return service.recommend(db, who, data.lat, data.lon, data.limit)
+        return service.recommend(db, who, data.lat, data.lon, data.limit, data.kinds)
 
 
 # --- incidents --------------------------------------------------------------------------------------------------

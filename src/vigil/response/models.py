@@ -23,7 +23,8 @@ class Unit(Base):
     incident_id: Mapped[str | None] = mapped_column(String(32), nullable=True)  # current assignment
     home_post_id: Mapped[int | None] = mapped_column(ForeignKey("response_posts.id", ondelete="SET NULL"),
                                                      nullable=True)
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    # not indexed: a position update then touches no index, so PostgreSQL can update the row in place (HOT)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class Incident(Base):

@@ -16,7 +16,7 @@ from vigil.platform.errors import Problem
 from vigil.platform.identity.principal import Principal
 from vigil.platform.types import format_utc
 from vigil.response import service
-from vigil.response.schemas import INCIDENT_TYPES, IncidentIn
+from vigil.response.schemas import INCIDENT_TYPES, IncidentIn, KeyAreaIn, PostIn
 from vigil.web.forms import form_model
 from vigil.web.security import current_principal
 from vigil.web.templating import register_templates, render
@@ -141,14 +141,40 @@ def move(request: Request, incident_id: str, state: str = Form(""), back: str = 
 
 
 @router.get("/coverage")
-def coverage_page(request: Request, units: int = Query(6, ge=1, le=50), who: Principal = Depends(current_principal)):
+def coverage_page(request: Request, units: int = Query(6, ge=1, le=50), place: int = Query(0, ge=0, le=50),
+                  who: Principal = Depends(current_principal)):
+    placement = None
     with session_scope() as db:
         cov = service.coverage(db, who)
         posts = service.list_posts(db, who)
-        plan = service.patrol_plan(db, who, units) if service.policy.allowed(who, "response.plan") else None
+        areas = [service.key_area_out(a) for a in service.list_key_areas(db, who)]
+        can_plan = service.policy.allowed(who, "response.plan")
+        plan = service.patrol_plan(db, who, units) if can_plan else None
+        if place and can_plan:
+            placement = service.placement(db, who, place, time_limit_s=10)
     cov.pop("features")
-    return render(request, "response/coverage.html", {"section": "response", "coverage": cov, "posts": posts,
-                                                      "plan": plan, "units": units})
+    return render(request, "response/coverage.html", {
+        "section": "response", "coverage": cov, "posts": posts, "plan": plan, "units": units, "areas": areas,
+        "placement": placement, "place": place, "can_manage": service.policy.allowed(who, "response.manage")})
+
+
+@router.post("/key-areas")
+def key_area_add(request: Request, name: str = Form(""), lat: str = Form(""), lon: str = Form(""),
+                 radius_m: str = Form(""), who: Principal = Depends(current_principal)):
+    data = form_model(KeyAreaIn, name=name, lat=_number(lat, "latitude"), lon=_number(lon, "longitude"),
+                      radius_m=_number(radius_m, "radius"))
+    with session_scope() as db:
+        service.create_key_area(db, who, data)
+    return RedirectResponse("/response/coverage#key-areas", status_code=303)
+
+
+@router.post("/posts")
+def post_add(request: Request, name: str = Form(""), lat: str = Form(""), lon: str = Form(""),
+             who: Principal = Depends(current_principal)):
+    data = form_model(PostIn, name=name, lat=_number(lat, "latitude"), lon=_number(lon, "longitude"))
+    with session_scope() as db:
+        service.create_post(db, who, data)
+    return RedirectResponse("/response/coverage#posts", status_code=303)
 
 
 @router.get("/feed")

@@ -143,6 +143,8 @@ class RecommendIn(Strict):
     lat: StrictFloat = Field(strict=True, ge=-90, le=90)
     lon: StrictFloat = Field(strict=True, ge=-180, le=180)
     limit: Int = Field(default=50, ge=1, le=1000)
+    kinds: list[UnitKind] | None = Field(default=None, max_length=7,
+                                         description="only these unit kinds (e.g. a mental-health co-responder)")
 
 
 class RankedUnitOut(BaseModel):

@@ -12,6 +12,7 @@ import numpy as np
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from vigil.platform import clock, policy
 from vigil.platform.audit import service as audit
@@ -340,7 +341,7 @@ def assign(session: Session, actor: Principal, incident_id: str, unit_id: str) -
                       extra={"current_assignment": {"unit_id": unit.id, "incident_id": unit.incident_id,
                                                     "status": unit.status}})
     now = clock.now()
-    incident.unit_id, incident.status, incident.dispatched_at = unit_id, "dispatched", now
+    _advance(session, incident, "received", {"unit_id": unit_id, "status": "dispatched", "dispatched_at": now})
     _append(session, incident, "dispatched", actor, unit_id=unit_id, at=now)
     audit.record(session, actor, "response.incident.assign", "response_incident", incident.id,
                  detail={"unit": unit_id})
@@ -362,8 +363,7 @@ def transition(session: Session, actor: Principal, incident_id: str, state: str,
         raise Problem(409, f"incident {incident.id} is {incident.status}; it cannot move to {state}",
                       extra={"status": incident.status, "allowed": _allowed_next(incident.status)})
     now = clock.now()
-    incident.status = state
-    setattr(incident, f"{state}_at", now)
+    _advance(session, incident, incident.status, {"status": state, f"{state}_at": now})
     if incident.unit_id:
         values = {"status": UNIT_STATUS_OF[state], "updated_at": now}
         if state == "cleared":
@@ -373,6 +373,21 @@ def transition(session: Session, actor: Principal, incident_id: str, state: str,
     _append(session, incident, state, actor, unit_id=incident.unit_id, detail=detail, at=now)
     audit.record(session, actor, f"response.incident.{state}", "response_incident", incident.id)
     return incident
+
+
+def _advance(session: Session, incident: Incident, expected: str, values: dict) -> None:
+    """Move the incident on only if it is still in ``expected``: of two requests racing to change it, one wins and
+    the other gets 409 (its transaction, with anything it claimed, rolls back), so the timeline never holds two
+    copies of one step."""
+    moved = session.execute(update(Incident).where(Incident.id == incident.id, Incident.status == expected)
+                            .values(**values).execution_options(synchronize_session=False))
+    if moved.rowcount != 1:
+        session.refresh(incident)
+        raise Problem(409, f"incident {incident.id} changed meanwhile: it is now {incident.status}",
+                      extra={"status": incident.status, "current_assignment": {
+                          "incident_id": incident.id, "unit_id": incident.unit_id, "status": incident.status}})
+    for key, value in values.items():
+        set_committed_value(incident, key, value)
 
 
 def _allowed_next(status: str) -> list[str]:
@@ -425,7 +440,7 @@ def update_positions(session: Session, actor: Principal, updates: list[tuple[str
         best = newest.get(uid)
         if best is None or at >= updates[best][3]:  # equal times: the later in the batch wins
             newest[uid] = index
-    stored = dict(session.execute(select(Unit.id, Unit.position_at).where(Unit.id.in_(list(newest)))).all())
+    stored = _stored_times(session, list(newest))
     unknown = sorted(uid for uid in newest if uid not in stored)
     stale = superseded = 0
     rows = []
@@ -446,6 +461,17 @@ def update_positions(session: Session, actor: Principal, updates: list[tuple[str
     audit.record(session, actor, "response.positions", "response_unit", "",
                  detail={k: v for k, v in result.items() if k != "unknown_units"} | {"unknown": len(unknown)})
     return result
+
+
+def _stored_times(session: Session, ids: list[str]) -> dict[str, datetime | None]:
+    """The stored position time of each known unit among ``ids`` (one array parameter on PostgreSQL)."""
+    if session.connection().dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        rows = session.execute(text("SELECT id, position_at FROM response_units WHERE id = ANY(CAST(:ids AS varchar[]))"),
+                               {"ids": ids})
+        return {uid: clock.as_utc(at) if at is not None else None for uid, at in rows}
+    return dict(session.execute(select(Unit.id, Unit.position_at).where(Unit.id.in_(ids))).all())
 
 
 def _write_positions(session: Session, rows: list[dict]) -> None:
@@ -472,13 +498,17 @@ def _write_positions(session: Session, rows: list[dict]) -> None:
 
 
 # --- recommendation ---------------------------------------------------------------------------------------------
-def recommend(session: Session, actor: Principal, lat: float, lon: float, limit: int = 50) -> dict:
-    """Available units ranked by road travel time to the point, fastest first."""
+def recommend(session: Session, actor: Principal, lat: float, lon: float, limit: int = 50,
+              kinds: list[str] | None = None) -> dict:
+    """Available units (of the given kinds, if any) ranked by road travel time to the point, fastest first."""
     policy.require(actor, "response.read")
     graph = get_graph()
     target, snapped_m = _snap(lat, lon)
-    units = session.execute(select(Unit.id, Unit.kind, Unit.lat, Unit.lon).where(
-        Unit.status == "available", Unit.incident_id.is_(None), Unit.lat.is_not(None), Unit.lon.is_not(None))).all()
+    stmt = select(Unit.id, Unit.kind, Unit.lat, Unit.lon).where(
+        Unit.status == "available", Unit.incident_id.is_(None), Unit.lat.is_not(None), Unit.lon.is_not(None))
+    if kinds:
+        stmt = stmt.where(Unit.kind.in_(kinds))
+    units = session.execute(stmt).all()
     ranked = []
     if units:
         nodes, dist = graph.snap_cached([u.lat for u in units], [u.lon for u in units])
@@ -506,8 +536,9 @@ TIP_TYPES = {"theft": "theft", "burglary": "burglary", "robbery": "robbery", "as
 
 def create_incident_from_tip(session: Session, actor: Principal, category: str, text: str, lat: float | None,
                              lon: float | None, tip_code: str) -> str:
-    """An incident from a public tip (no caller data: the tip line keeps its reporters anonymous)."""
-    policy.require(actor, "response.intake")
+    """An incident from a public tip (no caller data: the tip line keeps its reporters anonymous). Tip triage is
+    analysts' work, so escalating a tip needs `response.tip_intake` (analyst), not the operator's intake right."""
+    policy.require(actor, "response.tip_intake")
     key = (category or "").strip().lower()
     type_ = key if key in INCIDENT_TYPES else TIP_TYPES.get(key, "other")
     if (lat is None) != (lon is None) or (lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180)) \

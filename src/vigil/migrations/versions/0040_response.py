@@ -103,7 +103,6 @@ def upgrade() -> None:
     with op.batch_alter_table('response_units', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_response_units_agency_id'), ['agency_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_response_units_status'), ['status'], unique=False)
-        batch_op.create_index(batch_op.f('ix_response_units_updated_at'), ['updated_at'], unique=False)
 
     op.create_table('response_alarm_receipts',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -140,7 +139,6 @@ def downgrade() -> None:
     op.drop_table('response_timeline')
     op.drop_table('response_alarm_receipts')
     with op.batch_alter_table('response_units', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_response_units_updated_at'))
         batch_op.drop_index(batch_op.f('ix_response_units_status'))
         batch_op.drop_index(batch_op.f('ix_response_units_agency_id'))
 
