@@ -2,6 +2,7 @@
 status documented, responses as the schema says, negative data refused."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -23,8 +24,10 @@ def token(vigil_db):
 
 @pytest.fixture(scope="module")
 def api_schema(vigil_db):
+    from vigil.analysis.core import spatial
     from vigil.web.app import create_app
 
+    spatial.getis_ord(np.ones((3, 3)) + np.eye(3))  # esda's first import is slow: not a request's business
     return schemathesis.openapi.from_asgi("/api/v1/openapi.json", create_app()).include(path_regex=PATHS)
 
 

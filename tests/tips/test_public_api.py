@@ -84,9 +84,15 @@ def test_floods_of_invalid_requests_are_limited_too(public):
     assert codes[:60] == [422] * 60 and set(codes[60:]) == {429}
 
 
-def test_spam_by_content_is_refused(public):
-    resp = public.post("/api/v1/public/tips", json={"category": "other", "text": "cheap pills " * 30})
+def test_link_spam_is_refused_and_junk_flagged(public, vigil_db):
+    links = " ".join(f"https://pills{i}.example" for i in range(5))
+    resp = public.post("/api/v1/public/tips", json={"category": "other", "text": f"cheap pills {links}"})
     assert resp.status_code == 403 and "spam" in resp.json()["title"]
+    junk = public.post("/api/v1/public/tips", json={"category": "other", "text": "cheap pills " * 30})
+    assert junk.status_code == 201
+    officer = login(make_client(), "viewer")
+    newest = officer.get("/api/v1/tips").json()[0]
+    assert newest["flag"] == "repeats the same words over and over"
 
 
 def test_no_address_is_kept_with_a_tip(public):

@@ -80,22 +80,69 @@ def snapshot(session: Session) -> Path:
                 if hasattr(value, "tzinfo") and value is not None and value.tzinfo is not None:
                     value = value.replace(tzinfo=None)  # naive UTC (see the module's note)
                 data[name].append(value)
-        schema = pa.schema([("id", pa.int64()), ("source", pa.string()), ("occurred_at", pa.timestamp("us")),
-                            ("precision", pa.string()), ("type", pa.string()), ("area", pa.string()),
-                            ("country", pa.string()), ("lat", pa.float64()), ("lon", pa.float64()),
-                            ("killed", pa.int64()), ("wounded", pa.int64()), ("priority", pa.string()),
-                            ("dispatched_at", pa.timestamp("us")), ("on_scene_at", pa.timestamp("us")),
-                            ("cleared_at", pa.timestamp("us"))])
+        table = pa.table(data, schema=_pa_schema())
+        types, type_ids = _encode(table["type"])
+        areas, area_ids = _encode(table["area"])
+        table = table.append_column("month", month_key(table["occurred_at"], table["precision"]))
+        table = table.append_column("type_id", type_ids).append_column("area_id", area_ids)
         part = target.with_suffix(".part")
-        pq.write_table(pa.table(data, schema=schema), part)
+        pq.write_table(table, part)
+        write_keys(target, types, areas)
         part.replace(target)
         stamp_file.write_text(stamp)
     return target
 
 
+def _pa_schema():
+    import pyarrow as pa
+
+    return pa.schema([("id", pa.int64()), ("source", pa.string()), ("occurred_at", pa.timestamp("us")),
+                      ("precision", pa.string()), ("type", pa.string()), ("area", pa.string()),
+                      ("country", pa.string()), ("lat", pa.float64()), ("lon", pa.float64()),
+                      ("killed", pa.int64()), ("wounded", pa.int64()), ("priority", pa.string()),
+                      ("dispatched_at", pa.timestamp("us")), ("on_scene_at", pa.timestamp("us")),
+                      ("cleared_at", pa.timestamp("us"))])
+
+
+# ---- grouping keys: monthly counts group by three small integers, not by a timestamp and two strings (at 10M
+# rows that halves the work); the names come back from two small side files when the groups are formatted.
+
+def _encode(column):
+    """(distinct names, int32 index of each row's name)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(column).combine_chunks()
+    return encoded.dictionary.to_pylist(), encoded.indices.cast(pa.int32())
+
+
+def month_key(occurred_at, precision):
+    """yyyymm as an int32, null where only the year is known."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    key = pc.add(pc.multiply(pc.year(occurred_at), 100), pc.month(occurred_at)).cast(pa.int32())
+    return pc.if_else(pc.equal(precision, "year"), pa.scalar(None, pa.int32()), key)
+
+
+def write_keys(target: Path, types: list[str], areas: list[str]) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for name, values in (("types", types), ("areas", areas)):
+        pq.write_table(pa.table({"id": pa.array(range(len(values)), pa.int32()), "name": pa.array(values)}),
+                       _side(target, name))
+
+
+def _side(target: Path, name: str) -> Path:
+    return Path(target).with_name(f"{Path(target).stem}.{name}.parquet")
+
+
 def connect(parquet: Path | str) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute(f"CREATE VIEW incidents AS SELECT * FROM read_parquet('{Path(parquet).as_posix()}')")
+    for name in ("types", "areas"):
+        con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{_side(Path(parquet), name).as_posix()}')")
     return con
 
 
@@ -109,12 +156,14 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def monthly_counts(con, filters: Filters = Filters()) -> list[dict]:
-    """Incidents per calendar month, type and area (the benchmark's query). Months are formatted after the
-    grouping: formatting 10M timestamps costs more than grouping them."""
+    """Incidents per calendar month, type and area (the benchmark's query): grouped by the integer keys, named and
+    formatted afterwards (57,600 groups instead of 10M rows)."""
     where, params = filters.where()
-    return _rows(con, f"""SELECT strftime(month, '%Y-%m') AS month, type, area, incidents FROM (
-                              SELECT date_trunc('month', occurred_at) AS month, type, area, count(*) AS incidents
-                              FROM incidents WHERE {where} AND precision <> 'year' GROUP BY ALL)
+    return _rows(con, f"""WITH g AS (SELECT month, type_id, area_id, count(*) AS incidents FROM incidents
+                                      WHERE {where} AND month IS NOT NULL GROUP BY ALL)
+                          SELECT printf('%04d-%02d', g.month // 100, g.month % 100) AS month, t.name AS type,
+                                 a.name AS area, g.incidents
+                          FROM g JOIN types t ON t.id = g.type_id JOIN areas a ON a.id = g.area_id
                           ORDER BY month, type, area""", params)
 
 

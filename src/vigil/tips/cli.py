@@ -27,15 +27,25 @@ def list_cmd(status: Optional[str] = typer.Option(None, help="new | in_review | 
 
 
 @tips_app.command("shifts")
-def shifts_cmd():
-    """List the volunteers' patrol shifts (all agencies' for the CLI's system actor is not allowed: own agency)."""
-    from vigil.cli import cli_actor
+def shifts_cmd(agency: str = typer.Option(..., help="agency code (volunteers belong to one agency)")):
+    """List an agency's volunteer patrol shifts."""
+    from dataclasses import replace
+
+    from sqlalchemy import select
+
+    from vigil.cli import _fail, cli_actor
     from vigil.platform.database import session_scope
+    from vigil.platform.identity.models import Agency
     from vigil.tips import service
 
     table = Table("#", "volunteer", "area", "starts (UTC)", "ends", "status")
     with session_scope() as db:
-        for s in service.list_shifts(db, cli_actor()):
-            table.add_row(str(s.id), str(s.volunteer_id), s.area, f"{s.starts_at:%Y-%m-%d %H:%M}",
-                          f"{s.ends_at:%H:%M}", s.status)
+        found = db.scalar(select(Agency).where(Agency.code == agency))
+        if found is None:
+            _fail(f"no agency {agency!r}")
+        actor = replace(cli_actor(), agency_id=found.id, agency_code=found.code)
+        names = {v.id: v.display_name for v in service.list_volunteers(db, actor)}
+        for s in service.list_shifts(db, actor):
+            table.add_row(str(s.id), names.get(s.volunteer_id, str(s.volunteer_id)), s.area,
+                          f"{s.starts_at:%Y-%m-%d %H:%M}", f"{s.ends_at:%H:%M}", s.status)
     console.print(table)

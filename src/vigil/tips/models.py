@@ -25,6 +25,7 @@ class Tip(Base):
     contact: Mapped[str] = mapped_column(String(200), default="")  # personal data: read with a purpose
     status: Mapped[str] = mapped_column(String(20), default="new", index=True)  # new|in_review|awaiting_reply|closed
     duplicate_of: Mapped[int | None] = mapped_column(Integer)
+    flag: Mapped[str] = mapped_column(String(60), default="")  # why it may be junk (spam.suspicion), for triage
     incident_ref: Mapped[str] = mapped_column(String(64), default="")
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
     outcome: Mapped[str] = mapped_column(String(300), default="")

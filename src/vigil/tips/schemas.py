@@ -124,6 +124,7 @@ class TipOut(BaseModel):
     status: TipStatus
     has_contact: bool
     duplicate_of: int | None
+    flag: str
     incident_ref: str
     case_id: int | None
     outcome: str
@@ -143,6 +144,7 @@ class TipSummary(BaseModel):
     place: str
     status: TipStatus
     duplicate_of: int | None
+    flag: str
     incident_ref: str
     case_id: int | None
     created_at: Timestamp

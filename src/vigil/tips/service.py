@@ -46,7 +46,7 @@ def submit(session: Session, data: PublicTipIn) -> tuple[Tip, str]:
               lat=data.position.lat if data.position else None,
               lon=data.position.lon if data.position else None, contact=data.contact or "", created_at=now, updated_at=now,
               retention_until=(now + timedelta(days=TIP_RETENTION_DAYS)).date(),
-              duplicate_of=_earlier_same_text(session, data.text, now))
+              duplicate_of=_earlier_same_text(session, data.text, now), flag=spam.suspicion(data.text))
     session.add(tip)
     session.flush()
     audit.record(session, PUBLIC, "tip.submit", "tip", tip.id,

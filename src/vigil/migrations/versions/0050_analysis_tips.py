@@ -107,6 +107,7 @@ def upgrade() -> None:
     sa.Column('contact', sa.String(length=200), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('duplicate_of', sa.Integer(), nullable=True),
+    sa.Column('flag', sa.String(length=60), nullable=False),
     sa.Column('incident_ref', sa.String(length=64), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=True),
     sa.Column('outcome', sa.String(length=300), nullable=False),

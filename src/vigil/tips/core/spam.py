@@ -38,10 +38,17 @@ def check_form_token(secret: str, token: str, now: float | None = None) -> None:
 
 
 def check_content(text: str) -> None:
+    """Refuse what is almost surely advertising: more than a few links."""
     if len(_LINK.findall(text)) > MAX_LINKS:
         raise Spam(f"more than {MAX_LINKS} links: please describe what you saw in words")
+
+
+def suspicion(text: str) -> str:
+    """Why a text looks like junk (the same words or characters over and over), or "". Such tips are kept and
+    flagged for triage rather than refused: a frightened person may write oddly."""
     words = [w.lower() for w in _WORD.findall(text)]
     if len(words) >= 12 and len(set(words)) / len(words) < 0.25:
-        raise Spam("the text repeats the same words over and over")
+        return "repeats the same words over and over"
     if re.search(r"(.{1,10}?)\1{15,}", text):
-        raise Spam("the text repeats the same characters over and over")
+        return "repeats the same characters over and over"
+    return ""
