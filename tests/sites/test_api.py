@@ -1,17 +1,14 @@
-"""The JSON API of sites and risk: import with per-row errors, attachments, and schemathesis over every operation."""
+"""The JSON API of sites and risk: import with per-row errors, attachments, reports (the contract of every operation
+is checked by tests/web/test_api_contract.py)."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-import schemathesis
-from hypothesis import HealthCheck, given, settings
 
 from tests.conftest import make_client
 
-MY_PATHS = r"^/api/v1/(sites|units|checklists|campaigns|tasks|inspections|findings|finding-files|events|risks|" \
-           r"carver|threats|accreditation-hits)"
 
 
 @pytest.fixture(scope="module")
@@ -82,41 +79,6 @@ def test_event_report_over_the_api(api):
     assert "Risk" in pdf_text(resp.content)
 
 
-@pytest.fixture(scope="module")
-def api_schema(vigil_db):
-    from vigil.web.app import create_app
-
-    return schemathesis.openapi.from_asgi("/api/v1/openapi.json", create_app()).include(path_regex=MY_PATHS)
-
-
 # Bodies whose validity a schema cannot state: a geometry that shapely finds self-intersecting, a file's content.
 # Refusing them (422 with the reason) is right, so "schema-valid request rejected" is not checked there; every
 # other check still is.
-CONTENT_CHECKED = {("POST", "/api/v1/sites"), ("PUT", "/api/v1/sites/{site_id}"), ("POST", "/api/v1/sites/import"),
-                   ("POST", "/api/v1/events"), ("PUT", "/api/v1/events/{event_id}"),
-                   ("POST", "/api/v1/findings/{finding_id}/files"),
-                   ("POST", "/api/v1/events/{event_id}/accreditations")}
-
-
-def test_contract(api_schema, token):
-    """Every operation of sites and risk, positive and negative data, every schemathesis check."""
-    from schemathesis.specs.openapi.checks import positive_data_acceptance
-
-    headers = {"Authorization": f"Bearer {token}", "X-Vigil-Purpose": "API contract testing"}
-    failures = []
-    for result in api_schema.get_all_operations():
-        operation = result.ok()
-
-        @given(case=operation.as_strategy())
-        @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-        def run(case):
-            excluded = [positive_data_acceptance] if (case.method.upper(), case.path) in CONTENT_CHECKED else []
-            case.call_and_validate(headers=headers, excluded_checks=excluded)
-
-        try:
-            run()
-        except BaseException as exc:  # noqa: BLE001 - schemathesis raises an exception group; collect them all
-            if isinstance(exc, KeyboardInterrupt):
-                raise
-            failures.append(f"{operation.method.upper()} {operation.path}: {str(exc)[:1500]}")
-    assert not failures, "\n\n".join(failures)
