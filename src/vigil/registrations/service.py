@@ -394,8 +394,8 @@ CURSOR_PATTERN = r"^[0-9]{1,18}$"  # the last id seen: the schema states it, so 
 def paginate_rows(session, stmt, key, cursor: str | None, limit: int, scalars: bool = False):
     """One page, newest first; ``cursor`` is the id of the last row of the previous page."""
     limit = max(1, min(int(limit or 50), 500))
-    if cursor:
-        stmt = stmt.where(key < int(cursor))
+    if cursor:  # ids are 32-bit integers: a larger cursor means "from the newest"
+        stmt = stmt.where(key < min(int(cursor), 2_147_483_647))
     run = session.scalars if scalars else session.execute
     rows = list(run(stmt.order_by(key.desc()).limit(limit + 1)))
     last = rows[limit - 1] if len(rows) > limit else None
