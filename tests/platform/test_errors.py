@@ -39,7 +39,7 @@ def test_bad_cursor_and_limit(as_user):
     # The document states the cursor's and the limit's form, so a request outside it fails validation (422).
     assert c.get("/api/v1/cases", params={"cursor": "%%%not-a-cursor"}).status_code == 422
     assert c.get("/api/v1/cases", params={"limit": 0}).status_code == 422
-    assert c.get("/api/v1/cases/not-a-number").status_code == 422
+    assert c.get("/api/v1/cases/not-a-number").status_code == 404  # ids are digits: no such case
 
 
 def test_cursor_pagination_walks_everything_once(as_user):
