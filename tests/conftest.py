@@ -27,13 +27,19 @@ def on_postgres() -> bool:
 class TestDatabase:
     """One throwaway database; `url` is what VIGIL_DATABASE_URL is set to."""
 
-    def __init__(self, tmp: Path):
+    def __init__(self, tmp: Path, template: str | None = None):
         self.tmp = tmp
         self.name = f"vigil_test_{uuid.uuid4().hex[:10]}"
         if on_postgres():
             admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
             with admin.connect() as conn:
-                conn.execute(text(f'CREATE DATABASE "{self.name}"'))
+                if template:
+                    # a template database must have no other connection while it is copied
+                    conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                      "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": template})
+                    conn.execute(text(f'CREATE DATABASE "{self.name}" TEMPLATE "{template}"'))
+                else:
+                    conn.execute(text(f'CREATE DATABASE "{self.name}"'))
             admin.dispose()
             self.url = make_url(PG_ADMIN_URL).set(database=self.name).render_as_string(hide_password=False)
         else:
@@ -47,23 +53,75 @@ class TestDatabase:
             admin.dispose()
 
 
+# Migrating and seeding the demo (every capability's demo data) takes seconds; each test module needs a database
+# of its own. So it is done once per run into a template (a SQLite folder, a PostgreSQL template database) that
+# each test's database is copied from, which is what a fresh migrate + seed would produce.
+_TEMPLATES: dict[bool, tuple[Path, str]] = {}
+
+
+def _build_template(seed: bool) -> tuple[Path, str]:
+    import atexit
+    import shutil
+    import tempfile
+
+    from vigil.platform.config import reset_settings
+
+    folder = Path(tempfile.mkdtemp(prefix="vigil-template-"))
+    db = TestDatabase(folder)
+    saved = {k: os.environ.get(k) for k in ("VIGIL_DATA_DIR", "VIGIL_DATABASE_URL", "VIGIL_SECRET_KEY",
+                                             "VIGIL_DEMO_LISTS")}
+    os.environ.update({"VIGIL_DATA_DIR": str(folder), "VIGIL_DATABASE_URL": db.url,
+                       "VIGIL_SECRET_KEY": "test-secret-key",
+                       "VIGIL_DEMO_LISTS": os.environ.get("VIGIL_DEMO_LISTS", "un")})
+    try:
+        reset_settings()
+        from vigil.platform.migrations import upgrade
+
+        upgrade()
+        if seed:
+            from vigil import demo
+
+            demo.seed()
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        reset_settings()  # closes the template's connections
+    if not on_postgres():
+        _sqlite_checkpoint(folder / "vigil.db")
+    atexit.register(lambda: (db.drop(), shutil.rmtree(folder, ignore_errors=True)))
+    return folder, db.name
+
+
+def _sqlite_checkpoint(path: Path) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+
+
+def _copy_template(seed: bool, tmp: Path) -> TestDatabase:
+    import shutil
+
+    if seed not in _TEMPLATES:
+        _TEMPLATES[seed] = _build_template(seed)
+    folder, name = _TEMPLATES[seed]
+    shutil.copytree(folder, tmp, dirs_exist_ok=True)
+    return TestDatabase(tmp, template=name if on_postgres() else None)
+
+
 def use_database(monkeypatch: pytest.MonkeyPatch, tmp: Path, migrate: bool = True, seed: bool = True):
     from vigil.platform.config import reset_settings
 
-    db = TestDatabase(tmp)
+    db = _copy_template(seed, tmp) if migrate else TestDatabase(tmp)
     monkeypatch.setenv("VIGIL_DATA_DIR", str(tmp))
     monkeypatch.setenv("VIGIL_DATABASE_URL", db.url)
     monkeypatch.setenv("VIGIL_SECRET_KEY", "test-secret-key")
     monkeypatch.setenv("VIGIL_DEMO_LISTS", os.environ.get("VIGIL_DEMO_LISTS", "un"))
     reset_settings()
-    if migrate:
-        from vigil.platform.migrations import upgrade
-
-        upgrade()
-    if migrate and seed:
-        from vigil import demo
-
-        demo.seed()
     return db
 
 

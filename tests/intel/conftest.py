@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import REPO, TestDatabase
+from tests.conftest import REPO, _copy_template
 
 ICS = REPO / "data" / "stix" / "ics-attack.json"
 
@@ -24,7 +24,7 @@ def free_port() -> int:
 
 class LiveServer:
     def __init__(self, tmp: Path):
-        self.db = TestDatabase(tmp)
+        self.db = _copy_template(True, tmp)
         self.port = free_port()
         env = {**os.environ, "VIGIL_DATA_DIR": str(tmp), "VIGIL_DATABASE_URL": self.db.url,
                "VIGIL_SECRET_KEY": "live-test-secret"}

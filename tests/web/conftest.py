@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 
-from tests.conftest import REPO, TestDatabase
+from tests.conftest import REPO, _copy_template
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -22,9 +22,10 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
-    """`vigil demo` in a subprocess on a loopback port, on the suite's database kind."""
+    """`vigil demo` in a subprocess on a loopback port, on the suite's database kind (a copy of the run's seeded
+    template: the demo finds its data there and serves at once)."""
     tmp = tmp_path_factory.mktemp("live")
-    db = TestDatabase(tmp)
+    db = _copy_template(True, tmp)
     port = free_port()
     env = {**os.environ, "VIGIL_DATA_DIR": str(tmp), "VIGIL_DATABASE_URL": db.url}
     proc = subprocess.Popen([sys.executable, "-m", "vigil.cli", "demo", "--port", str(port)], env=env, cwd=REPO,
