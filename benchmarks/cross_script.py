@@ -56,7 +56,7 @@ KO_SYLLABLES = [
     ("희", "熙", "hui", "hui", "hee"), ("정", "正", "jeong", "chong", "jung"), ("철", "哲", "cheol", "chol", "chul"),
     ("석", "錫", "seok", "sok", "suk"), ("동", "東", "dong", "tong", "dong"), ("혁", "赫", "hyeok", "hyok", "hyuk"),
     ("명", "明", "myeong", "myong", "myung"), ("경", "京", "gyeong", "kyong", "kyung"), ("상", "相", "sang", "sang", "sang"),
-    ("태", "泰", "tae", "thae", "tae"), ("광", "光", "gwang", "kwang", "kwang"), ("일", "日", "il", "il", "il"),
+    ("태", "泰", "tae", "tae", "tae"), ("광", "光", "gwang", "kwang", "kwang"), ("일", "日", "il", "il", "il"),
     ("용", "龍", "yong", "yong", "yong"), ("혜", "惠", "hye", "hye", "hye"), ("숙", "淑", "suk", "suk", "sook"),
     ("재", "在", "jae", "chae", "jae"), ("원", "元", "won", "won", "won"), ("근", "根", "geun", "kun", "keun"),
 ]

@@ -578,7 +578,7 @@ _RX_UNITS = {
     "k": "k{1,2}|c{1,2}|ck|q|g{1,2}", "g": "g{1,2}|gu|k|gh|j", "l": "l{1,2}", "m": "m{1,2}",
     "n": "n{1,2}", "v": "v{1,2}|w", "w": "w{1,2}|v{1,2}|ou|oo|ow|aw|au|uw|u|o",
     "y": "y{1,2}|ii|i|ee|ie|ei|ai|ay|ey|iy|j",
-    "kh": "kh|h|ch|x|k{1,2}", "gh": "gh|g{1,2}|r|q", "sh": "sh|ch|sch",
+    "kh": "kh|h|ch|x|k{1,2}", "gh": "gh|g{1,2}|r|q", "sh": "sh|ch|sch", "ph": "ph|p{1,2}|f{1,2}",
     "th": "th|s{1,2}|t{1,2}|c|z", "dh": "dh|z{1,2}|d{1,2}|th", "zh": "zh|j|z|g", "ch": "ch|tch|tsch|c|sh",
 }
 _RX_FIRST = {"a": "[aeiou]{1,2}", "i": "[aeiou]{1,2}|y", "w": "w|v|ou|o|u", "y": "y|i|j|e"}

@@ -32,7 +32,9 @@ _ARABIC: Final = {
 _HEBREW: Final = {
     "א": "", "ב": "b", "ג": "g", "ד": "d", "ה": "h", "ו": "w", "ז": "z", "ח": "h",
     "ט": "t", "י": "y", "כ": "k", "ך": "k", "ל": "l", "מ": "m", "ם": "m", "נ": "n",
-    "ן": "n", "ס": "s", "ע": "", "פ": "p", "ף": "f", "צ": "ts", "ץ": "ts", "ק": "k",
+    # פ is p or f (Peretz, Friedman): "ph", whose spellings are both (``normalize._RX_UNITS``); צ is written tz in
+    # Latin names (Katz, Peretz), which the consonant skeletons then meet
+    "ן": "n", "ס": "s", "ע": "", "פ": "ph", "ף": "f", "צ": "tz", "ץ": "tz", "ק": "k",
     "ר": "r", "ש": "sh", "ת": "t",
 }
 _KOREAN_SURNAMES: Final = {
@@ -161,7 +163,9 @@ def _hebrew(text: str) -> str:
 
 
 def _hebrew_letters(word: str) -> str:
-    return "".join(_HEBREW.get(ch, ascii_of(ch)) for ch in word if unicodedata.category(ch) != "Mn")
+    # a word's first א carries a vowel the Latin spelling writes (אזולאי Azulay), like an Arabic initial ain
+    head = "a" if word.startswith("א") else ""
+    return head + "".join(_HEBREW.get(ch, ascii_of(ch)) for ch in word if unicodedata.category(ch) != "Mn")
 
 
 # Greek and Hebrew given names as ``_greek`` and ``_HEBREW_NAMES`` read them -> their English forms, which lists
@@ -311,9 +315,35 @@ def _hanja(text: str) -> str:
     return " ".join(words)
 
 
+# RTGS -> the spellings Thai names customarily have in Latin (passports, the press): unaspirated p/t/k, long
+# vowels doubled (Boonmee, Jaidee), -orn, -aew, -uang (Thanakorn, Kaewmanee, Rungruang)
+_THAI_CUSTOMARY: Final[tuple[tuple[str, str], ...]] = (
+    ("ph", "p"), ("th", "t"), ("kh", "k"), ("aeo", "aew"), ("uea", "ua"), ("ue", "u"))
+_THAI_OO: Final = re.compile(r"u(?=[nmk])")
+_THAI_EE: Final = re.compile(r"(?<=[^aeiou])i$")
+_THAI_ORN: Final = re.compile(r"on$")
+_THAI_CUSTOMARY_WORDS: Final[dict[str, str]] = {}
+
+
+def _thai_customary(word: str) -> str:
+    hit = _THAI_CUSTOMARY_WORDS.get(word)
+    if hit is None:
+        out = word
+        for a, b in _THAI_CUSTOMARY:
+            out = out.replace(a, b)
+        if out.startswith("ch"):  # จ, which RTGS writes ch, is customarily j; the pair stays unsure: both readings
+            out = "j" + out[2:]
+        out = _THAI_ORN.sub("orn", _THAI_EE.sub("ee", _THAI_OO.sub("oo", out)))
+        hit = remember(_THAI_CUSTOMARY_WORDS, word, out)
+    return hit
+
+
 # Thai: the Royal Thai General System (pythainlp's "royin" engine, loaded on first use: ~2 s for its dictionary)
 _ROMANIZE: Final[list] = []
 _THAI_WORDS: Final[dict[str, str]] = {}
+# the engine drops the unwritten o of a closed syllable before a final n, m or ng (มั่นคง "mankng", สุนทร "suntn");
+# RTGS never ends a word in two consonants other than ng
+_THAI_O: Final = re.compile(r"([bcdfghjklpqrstvwxz])(ng|n|m)$")
 
 
 def _thai(text: str) -> str:
@@ -327,7 +357,10 @@ def _thai(text: str) -> str:
                 _ROMANIZE.append(romanize)
             # a final ร after ต is silent (ชินวัตร Chinnawat), which the engine reads as a letter of its own
             word = chunk[:-1] if chunk.endswith("ตร") else chunk
-            hit = remember(_THAI_WORDS, chunk, str(_ROMANIZE[0](word, engine="royin")))
+            read = _THAI_O.sub(r"\1o\2", str(_ROMANIZE[0](word, engine="royin")))
+            if chunk.startswith("อ") and read[:1] not in ("", "a", "e", "i", "o", "u"):
+                read = "a" + read  # the engine drops a word's first อ that carries an unwritten a (อรุณี aruni)
+            hit = remember(_THAI_WORDS, chunk, read)
         words.append(hit)
     return " ".join(words)
 
@@ -495,7 +528,9 @@ def to_latin_readings(text: str, sc: "set[str] | None" = None) -> tuple[tuple[st
     if "HEBREW" in sc:
         return _with_english(_hebrew(text))
     if "THAI" in sc:
-        return ((_thai(text), ""),)
+        rtgs = _thai(text)
+        customary = " ".join(_thai_customary(word) for word in rtgs.split())
+        return ((rtgs, ""), (customary, "")) if customary != rtgs else ((rtgs, ""),)
     if "GREEK" in sc:
         return _with_english(_greek(text))
     return ((" ".join(map(_ascii_word, text.split(" "))), ""),)
