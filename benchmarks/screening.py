@@ -195,6 +195,16 @@ def main() -> None:
     # an ordinary name identical (after normalisation) to a listed name is a real homonym
     homonyms = [n for n in alerts if any(index.exact.get(tuple(sorted(f.strong))) for f in name_forms(n))]
     neg_rate_ex = (len(alerts) - len(homonyms)) / len(negatives)
+    # ... and a Hangul name whose syllables are those of the listed name in another romanisation (김현우 ~ KIM, Hyon U:
+    # the same name, as North Korean names are listed in McCune-Reischauer)
+    from vigil.screening.core.normalize import syllable_key
+
+    def same_hangul_name(n: str) -> bool:
+        listed = {syllable_key(t) for m in index.search(n)[:1] for f in name_forms(m.name) for t in f.tokens}
+        return any(f.cjk == "syllabic" and {syllable_key(t) for t in f.tokens} == listed for f in name_forms(n))
+
+    read_homonyms = [n for n in alerts if n not in homonyms and same_hangul_name(n)]
+    neg_rate_read = (len(alerts) - len(homonyms) - len(read_homonyms)) / len(negatives)
 
     bs = args.baseline_sample
     bpert = rng.sample(pert, min(bs, len(pert)))
@@ -232,6 +242,8 @@ def main() -> None:
     line(f"negatives alert rate (n={len(negatives)})", neg_rate, bneg_rate, "<= 0.003")
     print(f"{'  excluding exact homonyms of list names':44s} {neg_rate_ex:10.4f} {'':>10s} {'':>8s}  "
           f"({len(homonyms)} exact homonyms, e.g. {'; '.join(homonyms[:3])})")
+    print(f"{'  ... and Hangul homonyms in another spelling':44s} {neg_rate_read:10.4f} {'':>10s} {'':>8s}  "
+          f"({len(read_homonyms)}: {'; '.join(read_homonyms[:5])})")
     line("queries/s, perturbed (single process)", pqps, bqps, "", "{:.0f}")
     line("queries/s, negatives (single process)", nqps, bnqps, "", "{:.0f}")
     print(f"index build time: {t_build:.2f}s (goal <= 5 s); RSS after build {rss_built:.0f} MB "

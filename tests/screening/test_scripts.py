@@ -65,7 +65,8 @@ def test_chinese_characters_keep_the_chinese_reading_first():
     readings = to_latin_readings("習近平")
     assert readings[0] == ("xi jin ping", "han")
     assert ("shu kinpei", "") in readings  # and the Japanese (kanji) and Korean (Hanja) readings after it
-    assert ("seup geun pyeong", "syllabic") in readings
+    assert not any(kind == "syllabic" for _, kind in readings)  # 習 is no Korean surname
+    assert ("kim jeong eun", "syllabic") in to_latin_readings("金正恩")  # 金 is: read as Hanja (金 Kim, not Geum)
     # simplified characters, which Japanese does not use: no Japanese reading (pykakasi would read 平 alone)
     assert all(kind for _, kind in to_latin_readings("习近平"))
     # two characters alone are a Chinese name (or a surname): no other readings

@@ -258,6 +258,7 @@ def _greek_word(word: str) -> str:
 # Japanese (kana, and kanji read the Japanese way): pykakasi's Hepburn readings, loaded on first use
 _KAKASI: Final[list] = []
 _JAPANESE_WORDS: Final[dict[str, tuple[str, ...]]] = {}
+_KANJI_KNOWN: Final[dict[str, bool]] = {}  # character -> whether pykakasi reads it on its own
 _LONG_O: Final = re.compile(r"o[ou](?![aeiou])")
 
 
@@ -279,6 +280,13 @@ def _read_japanese(chunk: str) -> tuple[str, ...]:
 
         _KAKASI.append(pykakasi.kakasi())
     out: list[str] = []
+    known = _KANJI_KNOWN
+    for ch in chunk:  # a character pykakasi cannot read alone (simplified 杨) spares the reading of the whole chunk
+        ok = known.get(ch)
+        if ok is None:
+            ok = known[ch] = bool(_KAKASI[0].convert(ch)[0]["hepburn"]) if ch.isalpha() else True
+        if not ok:
+            return ()
     items = _KAKASI[0].convert(chunk)
     if "".join(str(item["orig"]) for item in items) != chunk or not all(item["hepburn"] for item in items):
         return ()  # characters Japanese does not use (simplified Chinese 杨, 习): not a Japanese name
@@ -290,28 +298,43 @@ def _read_japanese(chunk: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-# Korean names in Hanja: read with the hanja package's table, the surname 金 as 김 (Kim; the table reads it 금)
+# Korean names in Hanja: read with the hanja package's table, character by character (its initial-sound rule: 李 is
+# 이 at the start of a word, 리 inside), the surname 金 as 김 (Kim; the table reads it 금).  Only a name whose first
+# character is a common Korean surname is read so (most Chinese names are not: 张, 陈, 刘 and the other simplified
+# forms never are).
 _HANJA: Final[list] = []
 _HANJA_SURNAMES: Final = {"金": "김"}
-_HANJA_WORDS: Final[dict[str, str]] = {}
+_KOREAN_HANJA_SURNAMES: Final = frozenset(
+    "金李朴崔鄭姜趙尹張林韓吳徐申權黃安宋柳洪全高文梁孫裵白許盧南沈劉河丁成車具禹朱任羅辛閔陳池嚴元蔡千方玄孔康咸卞廉"
+    "楊邊呂秋魯都蘇愼石宣薛馬周吉延表魏明房潘王琴玉陸印孟諸卓秦奇太皮鞠余卜睦桂邢")
+_HANJA_SYLLABLES: Final[dict[str, str]] = {}  # (" " at a word's start, else "") + character -> its Hangul
 
 
 def _hanja(text: str) -> str:
+    """The Hangul reading of a name in Hanja, "" when it is not one (not a Korean surname first, or a character
+    the table does not read)."""
+    if not text or text[0] not in _KOREAN_HANJA_SURNAMES:
+        return ""
     words: list[str] = []
     for chunk in text.split():
-        hit = _HANJA_WORDS.get(chunk)
-        if hit is None:
-            if not _HANJA:
-                import hanja
+        read: list[str] = []
+        for i, ch in enumerate(chunk):
+            key = (" " if i == 0 else "") + ch
+            syl = _HANJA_SYLLABLES.get(key)
+            if syl is None:
+                if not _HANJA:
+                    from hanja.impl import translate_syllable
 
-                _HANJA.append(hanja.translate)
-            head = _HANJA_SURNAMES.get(chunk[0], "") if chunk else ""
-            read = head + str(_HANJA[0](chunk[1:] if head else chunk, "substitution"))
-            # a character the table does not read (simplified Chinese 杨): not a Korean name
-            hit = remember(_HANJA_WORDS, chunk, "" if "HAN" in scripts(read) else read)
-        if not hit:
-            return ""
-        words.append(hit)
+                    _HANJA.append(translate_syllable)
+                syl = _HANJA_SURNAMES.get(ch, "") if i == 0 else ""
+                if not syl:
+                    syl = str(_HANJA[0](" " if i == 0 else "가", ch))
+                    syl = "" if syl == ch else syl  # the table does not read it (simplified 杨)
+                syl = remember(_HANJA_SYLLABLES, key, syl)
+            if not syl:
+                return ""
+            read.append(syl)
+        words.append("".join(read))
     return " ".join(words)
 
 
