@@ -396,7 +396,9 @@ class NameForm(NamedTuple):
     tokens: tuple[str, ...]  # all tokens (folded)
     strong: tuple[str, ...]  # tokens that are not weak
     abjad: bool  # written in an abjad script originally
-    cjk: str = ""  # "han" (Chinese characters only) or "syllabic" (Hangul/Kana): romanised syllables, compared as units
+    # how the reading's words compare (``translit.to_latin_readings``): "han" (pinyin of Chinese characters) or
+    # "syllabic" (romanised Korean syllables), compared as units; "" for words (Japanese readings too)
+    cjk: str = ""
 
 
 def name_forms(raw: str) -> list[NameForm]:
