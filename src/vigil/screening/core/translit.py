@@ -284,7 +284,8 @@ def _read_japanese(chunk: str) -> tuple[str, ...]:
     for ch in chunk:  # a character pykakasi cannot read alone (simplified 杨) spares the reading of the whole chunk
         ok = known.get(ch)
         if ok is None:
-            ok = known[ch] = bool(_KAKASI[0].convert(ch)[0]["hepburn"]) if ch.isalpha() else True
+            read = _KAKASI[0].convert(ch) if ch.isalpha() else None
+            ok = known[ch] = read is None or bool(read and read[0]["hepburn"])
         if not ok:
             return ()
     items = _KAKASI[0].convert(chunk)
