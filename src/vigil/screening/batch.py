@@ -250,6 +250,10 @@ class _Router:
     # what an abjad-script name costs, in Latin names: the weight that gave the two processes equal CPU on the
     # benchmark's 100,000 distinct names (2.4: the first process ~6% more, 3.5: ~15% less)
     ABJAD_COST = 2.8
+    # a name in Chinese characters, kana or Hangul: read up to three ways (Chinese, Japanese, Korean), with the
+    # reading libraries loaded by the first of them; weighed so that the other process does not end the batch
+    # taking those names over (and loading the libraries a second time)
+    CJK_COST = 1.8
     SLACK = 2000.0  # how far ahead, in Latin names, a script's process may get before others take its names too
     WORD_SLACK = 100.0  # ... and the process of a name's last word, before the least loaded takes the name
     REMEMBERED = 200000
@@ -269,7 +273,7 @@ class _Router:
                 if _ABJAD_LETTER.search(name):
                     home, cost = 0, self.ABJAD_COST
                 elif _CJK_LETTER.search(name):
-                    home = 1 % len(load)
+                    home, cost = 1 % len(load), self.CJK_COST
             slack = self.SLACK
             if home is None:
                 # the process of the name's last word (most often its surname), while that process is not ahead:
