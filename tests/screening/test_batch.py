@@ -267,7 +267,7 @@ def test_router_reads_the_scripts_the_matcher_reads():
     for c in map(chr, range(0x80, 0x32000)):
         if c.isalpha():
             found = scripts(c)
-            abjad, cjk = not found.isdisjoint(ABJAD), not found.isdisjoint(("HAN", "HANGUL", "KANA"))
+            abjad, cjk = not found.isdisjoint(ABJAD), not found.isdisjoint(("HAN", "HANGUL", "KANA", "THAI"))
             if abjad != bool(_ABJAD_LETTER.match(c)) or (not abjad and cjk != bool(_CJK_LETTER.match(c))):
                 wrong.append(f"U+{ord(c):04X}")
     assert wrong == []

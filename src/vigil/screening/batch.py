@@ -214,12 +214,13 @@ def _task_answers(keys: list) -> list:
 
 
 # The letters that send a name to a script's process (``_Router``), by Unicode block: Arabic and Hebrew (the
-# matcher's abjad scripts), and Chinese characters, kana and Hangul.  One C-level search of a non-ASCII name,
+# matcher's abjad scripts), and Chinese characters, kana, Hangul and Thai (the scripts whose reading libraries are
+# loaded on first use: pypinyin, pykakasi, hanja, pythainlp).  One C-level search of a non-ASCII name,
 # where ``scripts`` looks up every letter (0.16 s of the writer's CPU on the benchmark's 100,000 distinct names).
 # A stray letter routed otherwise costs time, never a different result.
 _ABJAD_LETTER = re.compile("[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u0870-\u08ff\ufb1d-\ufdff\ufe70-\ufeff"
                            "\U0001ee00-\U0001eeff]")
-_CJK_LETTER = re.compile("[\u1100-\u11ff\u3040-\u30fb\u30fd-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf"
+_CJK_LETTER = re.compile("[\u0e00-\u0e7f\u1100-\u11ff\u3040-\u30fb\u30fd-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf"
                          "\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\U0001aff0-\U0001b001"
                          "\U0001b11f-\U0001b122\U0001b150-\U0001b152\U0001b164-\U0001b167\U00020000-\U0003134f]")
 
@@ -249,6 +250,10 @@ class _Router:
     # what an abjad-script name costs, in Latin names: the weight that gave the two processes equal CPU on the
     # benchmark's 100,000 distinct names (2.4: the first process ~6% more, 3.5: ~15% less)
     ABJAD_COST = 2.8
+    # a name in Chinese characters, kana or Hangul: read up to three ways (Chinese, Japanese, Korean), with the
+    # reading libraries loaded by the first of them; weighed so that the other process does not end the batch
+    # taking those names over (and loading the libraries a second time)
+    CJK_COST = 1.8
     SLACK = 2000.0  # how far ahead, in Latin names, a script's process may get before others take its names too
     WORD_SLACK = 100.0  # ... and the process of a name's last word, before the least loaded takes the name
     REMEMBERED = 200000
@@ -268,7 +273,7 @@ class _Router:
                 if _ABJAD_LETTER.search(name):
                     home, cost = 0, self.ABJAD_COST
                 elif _CJK_LETTER.search(name):
-                    home = 1 % len(load)
+                    home, cost = 1 % len(load), self.CJK_COST
             slack = self.SLACK
             if home is None:
                 # the process of the name's last word (most often its surname), while that process is not ahead:

@@ -41,7 +41,7 @@ from rapidfuzz.process import extract as _extract
 from .importers import Entry, parse_date
 from .normalize import (FUZZY_WEAK, MAX_TOKENS, WEAK, NameForm, abjad_steps, abjad_units, clean,
                         cleaned_name_forms, cleaned_spelling_words, known_skeletons, listed_spellings, name_forms,
-                        skeleton, spelled_by, spelling_trie, spellings_in)
+                        skeleton, spelled_by, spelling_trie, spellings_in, syllable_key)
 from .translit import remember, scripts
 
 __all__ = ["DEFAULT_THRESHOLD", "Query", "Match", "ScreeningIndex"]
@@ -78,10 +78,11 @@ _COMMON_POSTINGS: Final = 400  # tokens with more postings don't generate candid
 _MAX_CANDIDATES: Final = 64
 _DIRECT_SIMS: Final = 3  # a token's expansions up to this many are compared one by one, not scanned first (``_near``)
 _WEAK_FACTOR: Final = 0.12
-_CJK: Final = 2  # "abjad" argument value meaning a Hangul/Kana query (syllable comparison)
+_CJK: Final = 2  # "abjad" argument value meaning a Korean query (romanised syllables, ``NameForm.cjk`` "syllabic")
 _HAN: Final = 5  # ... a query in Chinese characters only: pinyin syllables must (nearly) agree
 _SYLLABLE_MODES: Final = (_CJK, _HAN)
 _HAN_MIN_SIM: Final = 0.85
+_SYLLABLE_FOLD_SIM: Final = 0.9  # Korean syllables whose spellings fold together (``normalize.syllable_key``)
 # "abjad" argument values when only one side is in an abjad script: its tokens are then checked
 # against the other side's Latin spellings with ``abjad_pattern`` (syf ~ saif, kazm ~ kathim)
 _ABJAD_Q: Final = 3  # query in Arabic/Persian/Hebrew script, list name in Latin
@@ -285,6 +286,8 @@ class ScreeningIndex:
         self._latin_rank: dict[str, int] = {}
         self._spellings_of: dict[str, frozenset[str]] = {}  # abjad query token -> ``_spellings``
         self._one_letter_skeleton: dict[str, list[str]] = {}  # skeleton -> the list tokens it is the skeleton of
+        # Korean syllable key -> the list tokens that have it (``normalize.syllable_key``), built on first use
+        self._syllable_index: dict[str, list[str]] = {}
         self.blank_rows: dict[str, Row] = {}  # list token -> its row when it aligns with no query token
         self._result_cache: dict = {}  # used by batch.py (serialised results per query)
         # bit filters (``_KeyFilter``) of the keys of spell_near, spell_part and del_index, built in each process
@@ -476,6 +479,8 @@ class ScreeningIndex:
         sk = skeleton(tok)
         if len(sk) >= 3 or (abjad and len(sk) >= 2):
             found.update(self.skel_index.get(sk, ()))
+        if abjad == _CJK:  # a Korean syllable's other spellings (chong ~ jong ~ jung)
+            found.update(self._syllable_spellings(tok))
         out = sorted(found)
         if len(out) <= _DIRECT_SIMS:  # a few: ``_sim`` on each costs less than the scans that would filter them
             res = tuple((t, s) for t in out if (s := self._sim(tok, t, abjad)) >= _MIN_SIM)
@@ -483,6 +488,14 @@ class ScreeningIndex:
             near = self._near((tok,), out, abjad, _MIN_SIM)
             res = tuple((t, s) for k, t in enumerate(out) if k in near and (s := self._sim(tok, t, abjad)) >= _MIN_SIM)
         return remember(self._exp_cache, key, res, 500000)
+
+    def _syllable_spellings(self, tok: str) -> list[str]:
+        """The list tokens that spell Korean syllable ``tok`` another way (the same ``syllable_key``)."""
+        index = self._syllable_index
+        if not index:  # the first Korean query of this process: ~40,000 keys
+            for t in self.postings:
+                index.setdefault(syllable_key(t), []).append(t)
+        return index.get(syllable_key(tok), [])
 
     def _candidates(self, strong: Sequence[str], abjad: int, needs: list[tuple[str, ...]] | None = None) -> list[int]:
         """The records worth scoring for a name form, at most _MAX_CANDIDATES.  ``needs`` (``_needs``), when given,
@@ -748,8 +761,12 @@ class ScreeningIndex:
             # romanised Han/Hangul syllables: an edit ratio, no prefix bonus or skeletons
             # (zhong ~ zheng is a different syllable; JW/skeletons made 钟刚 ~ Zheng Guanghua)
             s = Levenshtein.normalized_similarity(q, c)
-            if abjad == _HAN and s < _HAN_MIN_SIM:
-                s = 0.0  # pinyin is regular: zhong ~ zhang, cheng ~ chen are other characters
+            if abjad == _CJK and s < _SYLLABLE_FOLD_SIM and syllable_key(q) == syllable_key(c):
+                s = _SYLLABLE_FOLD_SIM  # one Korean syllable spelled two customary ways (jeong ~ jung ~ chung)
+            elif s < _HAN_MIN_SIM:
+                # pinyin is regular: zhong ~ zhang, cheng ~ chen are other characters; so are Korean syllables
+                # whose spellings do not fold together (kyong ~ yong, chung ~ chang)
+                s = 0.0
             return remember(self._sim_cache, key, s, 1000000)
         if abjad in (_ABJAD_Q, _ABJAD_C):
             sp = self._spelling_sim(q, c, abjad)
@@ -820,8 +837,14 @@ class ScreeningIndex:
         out: dict[int, int] = {}
         cs = list(cs)
         if abjad in _SYLLABLE_MODES:
+            keys = [syllable_key(c) for c in cs] if abjad == _CJK else []
             for i, q in enumerate(qt):
                 _scan_into(out, i, q, cs, None, Levenshtein.normalized_similarity, floor)
+                if keys:  # Korean syllables whose spellings fold together (``_sim``)
+                    qk = syllable_key(q)
+                    for k, ck in enumerate(keys):
+                        if ck == qk:
+                            out[k] = out.get(k, 0) | 1 << i
             return out
         base = floor if abjad else min(floor, _SKEL_RAISE)
         long_at = [k for k, c in enumerate(cs) if len(c) > 3]
@@ -1063,7 +1086,8 @@ class ScreeningIndex:
             q_strong = sum(1 << i for i, weak in enumerate(weak_q) if not weak)
             tables: dict[int, dict[str, Row]] = {}  # per mode: the rows of the list tokens that align
             needs = self._needs(qt, weak_q, weights, cut)  # only the records that can reach the cut
-            cands = self._candidates(f.strong, _ABJAD_Q if f.abjad else 0, needs)
+            # (romanised Korean syllables: their other spellings too)
+            cands = self._candidates(f.strong, _ABJAD_Q if f.abjad else _CJK if f.cjk == "syllabic" else 0, needs)
             token_cands.update(cands)
             modes = self._modes(f, cands)
             for r, mode in zip(cands, modes):

@@ -14,7 +14,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Final, NamedTuple
 
-from .translit import ABJAD, ascii_of, remember, scripts, to_latin_variants
+from .translit import ABJAD, ascii_of, remember, scripts, to_latin_readings
 
 MAX_NAME_CHARS: Final = 300  # longer input is truncated (at a word boundary)
 MAX_TOKENS: Final = 12
@@ -396,7 +396,9 @@ class NameForm(NamedTuple):
     tokens: tuple[str, ...]  # all tokens (folded)
     strong: tuple[str, ...]  # tokens that are not weak
     abjad: bool  # written in an abjad script originally
-    cjk: str = ""  # "han" (Chinese characters only) or "syllabic" (Hangul/Kana): romanised syllables, compared as units
+    # how the reading's words compare (``translit.to_latin_readings``): "han" (pinyin of Chinese characters) or
+    # "syllabic" (romanised Korean syllables), compared as units; "" for words (Japanese readings too)
+    cjk: str = ""
 
 
 def name_forms(raw: str) -> list[NameForm]:
@@ -418,30 +420,29 @@ def cleaned_name_forms(text: str, sc: "set[str] | None" = None) -> list[NameForm
     found = sc if sc is not None and text == cleaned else scripts(text)
     text = reorder_last_first(text)
     abjad = any(s in ABJAD for s in found)
-    cjk = ("han" if found.isdisjoint({"HANGUL", "KANA"}) else "syllabic") if found & {"HAN", "HANGUL", "KANA"} else ""
     forms = []
     seen = set()
-    variants = []
-    for latin in to_latin_variants(text, found):
+    variants: list[tuple[tuple[str, ...], str]] = []
+    for latin, cjk in to_latin_readings(text, found):
         words = _latin_words(latin)
         toks = _fold_words(words)
         if not toks:
             continue
-        variants.append(toks)
+        variants.append((toks, cjk))
         if not cjk:
             split = _split_articles(toks)
             if split != toks:
-                variants.append(split)
+                variants.append((split, cjk))
             # and the compounds as written, so a typo inside one (junzdollh ~ jundollah) still finds it
             joined = _fold_words(words, False)
             if joined != toks:
-                variants.append(joined)
-    for toks in variants:
+                variants.append((joined, cjk))
+    for toks, cjk in variants:
         strong = tuple(t for t in toks if t not in WEAK)
         if not strong:  # a name made only of weak tokens keeps them strong
             strong = toks
         toks = toks[: MAX_TOKENS]
-        key = toks
+        key = (toks, cjk)
         if key in seen:
             continue
         seen.add(key)
@@ -487,6 +488,33 @@ def _latin(text: str) -> bool:
 def _words(text: str) -> tuple[str, ...]:
     """Split at spaces, commas, semicolons and slashes; letters and digits only, no diacritics or case."""
     return tuple(_chunk_words(text, _SPELLING_WORD_TABLE, _CHUNK_SPELLING))
+
+
+# romanised Korean syllable -> the letters its spellings share (``syllable_key``)
+_SYLLABLE_KEYS: Final[dict[str, str]] = {}
+_SYLLABLE_VOWELS: Final[tuple[tuple[str, str], ...]] = (
+    ("eo", "o"), ("eu", "u"), ("oo", "u"), ("ou", "u"), ("ee", "i"), ("hui", "hi"), ("o", "u"))
+_SYLLABLE_CONSONANTS: Final = str.maketrans({"g": "k", "d": "t", "b": "p", "j": "c", "r": "l"})
+
+
+def syllable_key(syl: str) -> str:
+    """What the spellings of one Korean syllable have in common, in the Revised Romanization, McCune-Reischauer and
+    the customary spellings (정 jeong ~ jung ~ chong ~ chung, 준 jun ~ joon, 이 lee ~ rhee ~ yi ~ i, 노 no ~ roh):
+    vowels eo/o/u/eu/oo as one, voiced and voiceless plosives as one, r/l, sh/s, a silent final h."""
+    hit = _SYLLABLE_KEYS.get(syl)
+    if hit is None:
+        key = syl.replace("ch", "j").replace("sh", "s").replace("rh", "r")
+        for a, b in _SYLLABLE_VOWELS:
+            key = key.replace(a, b)
+        key = key.translate(_SYLLABLE_CONSONANTS)
+        if key.startswith(("li", "ly", "yi", "wu")):  # 이 lee/rhee/yi/i, 우 woo/u: a glide or r/l before i/u
+            key = key[1:]
+        elif key.startswith("l"):  # 노 no ~ Roh, 나 na ~ ra: a name's first r is read n (South) or r (North)
+            key = "n" + key[1:]
+        if len(key) > 1 and key.endswith("h") and key[-2] in "aeiou":
+            key = key[:-1]  # Roh, Oh, Suh
+        hit = remember(_SYLLABLE_KEYS, syl, key)
+    return hit
 
 
 def normalize_name(raw: str) -> str:
@@ -552,7 +580,7 @@ _RX_UNITS = {
     "k": "k{1,2}|c{1,2}|ck|q|g{1,2}", "g": "g{1,2}|gu|k|gh|j", "l": "l{1,2}", "m": "m{1,2}",
     "n": "n{1,2}", "v": "v{1,2}|w", "w": "w{1,2}|v{1,2}|ou|oo|ow|aw|au|uw|u|o",
     "y": "y{1,2}|ii|i|ee|ie|ei|ai|ay|ey|iy|j",
-    "kh": "kh|h|ch|x|k{1,2}", "gh": "gh|g{1,2}|r|q", "sh": "sh|ch|sch",
+    "kh": "kh|h|ch|x|k{1,2}", "gh": "gh|g{1,2}|r|q", "sh": "sh|ch|sch", "ph": "ph|p{1,2}|f{1,2}",
     "th": "th|s{1,2}|t{1,2}|c|z", "dh": "dh|z{1,2}|d{1,2}|th", "zh": "zh|j|z|g", "ch": "ch|tch|tsch|c|sh",
 }
 _RX_FIRST = {"a": "[aeiou]{1,2}", "i": "[aeiou]{1,2}|y", "w": "w|v|ou|o|u", "y": "y|i|j|e"}

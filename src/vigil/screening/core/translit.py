@@ -9,6 +9,7 @@ Cyrillic/Greek/others go through unidecode (``ascii_of``, cached per character).
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any, Final, TypeVar
 
@@ -31,7 +32,9 @@ _ARABIC: Final = {
 _HEBREW: Final = {
     "א": "", "ב": "b", "ג": "g", "ד": "d", "ה": "h", "ו": "w", "ז": "z", "ח": "h",
     "ט": "t", "י": "y", "כ": "k", "ך": "k", "ל": "l", "מ": "m", "ם": "m", "נ": "n",
-    "ן": "n", "ס": "s", "ע": "", "פ": "p", "ף": "f", "צ": "ts", "ץ": "ts", "ק": "k",
+    # פ is p or f (Peretz, Friedman): "ph", whose spellings are both (``normalize._RX_UNITS``); צ is written tz in
+    # Latin names (Katz, Peretz), which the consonant skeletons then meet
+    "ן": "n", "ס": "s", "ע": "", "פ": "ph", "ף": "f", "צ": "tz", "ץ": "tz", "ק": "k",
     "ר": "r", "ש": "sh", "ת": "t",
 }
 _KOREAN_SURNAMES: Final = {
@@ -130,8 +133,260 @@ def _arabic_word(word: str) -> str:
     return "".join(res)
 
 
+# Hebrew given names (unpointed, as written) -> their usual Latin spelling: the script leaves out most vowels, and
+# these are read the way the names are spelled in Latin (דוד david, not dwd), and also in their English forms
+# (``_ENGLISH_GIVEN``: yosef ~ Joseph).  Other words are read letter by letter, as consonants (the abjad spellings
+# then supply the vowels).
+_HEBREW_NAMES: Final = {
+    "דוד": "david", "משה": "moshe", "יוסף": "yosef", "אברהם": "avraham", "יצחק": "yitzhak", "יעקב": "yaakov",
+    "שמואל": "shmuel", "דניאל": "daniel", "מיכאל": "michael", "אליהו": "eliyahu", "יהודה": "yehuda",
+    "שלמה": "shlomo", "בנימין": "binyamin", "אהרן": "aharon", "אהרון": "aharon", "חיים": "chaim", "נתן": "natan",
+    "יונתן": "yonatan", "יהונתן": "yehonatan", "אריאל": "ariel", "עמית": "amit", "רון": "ron", "אבי": "avi",
+    "יוסי": "yossi", "מרים": "miriam", "שרה": "sara", "רחל": "rachel", "לאה": "lea", "רבקה": "rivka",
+    "אסתר": "ester", "חנה": "hana", "דבורה": "dvora", "רות": "rut", "נועה": "noa", "תמר": "tamar", "יעל": "yael",
+    "מיכל": "michal", "אורי": "uri", "עומר": "omer", "איתי": "itay", "נועם": "noam", "גיא": "guy", "עידו": "ido",
+    "אלון": "alon", "יגאל": "yigal", "צבי": "tzvi", "מרדכי": "mordechai", "עזרא": "ezra", "גבריאל": "gavriel",
+    "רפאל": "refael", "נחום": "nachum", "אליעזר": "eliezer", "יוחנן": "yochanan", "שמעון": "shimon",
+    "ראובן": "reuven", "לוי": "levi", "גד": "gad", "אשר": "asher", "זאב": "zeev", "דב": "dov", "אריה": "arye",
+    "יהושע": "yehoshua", "יחזקאל": "yechezkel", "ישעיהו": "yeshayahu", "ירמיהו": "yirmiyahu", "אליהו": "eliyahu",
+    "עמוס": "amos", "מתתיהו": "matityahu", "יואב": "yoav", "אביגיל": "avigail", "אלישבע": "elisheva",
+    "יהודית": "yehudit", "שושנה": "shoshana", "נעמי": "naomi", "אילנה": "ilana", "אורית": "orit", "ענת": "anat",
+    "דינה": "dina", "יוסף": "yosef", "בנימן": "binyamin", "אליזבת": "elizabeth", "מריה": "maria", "אנה": "anna",
+    "פטר": "peter", "פול": "paul", "ג'ון": "john", "יוחנא": "yochanan", "עמנואל": "emanuel", "יואל": "yoel",
+    "ישראל": "israel", "מאיר": "meir", "אפרים": "efraim", "מנחם": "menachem", "שאול": "shaul", "יונה": "yona",
+    "אלי": "eli", "אליאור": "elior", "עדי": "adi", "שירה": "shira", "טל": "tal", "הדס": "hadas", "ליאור": "lior",
+}
+
+
 def _hebrew(text: str) -> str:
-    return "".join(_HEBREW.get(ch, ch if ch.isspace() else ascii_of(ch)) for ch in text)
+    return " ".join(_HEBREW_NAMES.get(word) or _hebrew_letters(word) for word in text.split())
+
+
+def _hebrew_letters(word: str) -> str:
+    # a word's first א carries a vowel the Latin spelling writes (אזולאי Azulay), like an Arabic initial ain
+    head = "a" if word.startswith("א") else ""
+    return head + "".join(_HEBREW.get(ch, ascii_of(ch)) for ch in word if unicodedata.category(ch) != "Mn")
+
+
+# Greek and Hebrew given names as ``_greek`` and ``_HEBREW_NAMES`` read them -> their English forms, which lists
+# often give instead (Αλέξανδρος alexandros ~ Alexander, יוסף yosef ~ Joseph).  Only the query's reading gets the
+# English form, as a second reading: Latin names are never folded together by this table.
+_ENGLISH_GIVEN: Final = {
+    "alexandros": "alexander", "georgios": "george", "giorgos": "george", "ioannis": "john", "giannis": "john",
+    "nikolaos": "nicholas", "nikos": "nick", "dimitrios": "demetrius", "konstantinos": "constantine",
+    "michail": "michael", "petros": "peter", "pavlos": "paul", "andreas": "andrew", "stefanos": "stephen",
+    "antonios": "anthony", "vasileios": "basil", "grigorios": "gregory", "theodoros": "theodore",
+    "filippos": "philip", "emmanouil": "emmanuel", "christoforos": "christopher", "ilias": "elias",
+    "iakovos": "jacob", "thomas": "thomas", "matthaios": "matthew", "markos": "mark", "loukas": "luke",
+    "eleni": "helen", "aikaterini": "katherine", "katerina": "katherine", "sofia": "sophia", "eirini": "irene",
+    "varvara": "barbara", "elisavet": "elizabeth", "margarita": "margaret", "ioanna": "joanna",
+    "moshe": "moses", "yosef": "joseph", "avraham": "abraham", "yitzhak": "isaac", "yaakov": "jacob",
+    "shmuel": "samuel", "shlomo": "solomon", "binyamin": "benjamin", "aharon": "aaron", "natan": "nathan",
+    "yonatan": "jonathan", "yehonatan": "jonathan", "yehuda": "judah", "sara": "sarah", "rivka": "rebecca",
+    "ester": "esther", "hana": "hannah", "dvora": "deborah", "rut": "ruth", "shimon": "simon",
+    "reuven": "reuben", "gavriel": "gabriel", "refael": "raphael", "yehoshua": "joshua", "yechezkel": "ezekiel",
+    "yeshayahu": "isaiah", "yirmiyahu": "jeremiah", "eliyahu": "elijah", "yehudit": "judith",
+    "shoshana": "susan", "matityahu": "matthew", "yochanan": "john", "efraim": "ephraim",
+    "menachem": "menahem", "shaul": "saul", "yona": "jonah", "lea": "leah", "yoel": "joel", "chaim": "hyman",
+}
+
+
+def _with_english(latin: str) -> tuple[tuple[str, str], ...]:
+    """A Greek or Hebrew name's reading, and the same with its given names in their English forms if it has any."""
+    english = " ".join(_ENGLISH_GIVEN.get(word, word) for word in latin.split())
+    return ((latin, ""), (english, "")) if english != latin else ((latin, ""),)
+
+
+# Greek (ELOT 743 / UN, the way Greek passports spell names): digraphs first, then letters
+_GREEK_DIGRAPHS: Final = {"ου": "ou", "αι": "ai", "ει": "ei", "οι": "oi", "υι": "yi", "γγ": "ng", "γξ": "nx",
+                          "γχ": "nch"}
+_GREEK: Final = {"α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "i", "θ": "th", "ι": "i",
+                 "κ": "k", "λ": "l", "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p", "ρ": "r", "σ": "s", "ς": "s",
+                 "τ": "t", "υ": "y", "φ": "f", "χ": "ch", "ψ": "ps", "ω": "o"}
+_GREEK_VOICELESS: Final = frozenset("θκξπστφχψ")
+
+
+_GREEK_WORDS: Final[dict[str, str]] = {}  # Greek word -> ``_greek_word`` (a batch's names share their words)
+
+
+def _greek(text: str) -> str:
+    words: list[str] = []
+    for word in text.split():
+        hit = _GREEK_WORDS.get(word)
+        if hit is None:
+            hit = remember(_GREEK_WORDS, word, _greek_word(word))
+        words.append(hit)
+    return " ".join(words)
+
+
+def _greek_word(word: str) -> str:
+    # accents dropped, a diaeresis kept as a mark that the vowel stands alone (Αϊδίνης a-i, not ai)
+    letters: list[str] = []
+    alone: list[bool] = []
+    for ch in unicodedata.normalize("NFD", word.lower()):
+        if ch == "\u0308" and alone:
+            alone[-1] = True
+        elif unicodedata.category(ch) != "Mn":
+            letters.append(ch)
+            alone.append(False)
+    out: list[str] = []
+    i, n = 0, len(letters)
+    while i < n:
+        ch = letters[i]
+        nxt = letters[i + 1] if i + 1 < n else ""
+        pair = ch + nxt
+        if nxt and not alone[i + 1]:
+            if pair in ("αυ", "ευ", "ηυ"):  # av/ev, af/ef before a voiceless consonant or at the end
+                after = letters[i + 2] if i + 2 < n else ""
+                out.append(_GREEK[ch] + ("f" if not after or after in _GREEK_VOICELESS else "v"))
+                i += 2
+                continue
+            if pair in _GREEK_DIGRAPHS:
+                out.append(_GREEK_DIGRAPHS[pair])
+                i += 2
+                continue
+        if pair in ("μπ", "ντ", "γκ"):  # b/d/g at the start of a word, mb/nd/ng inside it
+            out.append(("b", "d", "g")[("μπ", "ντ", "γκ").index(pair)] if i == 0 else
+                       ("mb", "nd", "ng")[("μπ", "ντ", "γκ").index(pair)])
+            i += 2
+            continue
+        out.append(_GREEK.get(ch) or ascii_of(ch))
+        i += 1
+    return "".join(out)
+
+
+# Japanese (kana, and kanji read the Japanese way): pykakasi's Hepburn readings, loaded on first use
+_KAKASI: Final[list] = []
+_JAPANESE_WORDS: Final[dict[str, tuple[str, ...]]] = {}
+_KANJI_KNOWN: Final[dict[str, bool]] = {}  # character -> whether pykakasi reads it on its own
+_LONG_O: Final = re.compile(r"o[ou](?![aeiou])")
+
+
+def _japanese(text: str) -> list[str]:
+    """The Hepburn reading of a Japanese name, long vowels written short as passports do (佐藤 Satou -> sato,
+    大野 oono -> ono, 裕子 yuuko -> yuko), one word per word pykakasi finds (山田太郎 -> yamada taro)."""
+    words: list[str] = []
+    for chunk in text.split():
+        hit = _JAPANESE_WORDS.get(chunk)
+        if hit is None:
+            hit = remember(_JAPANESE_WORDS, chunk, _read_japanese(chunk))
+        words.extend(hit)
+    return [" ".join(words)] if words else []
+
+
+def _read_japanese(chunk: str) -> tuple[str, ...]:
+    if not _KAKASI:
+        import pykakasi  # ~1 s the first time (its dictionaries): only the names in kana or kanji pay it
+
+        _KAKASI.append(pykakasi.kakasi())
+    out: list[str] = []
+    known = _KANJI_KNOWN
+    for ch in chunk:  # a character pykakasi cannot read alone (simplified 杨) spares the reading of the whole chunk
+        ok = known.get(ch)
+        if ok is None:
+            read = _KAKASI[0].convert(ch) if ch.isalpha() else None
+            ok = known[ch] = read is None or bool(read and read[0]["hepburn"])
+        if not ok:
+            return ()
+    items = _KAKASI[0].convert(chunk)
+    if "".join(str(item["orig"]) for item in items) != chunk or not all(item["hepburn"] for item in items):
+        return ()  # characters Japanese does not use (simplified Chinese 杨, 习): not a Japanese name
+    for item in items:
+        word = "".join(c for c in ascii_of(str(item["hepburn"])).lower() if c.isalnum())
+        word = _LONG_O.sub("o", word).replace("uu", "u")
+        if word:
+            out.append(word)
+    return tuple(out)
+
+
+# Korean names in Hanja: read with the hanja package's table, character by character (its initial-sound rule: 李 is
+# 이 at the start of a word, 리 inside), the surname 金 as 김 (Kim; the table reads it 금).  Only a name whose first
+# character is a common Korean surname is read so (most Chinese names are not: 张, 陈, 刘 and the other simplified
+# forms never are).
+_HANJA: Final[list] = []
+_HANJA_SURNAMES: Final = {"金": "김"}
+_KOREAN_HANJA_SURNAMES: Final = frozenset(
+    "金李朴崔鄭姜趙尹張林韓吳徐申權黃安宋柳洪全高文梁孫裵白許盧南沈劉河丁成車具禹朱任羅辛閔陳池嚴元蔡千方玄孔康咸卞廉"
+    "楊邊呂秋魯都蘇愼石宣薛馬周吉延表魏明房潘王琴玉陸印孟諸卓秦奇太皮鞠余卜睦桂邢")
+_HANJA_SYLLABLES: Final[dict[str, str]] = {}  # (" " at a word's start, else "") + character -> its Hangul
+
+
+def _hanja(text: str) -> str:
+    """The Hangul reading of a name in Hanja, "" when it is not one (not a Korean surname first, or a character
+    the table does not read)."""
+    if not text or text[0] not in _KOREAN_HANJA_SURNAMES:
+        return ""
+    words: list[str] = []
+    for chunk in text.split():
+        read: list[str] = []
+        for i, ch in enumerate(chunk):
+            key = (" " if i == 0 else "") + ch
+            syl = _HANJA_SYLLABLES.get(key)
+            if syl is None:
+                if not _HANJA:
+                    from hanja.impl import translate_syllable
+
+                    _HANJA.append(translate_syllable)
+                syl = _HANJA_SURNAMES.get(ch, "") if i == 0 else ""
+                if not syl:
+                    syl = str(_HANJA[0](" " if i == 0 else "가", ch))
+                    syl = "" if syl == ch else syl  # the table does not read it (simplified 杨)
+                syl = remember(_HANJA_SYLLABLES, key, syl)
+            if not syl:
+                return ""
+            read.append(syl)
+        words.append("".join(read))
+    return " ".join(words)
+
+
+# RTGS -> the spellings Thai names customarily have in Latin (passports, the press): unaspirated p/t/k, long
+# vowels doubled (Boonmee, Jaidee), -orn, -aew, -uang (Thanakorn, Kaewmanee, Rungruang)
+_THAI_CUSTOMARY: Final[tuple[tuple[str, str], ...]] = (
+    ("ph", "p"), ("th", "t"), ("kh", "k"), ("aeo", "aew"), ("uea", "ua"), ("ue", "u"))
+_THAI_OO: Final = re.compile(r"u(?=[nmk])")
+_THAI_EE: Final = re.compile(r"(?<=[^aeiou])i$")
+_THAI_ORN: Final = re.compile(r"on$")
+_THAI_CUSTOMARY_WORDS: Final[dict[str, str]] = {}
+
+
+def _thai_customary(word: str) -> str:
+    hit = _THAI_CUSTOMARY_WORDS.get(word)
+    if hit is None:
+        out = word
+        for a, b in _THAI_CUSTOMARY:
+            out = out.replace(a, b)
+        if out.startswith("ch"):  # จ, which RTGS writes ch, is customarily j; the pair stays unsure: both readings
+            out = "j" + out[2:]
+        out = _THAI_ORN.sub("orn", _THAI_EE.sub("ee", _THAI_OO.sub("oo", out)))
+        hit = remember(_THAI_CUSTOMARY_WORDS, word, out)
+    return hit
+
+
+# Thai: the Royal Thai General System (pythainlp's "royin" engine, loaded on first use: ~2 s for its dictionary)
+_ROMANIZE: Final[list] = []
+_THAI_WORDS: Final[dict[str, str]] = {}
+# the engine drops the unwritten o of a closed syllable before a final n, m or ng (มั่นคง "mankng", สุนทร "suntn");
+# RTGS never ends a word in two consonants other than ng
+_THAI_O: Final = re.compile(r"([bcdfghjklpqrstvwxz])(ng|n|m)$")
+
+
+def _thai(text: str) -> str:
+    words: list[str] = []
+    for chunk in text.split():
+        hit = _THAI_WORDS.get(chunk)
+        if hit is None:
+            if not _ROMANIZE:
+                from pythainlp.transliterate import romanize
+
+                _ROMANIZE.append(romanize)
+            # a final ร after ต is silent (ชินวัตร Chinnawat), which the engine reads as a letter of its own
+            word = chunk[:-1] if chunk.endswith("ตร") else chunk
+            read = _THAI_O.sub(r"\1o\2", str(_ROMANIZE[0](word, engine="royin")))
+            if chunk.startswith("อ") and read[:1] not in ("", "a", "e", "i", "o", "u"):
+                read = "a" + read  # the engine drops a word's first อ that carries an unwritten a (อรุณี aruni)
+            hit = remember(_THAI_WORDS, chunk, read)
+        words.append(hit)
+    return " ".join(words)
 
 
 # Han character -> its pypinyin syllable on its own ("" when pypinyin gives none)
@@ -188,37 +443,121 @@ def _han(text: str) -> list[str]:
 
 
 def _hangul(text: str) -> list[str]:
-    words = []
+    """Three spellings of a Korean name, syllable by syllable: the Revised Romanization (the surname as it is
+    customarily spelled: 김 kim, 박 park, 이 lee) also with the given name joined; the customary spellings of South
+    Korean passports (정 jung, 성 sung, 준 joon, 희 hee); and McCune-Reischauer without its marks (정 chong, 은 un),
+    as North Korean names are listed.  What is left between them (jeong ~ jung ~ chung) is folded when syllables are
+    compared (``normalize.syllable_key``)."""
+    words: list[list[str]] = []
     for chunk in text.split():
         syl = []
         for i, ch in enumerate(chunk):
             if i == 0 and ch in _KOREAN_SURNAMES and len(chunk) >= 2:
                 syl.append(_KOREAN_SURNAMES[ch])
             else:
-                syl.append(ascii_of(ch).strip())
+                syl.append(_revised(ch))
         words.append([s for s in syl if s])
     variants = [" ".join(" ".join(w) for w in words)]
     if len(words) == 1 and len(words[0]) >= 2:
         syl = words[0]
         variants.append(syl[0] + " " + "".join(syl[1:]))
+    if any(len(w) > 1 for w in words):
+        variants.append(" ".join(_customary(x) for w in words for x in w))
+        variants.append(" ".join(_mccune(x, k == 0 or (len(w) > 1 and k == 1))
+                                 for w in words for k, x in enumerate(w)))
     return variants
+
+
+_RR_INITIALS: Final[tuple[str, ...]] = ("g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch",
+                                        "k", "t", "p", "h")
+_RR_VOWELS: Final[tuple[str, ...]] = ("a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae", "oe", "yo",
+                                      "u", "wo", "we", "wi", "yu", "eu", "ui", "i")
+_RR_FINALS: Final[tuple[str, ...]] = ("", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l",
+                                      "m", "p", "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t")
+
+
+def _revised(ch: str) -> str:
+    """One Hangul syllable in the Revised Romanization, read on its own (박 bak, 석 seok, 희 hui); other
+    characters as ``ascii_of`` renders them."""
+    code = ord(ch) - 0xAC00
+    if not 0 <= code < 11172:
+        return ascii_of(ch).strip()
+    return _RR_INITIALS[code // 588] + _RR_VOWELS[code % 588 // 28] + _RR_FINALS[code % 28]
+
+
+def _customary(syl: str) -> str:
+    """A Revised-Romanization syllable as South Korean passports customarily spell it in given names."""
+    if syl == "u":
+        return "woo"
+    if syl == "hui":
+        return "hee"
+    if "eo" not in syl and "eu" not in syl and "u" in syl and not syl.startswith("yu") and syl[-1] in "unk":
+        syl = syl.replace("u", "oo", 1)  # 준 joon, 수 soo, 훈 hoon, 숙 sook
+    if syl == "yeong":
+        return "young"
+    syl = syl.replace("eo", "u")  # 성 sung, 현 hyun, 명 myung
+    if syl.startswith("g"):
+        syl = "k" + syl[1:]  # 경 kyung, 기 ki
+    return syl
+
+
+def _mccune(syl: str, initial: bool) -> str:
+    """A Revised-Romanization syllable in McCune-Reischauer without its marks (ŏ o, ŭ u): plosives voiceless at
+    the start of a name part (김정일 Kim Chong Il, 박봉주 Pak Pong Ju)."""
+    if syl in _MR_SURNAMES and initial:
+        return _MR_SURNAMES[syl]
+    syl = syl.replace("eo", "o").replace("eu", "u")
+    if initial and syl[:1] in _DEVOICED:
+        syl = _DEVOICED[syl[:1]] + syl[1:]
+    if syl.startswith("si"):
+        syl = "shi" + syl[2:]
+    return syl
+
+
+_DEVOICED: Final = {"g": "k", "d": "t", "b": "p", "j": "ch"}
+# surnames as _KOREAN_SURNAMES spells them -> McCune-Reischauer as North Korean lists write them (이 Ri, 박 Pak)
+_MR_SURNAMES: Final = {"lee": "ri", "park": "pak", "jong": "chong", "jo": "cho", "jang": "chang", "lim": "rim",
+                       "paek": "paek", "seo": "so", "shin": "sin", "jon": "chon", "choi": "choe", "ryu": "ryu",
+                       "bae": "pae", "no": "ro"}
 
 
 def to_latin_variants(text: str, sc: "set[str] | None" = None) -> tuple[str, ...]:
     """Latin renderings of ``text`` (first is the primary one); ``sc`` is ``scripts(text)`` when known."""
+    return tuple(dict.fromkeys(latin for latin, _ in to_latin_readings(text, sc)))
+
+
+def to_latin_readings(text: str, sc: "set[str] | None" = None) -> tuple[tuple[str, str], ...]:
+    """(Latin rendering, how its words compare) for each reading of ``text``, the primary one first.  The second is
+    "han" for pinyin syllables (they must nearly agree), "syllabic" for romanised Hangul syllables (compared as
+    units, spelling variants folded), "" for words (every other script, Japanese readings included).  A name in
+    Chinese characters only may be Chinese, Japanese (kanji) or Korean (Hanja): it keeps all three readings."""
     if sc is None:
         sc = scripts(text)
     if not sc or sc <= {"LATIN"}:
-        return (text,)
-    if "HAN" in sc and "HANGUL" not in sc and "KANA" not in sc:
-        return tuple(dict.fromkeys(_han(text)))
+        return ((text, ""),)
+    if "KANA" in sc:
+        return tuple((v, "") for v in _japanese(text))
+    if "HAN" in sc and "HANGUL" not in sc:
+        out = [(v, "han") for v in _han(text)]
+        if " " in text.strip() or len(text) >= 3:  # a full name (two characters alone: a Chinese name, or a surname)
+            out.extend((v, "") for v in _japanese(text))
+            korean = _hanja(text)
+            if korean:
+                out.extend((v, "syllabic") for v in _hangul(korean))
+        return tuple(dict.fromkeys(out))
     if "HANGUL" in sc:
-        return tuple(dict.fromkeys(_hangul(text)))
+        return tuple((v, "syllabic") for v in dict.fromkeys(_hangul(text)))
     if "ARABIC" in sc:
-        return (_arabic(text),)
+        return ((_arabic(text), ""),)
     if "HEBREW" in sc:
-        return (_hebrew(text),)
-    return (" ".join(map(_ascii_word, text.split(" "))),)
+        return _with_english(_hebrew(text))
+    if "THAI" in sc:
+        rtgs = _thai(text)
+        customary = " ".join(_thai_customary(word) for word in rtgs.split())
+        return ((rtgs, ""), (customary, "")) if customary != rtgs else ((rtgs, ""),)
+    if "GREEK" in sc:
+        return _with_english(_greek(text))
+    return ((" ".join(map(_ascii_word, text.split(" "))), ""),)
 
 
 # non-ASCII character -> unidecode's rendering of it (``ascii_of``; as many entries as distinct characters met)
