@@ -208,3 +208,24 @@ def record_event_loop_use(monkeypatch: pytest.MonkeyPatch, module, name: str) ->
 
     monkeypatch.setattr(module, name, spy)
     return calls
+
+
+# Modules that touch no database (pure cores, the matcher, the batch CLI on files): the PostgreSQL run leaves them to
+# the SQLite run, where they test the very same code; everything that reaches a database runs on both.
+DATABASE_FREE = {
+    "tests/analysis/test_core.py", "tests/intel/test_core.py", "tests/ledger/test_core.py",
+    "tests/registrations/test_core.py", "tests/response/test_core.py", "tests/sites/test_core.py",
+    "tests/tips/test_core.py", "tests/screening/test_matching.py", "tests/screening/test_spelling_and_alignment.py",
+    "tests/screening/test_threshold_pruning.py", "tests/screening/test_native.py", "tests/screening/test_scripts.py",
+    "tests/screening/test_importers.py", "tests/screening/test_batch.py", "tests/parcels/test_classifier.py",
+    "tests/risk/test_scoring.py",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    if not on_postgres():
+        return
+    skipped = [item for item in items if item.nodeid.split("::")[0] in DATABASE_FREE]
+    if skipped:
+        config.hook.pytest_deselected(items=skipped)
+        items[:] = [item for item in items if item.nodeid.split("::")[0] not in DATABASE_FREE]

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, File, Request, Response, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from vigil.platform.database import session_scope
-from vigil.platform.errors import BadRequest
+from vigil.platform.errors import BadRequest, Problem
 from vigil.platform.identity.principal import Principal
 from vigil.platform.pagination import Cursor, Limit, Page
 from vigil.screening import service
@@ -177,7 +177,7 @@ def import_lost(files: list[UploadFile] = File(...), who: Principal = Depends(cu
 @router.post("/stolen-property/import", responses=PROBLEM_RESPONSES,
              description="Add reported stolen items from a CSV (kind,number[,description,reported_date]; kind = serial, "
                          "imei or vin); records held in retention are re-checked against the new numbers. A file "
-                         "that cannot be used imports nothing and says why in `row_errors`.")
+                         "that cannot be used imports nothing: 422 with the reason in `errors`.")
 def import_stolen_property(file: UploadFile = File(...), who: Principal = Depends(current_principal)):
     from vigil.platform import policy
 
@@ -187,7 +187,7 @@ def import_stolen_property(file: UploadFile = File(...), who: Principal = Depend
         try:
             count, errors = service.import_stolen_property(db, who, folder / name, name)
         except BadRequest as exc:  # the file's content, which no schema can state: nothing imported, and why
-            return {"imported": 0, "row_errors": [exc.detail]}
+            raise Problem(422, "The file was not imported", extra={"errors": [exc.detail]}) from None
         return {"imported": count, "row_errors": errors[:1000]}
 
 
