@@ -16,8 +16,8 @@ MODULES = {
     "response": "vigil.response.pages",
     "analysis": "vigil.analysis.pages",
     "tips": "vigil.tips.pages",
-    "audit": "vigil.platform.audit.pages",
-    "admin": "vigil.platform.identity.pages",
+    "audit": "vigil.web.audit_pages",
+    "admin": "vigil.web.admin_pages",
 }
 
 
