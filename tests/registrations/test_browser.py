@@ -25,7 +25,7 @@ def test_desk_uploads_a_file_and_an_officer_dismisses_the_hit(live_server, page)
             "HOTEL-0001,WEB-1,Maria Souza,1975-02-02,BR,passport,BR998877,2026-12-05\n"
             "HOTEL-0001,WEB-2,Karim Haddad,1988-04-02,XX,passport,X1234567,2026-12-05\n"
             "HOTEL-0001,WEB-3,No Id,1975-02-02,CN,cn_ric,12345,2026-12-05\n")
-    sign_in(page, live_server, "hotel-desk")
+    sign_in(page, live_server, "hotel-desk", "/registrations")
     page.goto(f"{live_server}/registrations")
     page.set_input_files("input[type=file][name=file]",
                          {"name": "guests.csv", "mimeType": "text/csv", "buffer": body.encode()})
@@ -33,6 +33,8 @@ def test_desk_uploads_a_file_and_an_officer_dismisses_the_hit(live_server, page)
     page.wait_for_selector("#upload-results table#results", timeout=120_000)
     text = page.locator("#upload-results").inner_text()
     assert "WEB-1" in text and "accepted" in text and "resident ID" in text
+    assert "Alerts" not in text  # a desk is not told that a guest matched a list
+    assert page.locator("a[href='/cases']").count() == 0 and page.locator("a[href='/intel']").count() == 0
     page.goto(f"{live_server}/registrations")
     own = page.locator("#own-records").inner_text()
     assert "WEB-3" in own and "G-1001" in own  # its own records only, with the reasons

@@ -75,9 +75,10 @@ def page(browser):
     context.close()
 
 
-def sign_in(page, base: str, username: str) -> None:
+def sign_in(page, base: str, username: str, home: str = "/") -> None:
+    """Sign in through the form; ``home`` is where the user lands (a reporter: its portal)."""
     page.goto(f"{base}/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", f"{username}-demo-pass")
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(f"{base}{home}")

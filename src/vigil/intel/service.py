@@ -153,6 +153,7 @@ def readable_collection_clause(principal: Principal, collection_id: str):
 
 
 def list_collections(session: Session, principal: Principal) -> list[tuple[Collection, bool, bool]]:
+    policy.require(principal, "intel.read")
     out = []
     for coll in session.scalars(select(Collection).order_by(Collection.created_at, Collection.id)):
         r, w = collection_rights(session, principal, coll)

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse
 from vigil.ledger import service
 from vigil.ledger.core.ledger import KINDS
 from vigil.ledger.schemas import MovementIn, record_dict
-from vigil.platform import clock
+from vigil.platform import clock, policy
 from vigil.platform.database import session_scope
 from vigil.platform.errors import BadRequest
 from vigil.platform.identity.principal import Principal
@@ -113,6 +113,7 @@ def alert_close(alert_id: int, who: Principal = Depends(current_principal)):
 
 @router.get("/trace")
 def trace_page(request: Request, key: str = "", at: str = "", who: Principal = Depends(current_principal)):
+    policy.require(who, "ledger.read")  # the empty form too: the page is for officers
     data = held = None
     when = _when(at)
     if key:

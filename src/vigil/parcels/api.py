@@ -9,17 +9,16 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from vigil.parcels import service
 from vigil.parcels.catalogue import classifier_for
-from vigil.parcels.schemas import (Catalogue, CatalogueIn, Classified, ClassifyIn, ManifestIn, ParcelDecisionIn, ParcelResult,
-                                   QueuedParcel)
+from vigil.parcels.schemas import (Catalogue, CatalogueIn, Classified, ClassifyIn, ManifestIn, OwnParcel,
+                                   ParcelDecisionIn, ParcelResult, QueuedParcel)
 from vigil.platform import policy
 from vigil.platform.database import session_scope
 from vigil.platform.identity.principal import Principal
 from vigil.platform.pagination import Page
 from vigil.registrations.service import CURSOR_PATTERN
-from vigil.screening.problems import PROBLEM_RESPONSES
 from vigil.web.security import current_principal
 
-router = APIRouter(prefix="/api/v1/parcels", tags=["parcels"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/api/v1/parcels", tags=["parcels"])
 
 
 @router.post("/manifests", response_model=list[ParcelResult],
@@ -46,6 +45,16 @@ def queued(p) -> QueuedParcel:
                         status=p.status, reason=p.reason, received_at=p.received_at)
 
 
+@router.get("/mine", response_model=Page[OwnParcel],
+            description="A carrier's own parcels, newest first: the classification of what it declared and whether "
+                        "an officer asked it to hold one.")
+def mine(cursor: str | None = Query(None, pattern=CURSOR_PATTERN), limit: int = Query(50, ge=1, le=500),
+         who: Principal = Depends(current_principal)):
+    with session_scope() as db:
+        _, rows, nxt = service.own_parcels(db, who, cursor, limit)
+        return Page[OwnParcel](items=[OwnParcel(**r) for r in rows], next_cursor=nxt)
+
+
 @router.get("/queue", response_model=Page[QueuedParcel], description="Flagged parcels with the matched terms.")
 def queue(status: Literal["open", "released", "held"] = "open", cursor: str | None = Query(None, pattern=CURSOR_PATTERN),
           limit: int = Query(50, ge=1, le=500), who: Principal = Depends(current_principal)):
@@ -63,7 +72,7 @@ def decide(parcel_id: Annotated[int, Path(ge=1, le=2_147_483_647)], data: Parcel
 @router.get("/catalogue", response_model=Catalogue,
             description="The prohibited and restricted items catalogue in force.")
 def get_catalogue(who: Principal = Depends(current_principal)):
-    policy.require(who, "parcels.classify")
+    policy.require(who, "parcels.catalogue.read")
     with session_scope() as db:
         return Catalogue.from_stored(service.catalogue(db))
 

@@ -2,15 +2,19 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StringConstraints
+from pydantic import (
+    BaseModel,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StringConstraints,
+)
 
-from vigil.platform.types import Int, Timestamp
+from vigil.platform.types import Int, StrictModel, Timestamp
 from vigil.screening.problems import MultiLine as Text
 from vigil.screening.problems import OneLine as Line
 
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+Strict = StrictModel
 
 
 class ParcelIn(Strict):
@@ -66,6 +70,21 @@ class QueuedParcel(BaseModel):
     sender_hits: list[dict[str, str]]
     status: str
     reason: str
+    received_at: Timestamp
+
+
+class OwnParcel(BaseModel):
+    """A carrier's own parcel as the carrier sees it: the classification of its declared contents and whether an
+    officer asked it to hold the parcel; never a screening result on its sender."""
+
+    tracking_number: str
+    receiver_name: str
+    contents: str
+    weight_kg: float
+    destination: str
+    categories: list[str]
+    un_numbers: list[str]
+    held: bool
     received_at: Timestamp
 
 

@@ -4,12 +4,13 @@ catalogue edits."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from vigil.parcels.core.manifest import parcel_of
 from vigil.parcels.catalogue import classifier_for, load_catalogue_file, newest_version, validate_catalogue
 from vigil.parcels.models import CatalogueVersion, Parcel
 from vigil.platform import clock, policy
@@ -93,7 +94,49 @@ def submit_manifest(session: Session, actor: Principal, licence: str, parcels: l
     audit.record(session, actor, "parcels.manifest", "carrier", carrier.id,
                  detail={"parcels": len(parcels), "accepted": len(fresh),
                          "flagged": sum(o.flagged or bool(o.alerts) for _, _, o in fresh)})
-    return outcomes
+    return answers_for(actor, outcomes)
+
+
+def submit_manifest_rows(session: Session, actor: Principal, licence: str,
+                         rows: list[tuple[int, dict[str, str] | None, str | None]]) -> list[ParcelOutcome]:
+    """A manifest file's rows (``read_rows(..., required=manifest.REQUIRED_COLUMNS)``): each answered in order, a
+    row that cannot be a parcel rejected with its line number and reasons, the rest as ``submit_manifest``."""
+    checked = []
+    for line, row, error in rows:
+        parcel, reasons = parcel_of(row) if row is not None else (None, [error or "unreadable row"])
+        number = (row or {}).get("tracking_number", "").strip()[:64]
+        checked.append((parcel, ParcelOutcome(number, "rejected", [r if r.startswith("line ") else f"line {line}: {r}"
+                                                                  for r in reasons])))
+    submitted = iter(submit_manifest(session, actor, licence, [p for p, _ in checked if p is not None])
+                     if any(p is not None for p, _ in checked) else [])
+    return [next(submitted) if parcel is not None else rejected for parcel, rejected in checked]
+
+
+def answers_for(actor: Principal, outcomes: list[ParcelOutcome]) -> list[ParcelOutcome]:
+    """A carrier's staff are told how their declared contents were classified, never that a sender matched a list
+    (no tipping-off): the hit is queued for officers all the same."""
+    if policy.allowed(actor, "registrations.screening_results"):
+        return outcomes
+    return [replace(o, alerts=[]) for o in outcomes]
+
+
+def own_parcels(session: Session, actor: Principal, cursor: str | None, limit: int):
+    """A carrier's own parcels, newest first: what it declared, how the contents were classified, and whether an
+    officer told it to hold one (not why, nor whether the sender is under review)."""
+    policy.require(actor, "parcels.submit")
+    own = registrations.establishment_of(session, actor)
+    if own is None or own.sector != CARRIER_SECTOR:
+        raise NotFound("You are not linked to a carrier")
+    rows, nxt = registrations.paginate_rows(session, select(Parcel).where(Parcel.carrier_id == own.id), Parcel.id,
+                                            cursor, limit, scalars=True)
+    return own, [carrier_view(p) for p in rows], nxt
+
+
+def carrier_view(p: Parcel) -> dict:
+    return {"tracking_number": p.tracking_number, "receiver_name": p.receiver_name, "contents": p.contents,
+            "weight_kg": p.weight_kg, "destination": p.destination,
+            "categories": [c for c in p.categories.split(",") if c], "un_numbers": [u for u in p.un_numbers.split(",") if u],
+            "held": p.status == "held", "received_at": p.received_at}
 
 
 def _screen_senders(session: Session, actor: Principal, fresh) -> None:

@@ -78,8 +78,10 @@ def require(principal: Principal, action: str, resource: Resource | None = None)
 
 def visible_clause(principal: Principal, agency_col, restricted_col, classification_col):
     """The SQL form of ``decide`` for list queries and counts, so lists never leak what reads would refuse."""
-    from sqlalchemy import and_, or_
+    from sqlalchemy import and_, false, or_
 
+    if not allowed(principal, "record.read"):  # a reporter reads no agency record
+        return false()
     return and_(classification_col <= principal.clearance,
                 or_(restricted_col.is_(False), agency_col == principal.agency_id))
 
@@ -151,21 +153,24 @@ def stix_visible_clause(principal: Principal, tlp_col, owner_col, group_col, mem
 # ---------------------------------------------------------------------------------------------------------------------
 
 # --- registrations and parcels (vigil.registrations, vigil.parcels)
-# Establishment (and carrier) staff are platform users of the lowest role linked to one establishment
-# (registrations.establishment_users): they submit for it and see only its records; operators and systems submit
-# for any. Officers work the alerts and search (with a purpose and a case); supervisors manage establishments,
-# stolen-property lists and purges; admins edit the parcels catalogue.
-ACTIONS["registrations.submit"] = "viewer"
+# Establishment (and carrier) staff are platform users of the "reporter" role, below every agency role, linked to
+# one establishment (registrations.establishment_users): they submit for it and see only its records and no other
+# page or route; operators and systems submit for any. Screening results never reach a reporter (no tipping-off).
+# Officers work the alerts and search (with a purpose and a case); supervisors manage establishments, stolen-property
+# lists and purges; admins edit the parcels catalogue.
+ACTIONS["registrations.submit"] = "reporter"
 ACTIONS["registrations.submit_any"] = "operator"
 ACTIONS["registrations.establishment.read"] = "analyst"
+ACTIONS["registrations.screening_results"] = "viewer"  # alerts in an intake answer: agency staff only
 ACTIONS["registrations.establishment.manage"] = "supervisor"
 ACTIONS["registrations.alerts.work"] = "analyst"
 ACTIONS["registrations.search"] = "analyst"
 ACTIONS["registrations.purge"] = "supervisor"
-ACTIONS["parcels.submit"] = "viewer"
+ACTIONS["parcels.submit"] = "reporter"
 ACTIONS["parcels.submit_any"] = "operator"
-ACTIONS["parcels.classify"] = "viewer"
+ACTIONS["parcels.classify"] = "reporter"
 ACTIONS["parcels.queue.work"] = "analyst"
+ACTIONS["parcels.catalogue.read"] = "viewer"  # the whole term list is not for carriers (evasion)
 ACTIONS["parcels.catalogue.edit"] = "admin"
 
 
@@ -215,7 +220,7 @@ ACTIONS["response.manage"] = "supervisor"  # units, key areas, posts, alarm sour
 
 ACTIONS["analysis.read"] = "viewer"  # aggregate statistics, hotspots, exports: no personal data
 ACTIONS["analysis.import"] = "analyst"
-ACTIONS["tips.read"] = "viewer"  # the triage queue; a reporter's contact needs personal_data.read and a purpose
+ACTIONS["tips.read"] = "viewer"  # the triage queue; a tipster's contact needs personal_data.read and a purpose
 ACTIONS["tips.triage"] = "operator"  # link, ask, close, create an incident
 ACTIONS["tips.reward"] = "supervisor"
 ACTIONS["volunteers.read"] = "viewer"  # names, areas and shifts; contact data needs personal_data.read

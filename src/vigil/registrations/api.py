@@ -11,12 +11,11 @@ from vigil.platform.identity.principal import Principal
 from vigil.platform.pagination import Page
 from vigil.registrations.service import CURSOR_PATTERN
 from vigil.registrations import service
-from vigil.screening.problems import PROBLEM_RESPONSES
 from vigil.registrations.schemas import (AlertOut, BatchIn, BatchOut, DecisionIn, EstablishmentIn, EstablishmentOut,
                                          OutcomeOut, RegistrationOut, SearchHit)
 from vigil.web.security import current_principal, declared_purpose
 
-router = APIRouter(prefix="/api/v1/registrations", tags=["registrations"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/api/v1/registrations", tags=["registrations"])
 
 
 @router.get("/establishments", response_model=list[EstablishmentOut])

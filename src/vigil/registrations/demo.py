@@ -1,4 +1,5 @@
-"""Demo: a hotel and a carrier, a desk user for the hotel (hotel-desk / hotel-desk-demo-pass), a few records."""
+"""Demo: a hotel and a carrier, each with a desk user of the reporter role (hotel-desk / hotel-desk-demo-pass,
+carrier-desk / carrier-desk-demo-pass), a few records."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from vigil.registrations import service
 from vigil.registrations.models import Establishment
 
 DESK_USER = "hotel-desk"
+CARRIER_USER = "carrier-desk"
 
 
 def seed(session: Session, actor: Principal) -> None:
@@ -19,12 +21,13 @@ def seed(session: Session, actor: Principal) -> None:
         return
     hotel = service.add_establishment(session, actor, "HOTEL-0001", "hotel", "Harbour View Hotel")
     service.add_establishment(session, actor, "SH-0001", "secondhand", "Old Town Phones")
-    service.add_establishment(session, actor, "EXP-0001", "logistics", "Swift Express")
+    carrier = service.add_establishment(session, actor, "EXP-0001", "logistics", "Swift Express")
     if session.scalars(select(Agency).where(Agency.code == "establishments")).first() is None:
         identity.create_agency(session, actor, "establishments", "Reporting establishments", "establishment", "XX")
-    user = identity.create_user(session, actor, DESK_USER, f"{DESK_USER}-demo-pass", "establishments", "viewer", 0)
-    session.flush()
-    service.link_user(session, actor, hotel.id, user.id)
+    for username, establishment in ((DESK_USER, hotel), (CARRIER_USER, carrier)):
+        user = identity.create_user(session, actor, username, f"{username}-demo-pass", "establishments", "reporter", 0)
+        session.flush()
+        service.link_user(session, actor, establishment.id, user.id)
     rows = [(1, {"establishment": "HOTEL-0001", "record_id": "G-1001", "name": "Li Na", "dob": "1990-03-07",
                  "nationality": "CN", "document_type": "cn_ric", "document_number": "110105199003070017",
                  "arrival": "2026-12-01", "room": "304"}, None),

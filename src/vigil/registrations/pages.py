@@ -15,6 +15,7 @@ from vigil.registrations.service import CURSOR_PATTERN
 from vigil.platform.errors import BadRequest
 from vigil.platform.identity.principal import Principal
 from vigil.registrations import service
+from vigil.registrations.core.validate import CARRIER_SECTOR
 from vigil.registrations.core.csvin import CsvFormatError, read_rows, text_lines
 from vigil.web.security import current_principal
 from vigil.web.templating import register_templates, render
@@ -27,7 +28,10 @@ MAX_UPLOAD_ROWS = 10_000
 @router.get("")
 def home(request: Request, cursor: str | None = Query(None, pattern=CURSOR_PATTERN),
          who: Principal = Depends(current_principal)):
-    return render(request, "registrations/home.html", _home_context(who, cursor))
+    context = _home_context(who, cursor)
+    if context["own"] is not None and context["own"].sector == CARRIER_SECTOR:
+        return RedirectResponse("/parcels", status_code=303)  # a carrier's portal is its manifests
+    return render(request, "registrations/home.html", context)
 
 
 def _home_context(who: Principal, cursor: str | None) -> dict:
@@ -57,10 +61,11 @@ def _ingest_upload(data: bytes, who: Principal) -> list[service.Outcome]:
 async def upload(request: Request, file: UploadFile = File(...), who: Principal = Depends(current_principal)):
     data = await file.read()
     outcomes = await run_in_threadpool(_ingest_upload, data, who)
+    shown = {"outcomes": outcomes, "show_alerts": policy.allowed(who, "registrations.screening_results")}
     if request.headers.get("hx-request"):
-        return render(request, "registrations/_results.html", {"outcomes": outcomes})
+        return render(request, "registrations/_results.html", shown)
     context = await run_in_threadpool(_home_context, who, None)  # without JavaScript: the whole page
-    return render(request, "registrations/home.html", {**context, "outcomes": outcomes})
+    return render(request, "registrations/home.html", {**context, **shown})
 
 
 @router.post("/alerts/{alert_id}/decide")

@@ -4,15 +4,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from vigil.platform.types import Int, Timestamp
+from vigil.platform.types import Int, StrictModel, Timestamp
 from vigil.screening.problems import OneLine as Line
 
 Sector = Literal["hotel", "secondhand", "vehicle_refit", "venue", "logistics"]
 Opt = Field(default="", max_length=300, pattern=r"^[^\x00-\x1f\x7f]*$")
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+Strict = StrictModel
 
 
 class EstablishmentIn(Strict):
@@ -86,7 +85,6 @@ class RegistrationOut(BaseModel):
     nationality: str
     document_type: str
     document_number: str
-    hit: bool
     received_at: Timestamp
     retain_until: Timestamp
 

@@ -160,7 +160,15 @@ def ingest(session: Session, actor: Principal, rows: Iterable[tuple[int, dict[st
                          "rejected": sum(p.outcome.status == "rejected" for p in pending),
                          "duplicate": sum(p.outcome.status == "duplicate" for p in pending),
                          "alerts": sum(len(p.hits) for p in fresh)})
-    return [p.outcome for p in pending]
+    return answers_for(actor, [p.outcome for p in pending])
+
+
+def answers_for(actor: Principal, outcomes: list[Outcome]) -> list[Outcome]:
+    """What a submitter is told: agency staff see the alerts of their intake; an establishment or carrier never
+    learns that its customer matched a list (no tipping-off). The alerts are stored and queued either way."""
+    if policy.allowed(actor, "registrations.screening_results"):
+        return outcomes
+    return [replace(o, alerts=[]) for o in outcomes]
 
 
 def policy_refusal():

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from vigil.platform import policy
 from vigil.platform.database import session_scope
 from vigil.platform.errors import Problem
 from vigil.platform.identity.principal import Principal
@@ -182,6 +183,7 @@ async def feed(request: Request, max_events: int = Query(0, ge=0, le=10_000),
                who: Principal = Depends(current_principal)):
     """Server-sent events: a snapshot of units and open incidents now, then again whenever something changes
     (a timeline event, a unit's status or position), checked once a second with one small query."""
+    policy.require(who, "response.read")  # before the stream starts: a refusal later could not be answered
 
     def read(previous):
         with session_scope() as db:

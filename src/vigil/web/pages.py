@@ -69,6 +69,9 @@ def _dashboard_counts(who: Principal) -> dict[str, int]:
 def dashboard(request: Request, who: Principal = Depends(current_principal)):
     from vigil.web.capabilities import status_of
 
+    if not policy.allowed(who, "dashboard.view"):  # a reporter's home is its portal (registrations or parcels)
+        portal = next((url for _, _, url, action in NAVIGATION[1:] if policy.allowed(who, action)), "/logout")
+        return RedirectResponse(portal, status_code=303)
     modules = [(label, url, status_of(key)) for key, label, url, action in NAVIGATION[1:]
                if policy.allowed(who, action)]
     return render(request, "dashboard.html", {"section": "dashboard", "counts": _dashboard_counts(who),

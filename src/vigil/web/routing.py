@@ -22,3 +22,17 @@ def int_path_convertors(router: APIRouter) -> None:
                       route.path)
         route.path = path
         route.path_regex, route.path_format, route.param_convertors = compile_path(path)
+
+
+def served_routes(app) -> list[tuple[str, frozenset[str]]]:
+    """(path, methods) of every route the app serves, included routers flattened: FastAPI keeps an included router
+    as one entry of ``app.routes`` (its routes are resolved on first use), so a walk over ``app.routes`` alone
+    would see only the app's own."""
+    out = []
+    for route in app.routes:
+        contexts = getattr(route, "effective_route_contexts", None)
+        if contexts is not None:
+            out += [(c.path, frozenset(c.methods or ())) for c in contexts()]
+        elif getattr(route, "path", None):
+            out.append((route.path, frozenset(getattr(route, "methods", None) or ())))
+    return out

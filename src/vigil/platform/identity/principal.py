@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ROLES = ("viewer", "analyst", "operator", "supervisor", "admin")
+# "reporter": staff of a reporting establishment or carrier (outside the agency), who only submit registrations or
+# manifests and see their own submissions; every agency role ranks above it.
+ROLES = ("reporter", "viewer", "analyst", "operator", "supervisor", "admin")
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
 CLEARANCES = {0: "unclassified", 1: "restricted", 2: "confidential", 3: "secret"}
 

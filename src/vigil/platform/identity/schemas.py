@@ -4,13 +4,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from vigil.platform.types import Int, Line, Text, Timestamp
+from vigil.platform.types import Int, Line, StrictModel, Text, Timestamp
 
-Role = Literal["viewer", "analyst", "operator", "supervisor", "admin"]
+Role = Literal["reporter", "viewer", "analyst", "operator", "supervisor", "admin"]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+Strict = StrictModel
 
 
 class LoginIn(Strict):

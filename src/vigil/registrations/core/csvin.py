@@ -24,8 +24,10 @@ def text_lines(stream: BinaryIO) -> io.TextIOWrapper:
     return io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
 
 
-def read_rows(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, str] | None, str | None]]:
-    """(line number, row as a dict of lower-case column -> text, None) or (line, None, error) per data row."""
+def read_rows(lines: Iterable[str], required: tuple[str, ...] = REQUIRED_COLUMNS
+              ) -> Iterator[tuple[int, dict[str, str] | None, str | None]]:
+    """(line number, row as a dict of lower-case column -> text, None) or (line, None, error) per data row; a
+    registrations file by default, any CSV with ``required`` columns (a carrier's manifest)."""
     reader = csv.reader(lines)
     try:
         header = next(reader, None)
@@ -34,7 +36,7 @@ def read_rows(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, str] | None
     if not header:
         raise CsvFormatError("the file is empty (a header row is required)")
     columns = [h.strip().lower() for h in header]
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    missing = [c for c in required if c not in columns]
     if missing:
         raise CsvFormatError(f"line 1: missing column(s): {', '.join(missing)}")
     width = len(columns)
