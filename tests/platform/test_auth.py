@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import login, make_client, record_event_loop_use
+from tests.conftest import make_client, record_event_loop_use
 
 CASE = {"title": "Bag theft at the harbour", "legal_basis": "Criminal Procedure Code art. 110"}
 

@@ -172,6 +172,36 @@ def test_alarm_webhook_signature_and_replay(as_user, client):
     assert unsigned.status_code == 401 and unsigned.headers["content-type"].startswith(PROBLEM)
 
 
+# Villages on Andorra's roads, far apart: the demo's key sites are key areas too, so the test picks one no area covers.
+VILLAGES = [(42.5669, 1.5984), (42.5562, 1.5331), (42.5450, 1.5148), (42.4637, 1.4913), (42.5425, 1.7336),
+            (42.5766, 1.6677), (42.5720, 1.4846), (42.6190, 1.5400), (42.5070, 1.5390), (42.5950, 1.5250)]
+
+
+def free_spot(areas: list[dict]) -> tuple[float, float]:
+    """A village at least 300 m beyond every key area's circle, and outside every polygon's bounding box."""
+    def clear(lat, lon):
+        for a in areas:
+            if a["polygon"]:
+                lats, lons = [p[1] for p in a["polygon"]], [p[0] for p in a["polygon"]]
+                if min(lats) - 0.005 <= lat <= max(lats) + 0.005 and min(lons) - 0.005 <= lon <= max(lons) + 0.005:
+                    return False
+            elif haversine_m(lat, lon, a["lat"], a["lon"]) <= (a["radius_m"] or 0) + 300:
+                return False
+        return True
+
+    free = [v for v in VILLAGES if clear(*v)]
+    assert free, "every village lies in a key area: the demo's key areas grew"
+    return free[0]
+
+
+def haversine_m(lat1, lon1, lat2, lon2) -> float:
+    import math
+
+    dlat, dlon = math.radians(lat2 - lat1), math.radians(lon2 - lon1)
+    h = math.sin(dlat / 2) ** 2 + math.cos(math.radians(lat1)) * math.cos(math.radians(lat2)) * math.sin(dlon / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(h))
+
+
 def test_key_areas_drive_the_three_minute_target(as_user):
     sup = as_user("supervisor")
     made = sup.post("/api/v1/response/key-areas", json={"name": "Test plaza", "lat": 42.5340, "lon": 1.5800,
@@ -180,8 +210,9 @@ def test_key_areas_drive_the_three_minute_target(as_user):
     inside = new_incident(sup, lat=42.5345, lon=1.5801)
     # the demo's key sites are key areas too, and one may cover the same spot: the target is what matters
     assert inside["key_area"] and inside["area"] and inside["scene_target_s"] == 180
-    outside = new_incident(sup, lat=42.4700, lon=1.4950)
-    assert outside["scene_target_s"] == (180 if outside["key_area"] else 300)  # demo key sites are all over
+    spot = free_spot(sup.get("/api/v1/response/key-areas").json())
+    outside = new_incident(sup, lat=spot[0], lon=spot[1])
+    assert not outside["key_area"] and outside["scene_target_s"] == 300
     assert sup.post("/api/v1/response/key-areas", json={"name": "no shape", "lat": 42.5}).status_code == 422
 
 

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import threading
+from datetime import timedelta
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -210,6 +211,9 @@ def test_scheduled_refresh_is_off_until_configured(monkeypatch):
     assert not job.enabled()
     monkeypatch.setenv("VIGIL_LISTS_UPDATE_HOURS", "24")
     reset_settings()
-    assert job.enabled()
+    assert job.enabled() and job.every == timedelta(hours=24)  # read when asked, not when the module was imported
+    monkeypatch.setenv("VIGIL_LISTS_UPDATE_HOURS", "6")
+    reset_settings()
+    assert job.every == timedelta(hours=6)
     monkeypatch.delenv("VIGIL_LISTS_UPDATE_HOURS")
     reset_settings()

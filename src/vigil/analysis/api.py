@@ -7,14 +7,14 @@ from fastapi import APIRouter, Depends, Query
 
 from vigil.analysis import exports, service
 from vigil.analysis.analytics import Filters
-from vigil.analysis.schemas import ERRORS, ExportFormat, ImportOut, MonthlyCount, NearRepeatOut, SyncOut, filters
+from vigil.analysis.schemas import ExportFormat, ImportOut, MonthlyCount, NearRepeatOut, SyncOut, filters
 from vigil.platform import policy
 from vigil.platform.database import session_scope
 from vigil.platform.identity.principal import Principal
 from vigil.web.downloads import attachment
 from vigil.web.security import current_principal
 
-router = APIRouter(prefix="/api/v1/analysis", tags=["analysis"], responses=ERRORS)
+router = APIRouter(prefix="/api/v1/analysis", tags=["analysis"])
 
 
 @router.get("/statistics", description="Counts by type, area, hour, weekday, month; trend, years with "

@@ -10,7 +10,6 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from vigil.analysis.analytics import Filters
 from vigil.platform.errors import Problem
-from vigil.web.errors import problem_responses
 from vigil.platform.types import Int, Timestamp
 
 ExportFormat = Literal["csv", "xlsx", "pdf"]
@@ -42,9 +41,6 @@ def form_filters(start: str = "", end: str = "", type: str = "", area: str = "")
     except ValueError:
         raise Problem(422, "dates are YYYY-MM-DD", title="Please correct the filters") from None
     return filters(first, last, type[:80], area[:120])
-
-
-ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 422, 428, 429)
 
 
 class ImportOut(BaseModel):

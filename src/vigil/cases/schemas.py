@@ -5,11 +5,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from vigil.platform.types import Int, Line, Text, Timestamp
+from vigil.platform.types import Int, Line, StrictModel, Text, Timestamp
 
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+Strict = StrictModel
 
 
 class CaseIn(Strict):

@@ -7,7 +7,6 @@ restrictive TLP of its two ends and is itself filtered by policy.
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from typing import Any

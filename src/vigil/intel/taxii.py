@@ -279,7 +279,7 @@ def _add_objects_sync(raw: bytes, collection_id: str, who: Principal):
     data = service.parse_bundle_bytes(raw)
     objects = service.bundle_objects(data)
     with session_scope() as db:
-        coll = _collection(db, who, collection_id, "write")[0]
+        _collection(db, who, collection_id, "write")  # refuses a caller who may not write there
         report = service.ingest(db, who, objects, collection_id, source="taxii")
         if not report.ok:
             db.rollback()

@@ -6,9 +6,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictFloat, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StringConstraints,
+)
 
-from vigil.platform.types import Line, Timestamp
+from vigil.platform.types import Line, StrictModel, Timestamp
 
 Ident = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")]
 ItemClass = Literal["firearm", "ammunition", "explosive", "detonator", "precursor", "chemical"]
@@ -31,7 +38,7 @@ AT_PATTERN = (r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
 Quantity = Annotated[float, Field(ge=-1_000_000_000, le=1_000_000_000, allow_inf_nan=False, strict=True)]
 
 
-class Strict(BaseModel):
+class Strict(StrictModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 

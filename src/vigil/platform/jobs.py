@@ -22,18 +22,23 @@ log = logging.getLogger("vigil.jobs")
 @dataclass
 class Job:
     name: str
-    every: timedelta
+    every_: timedelta | Callable[[], timedelta]  # a callable: a period read from settings when asked, not at import
     fn: Callable[[datetime], str]
     enabled: Callable[[], bool] = lambda: True
     description: str = ""
     last_run: datetime | None = field(default=None)
     last_result: str = ""
 
+    @property
+    def every(self) -> timedelta:
+        return self.every_() if callable(self.every_) else self.every_
+
 
 JOBS: dict[str, Job] = {}
 
 
-def job(name: str, every: timedelta, enabled: Callable[[], bool] | None = None, description: str = ""):
+def job(name: str, every: timedelta | Callable[[], timedelta], enabled: Callable[[], bool] | None = None,
+        description: str = ""):
     """Decorator: register `fn(as_of) -> summary` as a periodic job."""
 
     def register(fn: Callable[[datetime], str]) -> Callable[[datetime], str]:

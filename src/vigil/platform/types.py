@@ -6,7 +6,8 @@ import re
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, PlainSerializer, StringConstraints, WithJsonSchema
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer, StringConstraints,
+                      WithJsonSchema)
 
 from vigil.platform.clock import as_utc
 
@@ -91,3 +92,9 @@ def _no_bool(value):
 
 # A JSON integer: 3 and 3.0 (JSON Schema counts both as integers), never true/false (Python's bool is an int).
 Int = Annotated[int, BeforeValidator(_no_bool)]
+
+
+class StrictModel(BaseModel):
+    """The base of every request body: a field the API does not know is an error (422), never silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")

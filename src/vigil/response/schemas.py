@@ -5,9 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    field_validator,
+    model_validator,
+)
 
-from vigil.platform.types import Int, Line, Text, Timestamp
+from vigil.platform.types import Int, Line, StrictModel, Text, Timestamp
 
 INCIDENT_TYPES = ("assault", "burglary", "robbery", "theft", "traffic collision", "disturbance", "fire",
                   "medical", "mental health crisis", "suspicious object", "alarm", "missing person", "other")
@@ -22,8 +29,7 @@ Lon = Field(strict=True, ge=-180, le=180)
 UNIT_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$"
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+Strict = StrictModel
 
 
 class IncidentIn(Strict):

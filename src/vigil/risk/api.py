@@ -13,11 +13,10 @@ from vigil.platform.database import session_scope
 from vigil.platform.identity.principal import Principal
 from vigil.risk import report, schemas, service
 from vigil.risk.core import scoring
-from vigil.sites.api import PROBLEM_RESPONSES
 from vigil.web.downloads import attachment
 from vigil.web.security import current_principal, declared_purpose
 
-router = APIRouter(prefix="/api/v1", tags=["risk"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/api/v1", tags=["risk"])
 IdPath = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Who = Annotated[Principal, Depends(current_principal)]
 PDF = {200: {"content": {"application/pdf": {}}}}

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from vigil.platform.types import Int, Line, Timestamp
+from vigil.platform.types import Int, Line, StrictModel, Timestamp
 from vigil.sites.schemas import LineGeometry, OptionalLine, PolygonGeometry, Prose
 
 StixRef = Annotated[str, StringConstraints(
@@ -15,8 +15,7 @@ Level = Field(ge=1, le=5)
 Criterion = Field(ge=1, le=10)
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+Strict = StrictModel
 
 
 class Out(BaseModel):

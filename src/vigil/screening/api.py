@@ -19,7 +19,6 @@ from vigil.screening.core.documents import validate_cn_ric
 from vigil.screening.core.mrz import parse_mrz
 from vigil.screening.schemas import (DocumentCheckIn, StolenCheckIn, DocumentHitOut, EntryIn, EntryOut, EntryPatch, ImportOut, MatchOut, MRZIn,
                                      ResultOut, ScreenIn, ScreenOut, WatchlistIn, WatchlistOut)
-from vigil.screening.problems import PROBLEM_RESPONSES
 from vigil.web.security import current_principal, declared_purpose
 
 router = APIRouter(prefix="/api/v1", tags=["screening"])
@@ -174,7 +173,7 @@ def import_lost(files: list[UploadFile] = File(...), who: Principal = Depends(cu
         return {"imported": count, "row_errors": errors[:1000]}
 
 
-@router.post("/stolen-property/import", responses=PROBLEM_RESPONSES,
+@router.post("/stolen-property/import",
              description="Add reported stolen items from a CSV (kind,number[,description,reported_date]; kind = serial, "
                          "imei or vin); records held in retention are re-checked against the new numbers. A file "
                          "that cannot be used imports nothing: 422 with the reason in `errors`.")
@@ -191,7 +190,7 @@ def import_stolen_property(file: UploadFile = File(...), who: Principal = Depend
         return {"imported": count, "row_errors": errors[:1000]}
 
 
-@router.post("/stolen-property/check", responses=PROBLEM_RESPONSES, description="Is this serial, IMEI or VIN reported stolen?")
+@router.post("/stolen-property/check", description="Is this serial, IMEI or VIN reported stolen?")
 def check_stolen_property(data: StolenCheckIn, who: Principal = Depends(current_principal)):
     from vigil.platform import policy
 

@@ -12,7 +12,7 @@ def _hours() -> float:
     return get_settings().lists_update_hours
 
 
-@job("screening.lists_update", every=timedelta(hours=max(_hours(), 1.0)), enabled=lambda: _hours() > 0,
+@job("screening.lists_update", every=lambda: timedelta(hours=max(_hours(), 1.0)), enabled=lambda: _hours() > 0,
      description="Download the UN and OFAC lists; a new version only when they changed")
 def lists_update(as_of: datetime) -> str:
     from vigil.platform.database import session_scope

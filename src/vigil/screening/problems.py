@@ -1,25 +1,8 @@
-"""The problem+json answers routes can give, stated in the OpenAPI document, and one-line / multi-line string types
-whose schema pattern means the same to ECMAScript (schemathesis, clients) and to Python (the server). Used by the
-stolen-property routes here and by registrations and parcels."""
+"""One-line / multi-line string types whose schema pattern means the same to ECMAScript (schemathesis, clients) and
+to Python (the server). Used by the stolen-property routes here and by registrations and parcels. (The error answers
+of every route are stated once, in web/openapi.py.)"""
 
 from __future__ import annotations
-
-_PROBLEM = {"content": {"application/problem+json": {"schema": {
-    "type": "object", "required": ["type", "title", "status", "detail"],
-    "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
-                   "detail": {"type": "string"}, "instance": {"type": "string"}}}}}}
-
-PROBLEM_RESPONSES: dict = {status: {"description": text, **_PROBLEM} for status, text in (
-    (400, "Bad request: the input cannot be used as it is"),
-    (401, "Authentication required"),
-    (403, "Not allowed (role, establishment or CSRF)"),
-    (404, "Not found (or not visible to the caller)"),
-    (409, "Conflict with the current state"),
-    (413, "Request body too large"),
-    (422, "The request did not validate (the errors name each field)"),
-    (428, "A declared purpose is required (X-Vigil-Purpose)"),
-)}
-
 
 # One line of text, stated so that the schema (ECMAScript regex) and the server (Python) agree on every character:
 # the platform's `Line` uses `\S`, whose meaning differs between the two (U+001C-U+001F, U+0085, U+FEFF), so

@@ -1,16 +1,20 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
-from datetime import date
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    field_validator,
+    model_validator,
+)
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, field_validator, model_validator
+from vigil.platform.types import Line, StrictModel, Text, Timestamp
 
-from vigil.platform.types import Line, Text, Timestamp
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+Strict = StrictModel
 
 
 class RecordIn(Strict):

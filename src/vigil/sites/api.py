@@ -17,17 +17,7 @@ from vigil.sites.map import feature_collection_json
 from vigil.web.downloads import attachment
 from vigil.web.security import current_principal
 
-_PROBLEM = {"application/problem+json": {"schema": {
-    "type": "object", "required": ["type", "title", "status", "detail"],
-    "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
-                   "detail": {"type": "string"}, "instance": {"type": "string"},
-                   "errors": {"type": "array", "items": {}}}}}}
-# Every error these routes can answer, as RFC 9457 problem+json (the risk API shares them).
-PROBLEM_RESPONSES = {code: {"description": text, "content": _PROBLEM} for code, text in (
-    (400, "Bad request"), (401, "Authentication required"), (403, "Not allowed"), (404, "Not found"),
-    (409, "Conflict with the current state"), (413, "Too large"), (415, "Unsupported file type"),
-    (422, "Invalid input"), (428, "Purpose required"))}
-router = APIRouter(prefix="/api/v1", tags=["sites"], responses=PROBLEM_RESPONSES)
+router = APIRouter(prefix="/api/v1", tags=["sites"])
 IdPath = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Who = Annotated[Principal, Depends(current_principal)]
 MAX_IMPORT_BYTES = 20 * 1024 * 1024

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StringConstraints,
+)
 
-from vigil.platform.types import Int, Line, Timestamp, _no_controls_text
+from vigil.platform.types import Int, Line, StrictModel, Timestamp, _no_controls_text
 from vigil.sites.core.geo import SITE_TYPES
 
 SiteType = Literal[SITE_TYPES]  # type: ignore[valid-type]
@@ -54,8 +62,7 @@ Severity = Literal["low", "medium", "high", "critical"]
 Answer = Literal["ok", "fail", "n/a"]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+Strict = StrictModel
 
 
 class Out(BaseModel):

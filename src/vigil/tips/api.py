@@ -15,15 +15,13 @@ from vigil.tips.schemas import (AnswerIn, CloseIn, ContactOut, FileOut, Incident
                                 ShiftOut, ShiftStatusIn, TipOut, TipStatus, TipSummary, VolunteerContactOut, When,
                                 VolunteerIn, VolunteerOut)
 from vigil.web.downloads import stored_file
-from vigil.web.errors import problem_responses
 from vigil.web.security import current_principal, declared_purpose
 
 router = APIRouter()
 Id = Annotated[int, Path(ge=1, le=2_147_483_647)]  # database ids are 32-bit
-ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 415, 422, 428, 429)
-open_api = APIRouter(prefix="/api/v1/public/tips", tags=["public tip line"], responses=ERRORS)
-officers = APIRouter(prefix="/api/v1/tips", tags=["tips"], responses=ERRORS)
-volunteers = APIRouter(prefix="/api/v1/volunteers", tags=["volunteers"], responses=ERRORS)
+open_api = APIRouter(prefix="/api/v1/public/tips", tags=["public tip line"])
+officers = APIRouter(prefix="/api/v1/tips", tags=["tips"])
+volunteers = APIRouter(prefix="/api/v1/volunteers", tags=["volunteers"])
 
 
 @open_api.post("", response_model=PublicTipOut, status_code=201, 

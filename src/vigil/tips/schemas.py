@@ -5,9 +5,17 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictFloat, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StringConstraints,
+)
 
-from vigil.platform.types import Int, Line, Timestamp, _no_controls_text
+from vigil.platform.types import Int, Line, StrictModel, Timestamp, _no_controls_text
 
 CATEGORIES = ("theft", "burglary", "assault", "vandalism", "drugs", "fraud", "suspicious_activity",
               "suspicious_object", "traffic_danger", "public_danger", "violence_threat", "other")
@@ -45,8 +53,7 @@ Latitude = Annotated[StrictFloat, Field(ge=-90, le=90)]
 Longitude = Annotated[StrictFloat, Field(ge=-180, le=180)]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+Strict = StrictModel
 
 
 class Position(Strict):

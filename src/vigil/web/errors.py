@@ -120,17 +120,3 @@ def install(app: FastAPI) -> None:
         detail = f"Something went wrong on our side. Quote reference {rid} to support."
         return _respond(request, 500, "Internal Server Error", detail)
 
-
-# Every API error is RFC 9457 problem+json; routes document it with `responses=problem_responses(404, 409, ...)`
-# (on a router or a route) so that clients and schema checks know the content type of errors.
-PROBLEM_SCHEMA = {"type": "object", "required": ["type", "title", "status", "detail"],
-                  "properties": {"type": {"type": "string"}, "title": {"type": "string"},
-                                 "status": {"type": "integer"}, "detail": {"type": "string"},
-                                 "instance": {"type": "string"}, "errors": {"type": "array"}}}
-
-
-def problem_responses(*statuses: int) -> dict:
-    from http import HTTPStatus
-
-    return {status: {"description": HTTPStatus(status).phrase,
-                     "content": {"application/problem+json": {"schema": PROBLEM_SCHEMA}}} for status in statuses}

@@ -18,7 +18,6 @@ Generic CSV: a header row; the mapping names which column holds each field (defa
 from __future__ import annotations
 
 import csv
-import io
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
