@@ -1,13 +1,11 @@
 """Lost/stolen travel documents (CSV import + exact lookup) and Chinese resident ID validation."""
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .importers import ImportResult, ListFormatError, RowError, _open_text, parse_date
+from .importers import RowError, csv_rows, parse_date
 
 __all__ = ["LostDocument", "LostDocumentIndex", "load_lost_documents", "normalize_doc_number", "validate_cn_ric"]
 
@@ -29,36 +27,23 @@ class LostDocument:
 def load_lost_documents(path: str | Path) -> tuple[list[LostDocument], list[RowError]]:
     """CSV with header: document_number (or number), issuing_country, type, reported_date."""
     path = Path(path)
-    text = _open_text(path)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     docs: list[LostDocument] = []
     errors: list[RowError] = []
-    try:
-        header = next(reader, None)
-        if not header:
-            raise ListFormatError(path, "empty file (header required)", 1)
-        cols = [h.strip().lower() for h in header]
-        num_col = "document_number" if "document_number" in cols else "number" if "number" in cols else None
-        if num_col is None or "issuing_country" not in cols:
-            raise ListFormatError(path, "missing required column(s): document_number, issuing_country", 1)
-        idx = {c: i for i, c in enumerate(cols)}
-        for row in reader:
-            if not row or all(not c.strip() for c in row):
-                continue
-            if len(row) != len(cols):
-                errors.append(RowError(str(path), reader.line_num, f"expected {len(cols)} fields, got {len(row)}"))
-                continue
-            raw = row[idx[num_col]].strip()
-            num = normalize_doc_number(raw)
-            if not num:
-                errors.append(RowError(str(path), reader.line_num, "empty document number"))
-                continue
-            get = lambda c: row[idx[c]].strip() if c in idx else ""  # noqa: E731
-            docs.append(LostDocument(num, get("issuing_country").upper(), get("type") or get("doc_type"),
-                                     parse_date(get("reported_date")) or (get("reported_date") or None), raw))
-    except csv.Error as exc:
-        raise ListFormatError(path, f"malformed CSV: {exc}", reader.line_num) from None
+    for line, get in csv_rows(path, errors, _documents_header_problem, "empty file (header required)"):
+        raw = get("document_number") or get("number")
+        num = normalize_doc_number(raw)
+        if not num:
+            errors.append(RowError(str(path), line, "empty document number"))
+            continue
+        docs.append(LostDocument(num, get("issuing_country").upper(), get("type") or get("doc_type"),
+                                 parse_date(get("reported_date")) or (get("reported_date") or None), raw))
     return docs, errors
+
+
+def _documents_header_problem(cols: list[str]) -> str | None:
+    if ("document_number" in cols or "number" in cols) and "issuing_country" in cols:
+        return None
+    return "missing required column(s): document_number, issuing_country"
 
 
 class LostDocumentIndex:
