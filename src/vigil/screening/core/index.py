@@ -93,9 +93,10 @@ _ABJAD_MODES: Final = (1, _ABJAD_Q, _ABJAD_C)
 # (``_sim`` only) an abjad-script token against a Latin one that is none of its spellings: letters and skeletons
 # compared loosely, without the strictness of two spellings in one script (mode 1)
 _UNSPELLED: Final = 6
-# (candidates only) a query read from another script as Latin words (Japanese, Thai, Greek readings): compared as
-# Latin names are (mode 0), its tokens also looked up two deletions away: a reading guesses a spelling the list may
-# write otherwise (พรหมมา "phrahomma" ~ Promma, วิทยา "witthaya" ~ Wittaya)
+# (candidates only) a query in Thai script: compared as Latin names are (mode 0), its tokens also looked up two
+# deletions away: its reading guesses the vowels and finals Thai does not write, which the list may spell otherwise
+# (พรหมมา "phrahomma" ~ Promma, วิทยา "witthaya" ~ Wittaya).  Only Thai: Greek and kana readings are regular, and
+# the lookups cost a Greek name ~30% more
 _READ: Final = 7
 # With two or more name parts matched, a list name part the query lacks (a dropped middle name) counts this much
 _MISSING_LIST_PART: Final = 0.22
@@ -1094,7 +1095,7 @@ class ScreeningIndex:
         if hit is not None:
             return hit
         sc = scripts(key)
-        read = not sc <= {"LATIN"}  # a reading of another script
+        read = "THAI" in sc  # read by an engine that guesses the vowels Thai leaves unwritten
         forms = cleaned_name_forms(key, sc)  # ``key`` is the cleaned name
         if not forms:
             raise ValueError("empty name")
