@@ -71,6 +71,8 @@ _TYPO_WEAK_SIM: Final = 0.9  # an unknown token this close to a weak one (intern
 _SKEL_RAISE: Final = 0.78  # Latin tokens with one consonant skeleton and at least this Jaro-Winkler score count as 0.9
 _VOWELS: Final = frozenset("aeiou")
 _PARTIAL_SIM: Final = 0.7  # abjad only: left-over token pairs at least this similar get partial credit
+_STEM_EXTRA: Final = 3  # a token that is another (4+ letters) and this many letters more is a derived name
+_STEM_SIM: Final = 0.65  # ... and no more similar than this (under _PARTIAL_SIM)
 _KEEP: Final = 0.55  # name scores below this are dropped early (a search's threshold may raise the cut: ``_cut``)
 _NEED_MAX_TOKENS: Final = 8  # names with more strong tokens than this are not pruned by ``_needs`` (2^n subsets)
 _ROUNDING: Final = 1e-4  # a score this far under the threshold may round up to it (scores are rounded to four places)
@@ -88,6 +90,14 @@ _SYLLABLE_FOLD_SIM: Final = 0.9  # Korean syllables whose spellings fold togethe
 _ABJAD_Q: Final = 3  # query in Arabic/Persian/Hebrew script, list name in Latin
 _ABJAD_C: Final = 4  # list name in an abjad script, query in Latin
 _ABJAD_MODES: Final = (1, _ABJAD_Q, _ABJAD_C)
+# (``_sim`` only) an abjad-script token against a Latin one that is none of its spellings: letters and skeletons
+# compared loosely, without the strictness of two spellings in one script (mode 1)
+_UNSPELLED: Final = 6
+# (candidates only) a query in Thai script: compared as Latin names are (mode 0), its tokens also looked up two
+# deletions away: its reading guesses the vowels and finals Thai does not write, which the list may spell otherwise
+# (พรหมมา "phrahomma" ~ Promma, วิทยา "witthaya" ~ Wittaya).  Only Thai: Greek and kana readings are regular, and
+# the lookups cost a Greek name ~30% more
+_READ: Final = 7
 # With two or more name parts matched, a list name part the query lacks (a dropped middle name) counts this much
 _MISSING_LIST_PART: Final = 0.22
 # ... a list name part between two the query spells exactly, when the query has nothing else (a dropped middle name)
@@ -438,6 +448,13 @@ class ScreeningIndex:
             hit = remember(self._tok_info, tok, (self._weak(tok), self._weight(tok)))
         return hit
 
+    def _syllable_weight(self, tok: str) -> float:
+        """The weight of a romanised Han or Hangul syllable of a query (``NameForm.cjk``): a syllable is a name part,
+        never an initial, title or particle (송지아 "song ji a": a, like 안 an, 두 du or 潘 pan, is part of the name),
+        so it weighs as the list weighs it, uncapped, and a syllable left over costs the name its whole weight."""
+        w = self.weights.get(tok)
+        return 0.8 if w is None else w
+
     def _expand(self, tok: str, abjad: int) -> tuple[tuple[str, float], ...]:
         key = (tok, abjad)
         hit = self._exp_cache.get(key)
@@ -446,6 +463,9 @@ class ScreeningIndex:
         found: set[str] = set()
         if tok in self.postings:
             found.add(tok)
+        read = abjad == _READ
+        if read:
+            abjad = 0
         if len(tok) >= 3:
             di = self.del_index
             found.update(di.get(tok, ()))
@@ -456,6 +476,12 @@ class ScreeningIndex:
                         found.add(k)
                     if del_keys.may_hold(k):  # most deletions are no list token's
                         found.update(di.get(k, ()))
+                    if read and len(k) >= 4:
+                        for k2 in _deletes(k):
+                            if k2 in self.postings:
+                                found.add(k2)
+                            if del_keys.may_hold(k2):
+                                found.update(di.get(k2, ()))
         if len(tok) >= _GRAM_MIN_LEN and tok not in self.postings:
             # long unknown token: up to two edits (pjurnaghshbad ~ pournaghshband) by trigram
             # count filter -- two edits destroy at most six of the token's trigrams
@@ -772,7 +798,7 @@ class ScreeningIndex:
             sp = self._spelling_sim(q, c, abjad)
             if sp is not None:
                 # the abjad token's spellings are known: one that is not among them is a weaker match
-                s = sp if sp > 0 else min(_UNSPELLED_MAX, self._sim(q, c, 1))
+                s = sp if sp > 0 else min(_UNSPELLED_MAX, self._sim(q, c, _UNSPELLED))
                 return remember(self._sim_cache, key, s, 1000000)
         m = min(len(q), len(c))
         if m <= 3:  # JW over-rewards short prefixes (li ~ liang)
@@ -782,7 +808,9 @@ class ScreeningIndex:
                 s = max(s, _SHORT_EDIT_SIM)
         else:
             s = JaroWinkler.normalized_similarity(q, c)
-            if not abjad:
+            if not abjad or abjad == 1:
+                # two Latin spellings, or two in one abjad script (which leave out the same vowels, so their letters
+                # compare as written: کرمانی krmany !~ المدانی mdany, جهانی jhany !~ حقانی hqany)
                 s = 1.0 - (1.0 - s) * _LATIN_STRICT
         sq, sc = skeleton(q), skeleton(c)
         if abjad:
@@ -795,6 +823,11 @@ class ScreeningIndex:
                 s = max(s, 0.92 * JaroWinkler.normalized_similarity(sq, sc))
         elif sq == sc and len(sq) >= 3 and s >= _SKEL_RAISE:
             s = max(s, 0.9)
+        if m >= 4 and abs(len(q) - len(c)) >= _STEM_EXTRA and (q.startswith(c) or c.startswith(q)):
+            # one token is the other and a suffix of three letters or more: a name derived from it or a compound
+            # that holds it (Ivan ~ Ivanov, محمد mhmd ~ محمدحسين mhmdhsyn), not the same name spelled another way
+            # (Jaro-Winkler's prefix bonus gave them 0.85-0.9); no partial credit either
+            s = min(s, _STEM_SIM)
         return remember(self._sim_cache, key, s, 1000000)
 
     def _spelling_sim(self, q: str, c: str, mode: int) -> float | None:
@@ -983,7 +1016,8 @@ class ScreeningIndex:
         full = [table.get(c) or self._blank(c) for c in ct]
         rows = [row[1] for row in full]
         weak_c = [row[3] for row in full]
-        weak_q = [self._weak(q) for q in qt]
+        syllables = abjad in _SYLLABLE_MODES
+        weak_q = [False if syllables else self._weak(q) for q in qt]
         # a name part only resembling a title, particle or legal form (shlan ~ shaykh) is not matched: it would
         # hide a name part behind the small weight of the weak one
         pairs = [(s, i, j) for j, row in enumerate(rows) for s, i in row if s >= _MIN_SIM and (
@@ -1003,7 +1037,7 @@ class ScreeningIndex:
             used_c.add(j)
             w = self._weight(ct[j])
             if weak_c[j] or weak_q[i]:
-                w = min(self._weight(ct[j]), self._weight(qt[i]))
+                w = min(self._weight(ct[j]), self._syllable_weight(qt[i]) if syllables else self._weight(qt[i]))
             else:
                 strong_matched += 1
             num += w * s
@@ -1037,7 +1071,7 @@ class ScreeningIndex:
             beta = _CONTAINED_MISSING_PART
         for i, q in enumerate(qt):
             if i not in used_q:
-                den += self._weight(q) * (1.0 if not weak_q[i] else 0.5)
+                den += (self._syllable_weight(q) if syllables else self._weight(q)) * (1.0 if not weak_q[i] else 0.5)
         inner = (min(used_c), max(used_c)) if beta == _MISSING_LIST_PART and all(
             s >= 1.0 for _, _, s in aligned) and len(used_q) == len(qt) else (0, 0)
         for j, c in enumerate(ct):
@@ -1061,6 +1095,7 @@ class ScreeningIndex:
         if hit is not None:
             return hit
         sc = scripts(key)
+        read = "THAI" in sc  # read by an engine that guesses the vowels Thai leaves unwritten
         forms = cleaned_name_forms(key, sc)  # ``key`` is the cleaned name
         if not forms:
             raise ValueError("empty name")
@@ -1079,7 +1114,10 @@ class ScreeningIndex:
             weak_q: list[bool] = []
             weights: list[float] = []
             for q in qt:  # unpacked as they come: a list of the pairs would box each one
-                weak, weight = self._token_info(q)
+                if f.cjk:
+                    weak, weight = False, self._syllable_weight(q)
+                else:
+                    weak, weight = self._token_info(q)
                 weak_q.append(weak)
                 weights.append(weight)
             q_missing = [w * (0.5 if weak else 1.0) for w, weak in zip(weights, weak_q)]
@@ -1087,7 +1125,8 @@ class ScreeningIndex:
             tables: dict[int, dict[str, Row]] = {}  # per mode: the rows of the list tokens that align
             needs = self._needs(qt, weak_q, weights, cut)  # only the records that can reach the cut
             # (romanised Korean syllables: their other spellings too)
-            cands = self._candidates(f.strong, _ABJAD_Q if f.abjad else _CJK if f.cjk == "syllabic" else 0, needs)
+            cands = self._candidates(f.strong, _ABJAD_Q if f.abjad else _CJK if f.cjk == "syllabic" else
+                                     _READ if not f.cjk and read else 0, needs)
             token_cands.update(cands)
             modes = self._modes(f, cands)
             for r, mode in zip(cands, modes):

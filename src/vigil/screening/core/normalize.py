@@ -438,7 +438,8 @@ def cleaned_name_forms(text: str, sc: "set[str] | None" = None) -> list[NameForm
             if joined != toks:
                 variants.append((joined, cjk))
     for toks, cjk in variants:
-        strong = tuple(t for t in toks if t not in WEAK)
+        # romanised Han or Hangul syllables are name parts, never particles or titles (안 an, 杜 du, 潘 pan)
+        strong = toks if cjk else tuple(t for t in toks if t not in WEAK)
         if not strong:  # a name made only of weak tokens keeps them strong
             strong = toks
         toks = toks[: MAX_TOKENS]
@@ -500,7 +501,8 @@ _SYLLABLE_CONSONANTS: Final = str.maketrans({"g": "k", "d": "t", "b": "p", "j": 
 def syllable_key(syl: str) -> str:
     """What the spellings of one Korean syllable have in common, in the Revised Romanization, McCune-Reischauer and
     the customary spellings (정 jeong ~ jung ~ chong ~ chung, 준 jun ~ joon, 이 lee ~ rhee ~ yi ~ i, 노 no ~ roh):
-    vowels eo/o/u/eu/oo as one, voiced and voiceless plosives as one, r/l, sh/s, a silent final h."""
+    vowels eo/o/u/eu/oo as one, voiced and voiceless plosives as one, r/l, sh/s, a silent h at the end or before a
+    final (Oh, Ahn)."""
     hit = _SYLLABLE_KEYS.get(syl)
     if hit is None:
         key = syl.replace("ch", "j").replace("sh", "s").replace("rh", "r")
@@ -513,6 +515,8 @@ def syllable_key(syl: str) -> str:
             key = "n" + key[1:]
         if len(key) > 1 and key.endswith("h") and key[-2] in "aeiou":
             key = key[:-1]  # Roh, Oh, Suh
+        elif len(key) > 2 and key[-2] == "h" and key[-3] in "aeiou" and key[-1] in "nmk":
+            key = key[:-2] + key[-1]  # an h before a final is silent too: Ahn, Sohn
         hit = remember(_SYLLABLE_KEYS, syl, key)
     return hit
 

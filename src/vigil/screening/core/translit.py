@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import product
 from typing import Any, Final, TypeVar
 
 from unidecode import unidecode
@@ -245,9 +246,11 @@ def _greek_word(word: str) -> str:
                 out.append(_GREEK_DIGRAPHS[pair])
                 i += 2
                 continue
-        if pair in ("μπ", "ντ", "γκ"):  # b/d/g at the start of a word, mb/nd/ng inside it
+        # b/d/g at the start of a word; inside it mp/nt as passports write them (Κωνσταντίνος Konstantinos, Λάμπρος
+        # Lampros, Αντώνιος Antonios: the forms the English-name table knows), and ng
+        if pair in ("μπ", "ντ", "γκ"):
             out.append(("b", "d", "g")[("μπ", "ντ", "γκ").index(pair)] if i == 0 else
-                       ("mb", "nd", "ng")[("μπ", "ντ", "γκ").index(pair)])
+                       ("mp", "nt", "ng")[("μπ", "ντ", "γκ").index(pair)])
             i += 2
             continue
         out.append(_GREEK.get(ch) or ascii_of(ch))
@@ -311,6 +314,33 @@ _KOREAN_HANJA_SURNAMES: Final = frozenset(
 _HANJA_SYLLABLES: Final[dict[str, str]] = {}  # (" " at a word's start, else "") + character -> its Hangul
 
 
+def _hanja_reader() -> Any:
+    """The ``hanja`` package's ``translate_syllable(previous, character)``: its reading table with its initial-sound
+    rule (``hanja.hangul.dooeum``).  The table is read from the package's own file, whose lines are JSON
+    (``"\\u4e00": "\\uc77c"``), in ~25 ms; the package's loader parses it as YAML (~0.3-0.4 s of a batch's Korean
+    worker).  A file that does not read so is left to the package's loader."""
+    import json
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    from hanja.hangul import dooeum  # without hanja.table, which parses the YAML on import
+
+    try:
+        spec = find_spec("hanja")
+        text = Path(str(spec.origin if spec is not None else "")).with_name("table.yml").read_text(encoding="utf-8")
+        table: dict[str, str] = json.loads("{" + ",".join(line for line in text.splitlines() if line.strip()) + "}")
+    except (OSError, ValueError):
+        from hanja.impl import translate_syllable
+
+        return translate_syllable
+
+    def translate_syllable_from(previous: str, current: str) -> str:
+        read = table.get(current)
+        return current if read is None else str(dooeum(previous, read))
+
+    return translate_syllable_from
+
+
 def _hanja(text: str) -> str:
     """The Hangul reading of a name in Hanja, "" when it is not one (not a Korean surname first, or a character
     the table does not read)."""
@@ -324,9 +354,7 @@ def _hanja(text: str) -> str:
             syl = _HANJA_SYLLABLES.get(key)
             if syl is None:
                 if not _HANJA:
-                    from hanja.impl import translate_syllable
-
-                    _HANJA.append(translate_syllable)
+                    _HANJA.append(_hanja_reader())
                 syl = _HANJA_SURNAMES.get(ch, "") if i == 0 else ""
                 if not syl:
                     syl = str(_HANJA[0](" " if i == 0 else "가", ch))
@@ -346,10 +374,12 @@ _THAI_CUSTOMARY: Final[tuple[tuple[str, str], ...]] = (
 _THAI_OO: Final = re.compile(r"u(?=[nmk])")
 _THAI_EE: Final = re.compile(r"(?<=[^aeiou])i$")
 _THAI_ORN: Final = re.compile(r"on$")
-_THAI_CUSTOMARY_WORDS: Final[dict[str, str]] = {}
+_THAI_CUSTOMARY_WORDS: Final[dict[str, tuple[str, ...]]] = {}
 
 
-def _thai_customary(word: str) -> str:
+def _thai_customary(word: str) -> tuple[str, ...]:
+    """The customary spellings of an RTGS word: all of them (Boonmee, Thanakorn), and without u -> oo (Arunee,
+    Suksawat), which lists write either way."""
     hit = _THAI_CUSTOMARY_WORDS.get(word)
     if hit is None:
         out = word
@@ -357,9 +387,86 @@ def _thai_customary(word: str) -> str:
             out = out.replace(a, b)
         if out.startswith("ch"):  # จ, which RTGS writes ch, is customarily j; the pair stays unsure: both readings
             out = "j" + out[2:]
-        out = _THAI_ORN.sub("orn", _THAI_EE.sub("ee", _THAI_OO.sub("oo", out)))
-        hit = remember(_THAI_CUSTOMARY_WORDS, word, out)
+        hit = remember(_THAI_CUSTOMARY_WORDS, word, tuple(dict.fromkeys(
+            (_THAI_ORN.sub("orn", _THAI_EE.sub("ee", _THAI_OO.sub("oo", out))),
+             _THAI_ORN.sub("orn", _THAI_EE.sub("ee", out))))))
     return hit
+
+
+# Thai syllables the script does not mark, which the "royin" engine below does not read (it reads the letters in
+# order, with no idea of Thai syllables): a second reading of a word is made from its letters with the unwritten
+# short a written in (ะ), where Thai spelling leaves it out:
+# - a consonant with no vowel of its own before one that has a vowel, at a word's start or after a closed syllable,
+#   when the two are no cluster (สวัสดิ์ sawat, not swat; สุขสวัสดิ์ suksawat; อรุณี aruni);
+# - a consonant closing a syllable of a short vowel and followed by another syllable also starts a syllable of its
+#   own (Pali and Sanskrit words, common in names: วิทยา witthaya, รัตนา rattana, ณัฐพล natthaphon); ร and ล after
+#   a short vowel are read so (สุรชัย surachai, จิรวัฒน์ chirawat), other letters doubled.
+# The first reading is kept: whether a Thai word is read so depends on the word (สมชาย somchai, มารดา manda).
+_TH_CONSONANTS: Final = frozenset(chr(c) for c in range(0x0E01, 0x0E2F))
+_TH_VOWEL_MARKS: Final = frozenset("\u0e30\u0e31\u0e32\u0e33\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e47")
+_TH_SHORT: Final = frozenset("\u0e31\u0e34\u0e38")  # ั ิ ุ : a syllable they open is closed by the next consonant
+_TH_TONES: Final = frozenset("\u0e48\u0e49\u0e4a\u0e4b")
+_TH_SILENT: Final = "\u0e4c"  # ์ : the letter before it is not read
+_TH_CLUSTER_FIRST: Final = frozenset("กขคตปผพ")  # ... with ร ล ว second: one initial (ประ, กว, พล)
+_TH_LINKING: Final = frozenset("ตทฐถธฒฏฎดศษสจชซกขคบปพภ")  # stops and sibilants that close a syllable and start the next
+_TH_A: Final = "\u0e30"  # ะ
+
+
+def _thai_vowel_after(word: str, i: int) -> bool:
+    """Whether the consonant at ``i`` carries a vowel mark of its own (tone marks between are skipped) and is read."""
+    j = i + 1
+    while j < len(word) and word[j] in _TH_TONES:
+        j += 1
+    if j >= len(word) or word[j] not in _TH_VOWEL_MARKS:
+        return False
+    return not (j + 1 < len(word) and word[j + 1] == _TH_SILENT)
+
+
+def _thai_syllable_start(word: str, i: int) -> bool:
+    """Whether the consonant at ``i`` starts a syllable: it carries a vowel, or it and one consonant end the word (พล
+    phon, the o unwritten)."""
+    return _thai_vowel_after(word, i) or (i + 2 == len(word) and word[i + 1] in _TH_CONSONANTS)
+
+
+def _thai_closed(word: str, i: int) -> bool:
+    """Whether a syllable ends just before ``i``: a consonant after a vowel mark, or a silenced letter."""
+    if i == 0:
+        return True
+    if word[i - 1] == _TH_SILENT:
+        return True
+    k = i - 2
+    while k >= 0 and word[k] in _TH_TONES:
+        k -= 1
+    return word[i - 1] in _TH_CONSONANTS and k >= 0 and word[k] in _TH_VOWEL_MARKS
+
+
+def _thai_unwritten_a(word: str) -> str:
+    """``word`` with the short a its spelling leaves out written in (see above); ``word`` itself when none is."""
+    if len(word) > 2 and word[0] in "ศสซจ" and word[1] == "ร" and _thai_vowel_after(word, 1):
+        word = word[0] + word[2:]  # ร after these is not read (ศรี si, สร้อย soi, จริง ching)
+    out: list[str] = []
+    n = len(word)
+    for i, ch in enumerate(word):
+        out.append(ch)
+        if ch not in _TH_CONSONANTS or i + 1 >= n or word[i + 1] not in _TH_CONSONANTS:
+            continue
+        nxt = word[i + 1]
+        if nxt == ch or (i + 2 < n and word[i + 2] == _TH_SILENT):
+            continue
+        k = i - 1
+        while k >= 0 and word[k] in _TH_TONES:
+            k -= 1
+        if k >= 0 and word[k] in _TH_SHORT:  # ch closes a short syllable
+            if _thai_syllable_start(word, i + 1):
+                if ch in "รล":
+                    out.append(_TH_A)
+                elif ch in _TH_LINKING:
+                    out.append(ch + _TH_A)
+        elif (k < 0 or _thai_closed(word, i)) and _thai_vowel_after(word, i + 1) and not (
+                (ch in _TH_CLUSTER_FIRST and nxt in "รลว") or (nxt == "ร" and ch in "ศสซจท")
+                or ch == "ห" or (ch == "อ" and nxt == "ย")):
+            out.append(_TH_A)  # no vowel of its own, no cluster with the next: an unwritten a
+    return "".join(out)
 
 
 # Thai: the Royal Thai General System (pythainlp's "royin" engine, loaded on first use: ~2 s for its dictionary)
@@ -368,25 +475,51 @@ _THAI_WORDS: Final[dict[str, str]] = {}
 # the engine drops the unwritten o of a closed syllable before a final n, m or ng (มั่นคง "mankng", สุนทร "suntn");
 # RTGS never ends a word in two consonants other than ng
 _THAI_O: Final = re.compile(r"([bcdfghjklpqrstvwxz])(ng|n|m)$")
+_THAI_DOUBLED: Final = re.compile(r"([tkp])h(\1h)")
 
 
-def _thai(text: str) -> str:
-    words: list[str] = []
+_THAI_MAX_READINGS: Final = 16
+
+
+def _thai(text: str) -> list[str]:
+    """The readings of a Thai name: each word in RTGS and in its customary spellings, as written and with the short
+    a its spelling leaves out written in (``_thai_unwritten_a``); lists mix them word by word (Tongdee Bunmi), so
+    the readings are their combinations, those of the first spellings first (at most ``_THAI_MAX_READINGS``)."""
+    per_word: list[list[str]] = []
     for chunk in text.split():
-        hit = _THAI_WORDS.get(chunk)
-        if hit is None:
-            if not _ROMANIZE:
-                from pythainlp.transliterate import romanize
+        forms: list[str] = []
+        for rtgs in dict.fromkeys((_thai_word(chunk), _thai_word(_thai_unwritten_a(chunk)))):
+            forms.append(rtgs)
+            forms.extend(_thai_customary(rtgs))
+        per_word.append(list(dict.fromkeys(forms)))
+    size = 1
+    for forms in per_word:
+        size *= len(forms)
+    if size > 4 * _THAI_MAX_READINGS:  # a long name: each spelling for all its words at once
+        most = max(len(forms) for forms in per_word)
+        return list(dict.fromkeys(" ".join(forms[min(k, len(forms) - 1)] for forms in per_word)
+                                  for k in range(most)))
+    combos = sorted(product(*[range(len(forms)) for forms in per_word]), key=sum)[:_THAI_MAX_READINGS]
+    return [" ".join(per_word[w][k] for w, k in enumerate(combo)) for combo in combos]
 
-                _ROMANIZE.append(romanize)
-            # a final ร after ต is silent (ชินวัตร Chinnawat), which the engine reads as a letter of its own
-            word = chunk[:-1] if chunk.endswith("ตร") else chunk
-            read = _THAI_O.sub(r"\1o\2", str(_ROMANIZE[0](word, engine="royin")))
-            if chunk.startswith("อ") and read[:1] not in ("", "a", "e", "i", "o", "u"):
-                read = "a" + read  # the engine drops a word's first อ that carries an unwritten a (อรุณี aruni)
-            hit = remember(_THAI_WORDS, chunk, read)
-        words.append(hit)
-    return " ".join(words)
+
+def _thai_word(chunk: str) -> str:
+    """The RTGS reading of one Thai word (pythainlp's engine, loaded on first use; cached)."""
+    hit = _THAI_WORDS.get(chunk)
+    if hit is None:
+        if not _ROMANIZE:
+            from pythainlp.transliterate import romanize
+
+            _ROMANIZE.append(romanize)
+        # a final ร after ต is silent (ชินวัตร Chinnawat), which the engine reads as a letter of its own
+        word = chunk[:-1] if chunk.endswith("ตร") else chunk
+        read = _THAI_O.sub(r"\1o\2", str(_ROMANIZE[0](word, engine="royin")))
+        # a letter closing one syllable and starting the next (วิททะยา) is written once as a final: witthaya
+        read = _THAI_DOUBLED.sub(r"\1\2", read)
+        if chunk.startswith("อ") and read[:1] not in ("", "a", "e", "i", "o", "u"):
+            read = "a" + read  # the engine drops a word's first อ that carries an unwritten a (อรุณี aruni)
+        hit = remember(_THAI_WORDS, chunk, read)
+    return hit
 
 
 # Han character -> its pypinyin syllable on its own ("" when pypinyin gives none)
@@ -442,11 +575,12 @@ def _han(text: str) -> list[str]:
     return variants
 
 
-def _hangul(text: str) -> list[str]:
+def _hangul(text: str, hangul: bool = True) -> list[str]:
     """Three spellings of a Korean name, syllable by syllable: the Revised Romanization (the surname as it is
     customarily spelled: 김 kim, 박 park, 이 lee) also with the given name joined; the customary spellings of South
     Korean passports (정 jung, 성 sung, 준 joon, 희 hee); and McCune-Reischauer without its marks (정 chong, 은 un),
-    as North Korean names are listed.  What is left between them (jeong ~ jung ~ chung) is folded when syllables are
+    as North Korean names are listed; a name written in Hangul (``hangul``) also with its given name joined in the
+    last two (Kyungwoo, Hyonjong).  What is left between them (jeong ~ jung ~ chung) is folded when syllables are
     compared (``normalize.syllable_key``)."""
     words: list[list[str]] = []
     for chunk in text.split():
@@ -458,13 +592,20 @@ def _hangul(text: str) -> list[str]:
                 syl.append(_revised(ch))
         words.append([s for s in syl if s])
     variants = [" ".join(" ".join(w) for w in words)]
+    # surname and a given name of two syllables or more, written in Hangul (a name in Chinese characters read as
+    # Hanja may as well be Chinese: it keeps four readings)
+    one = hangul and len(words) == 1 and len(words[0]) >= 3
     if len(words) == 1 and len(words[0]) >= 2:
         syl = words[0]
         variants.append(syl[0] + " " + "".join(syl[1:]))
     if any(len(w) > 1 for w in words):
-        variants.append(" ".join(_customary(x) for w in words for x in w))
-        variants.append(" ".join(_mccune(x, k == 0 or (len(w) > 1 and k == 1))
-                                 for w in words for k, x in enumerate(w)))
+        customary = [_customary(x) for w in words for x in w]
+        mccune = [_mccune(x, k == 0 or (len(w) > 1 and k == 1)) for w in words for k, x in enumerate(w)]
+        variants.append(" ".join(customary))
+        variants.append(" ".join(mccune))
+        if one:  # the given name joined in these spellings too (Kyungwoo, Hyonjong)
+            variants.append(customary[0] + " " + "".join(customary[1:]))
+            variants.append(mccune[0] + " " + "".join(mccune[1:]))
     return variants
 
 
@@ -543,7 +684,7 @@ def to_latin_readings(text: str, sc: "set[str] | None" = None) -> tuple[tuple[st
             out.extend((v, "") for v in _japanese(text))
             korean = _hanja(text)
             if korean:
-                out.extend((v, "syllabic") for v in _hangul(korean))
+                out.extend((v, "syllabic") for v in _hangul(korean, False))
         return tuple(dict.fromkeys(out))
     if "HANGUL" in sc:
         return tuple((v, "syllabic") for v in dict.fromkeys(_hangul(text)))
@@ -552,9 +693,7 @@ def to_latin_readings(text: str, sc: "set[str] | None" = None) -> tuple[tuple[st
     if "HEBREW" in sc:
         return _with_english(_hebrew(text))
     if "THAI" in sc:
-        rtgs = _thai(text)
-        customary = " ".join(_thai_customary(word) for word in rtgs.split())
-        return ((rtgs, ""), (customary, "")) if customary != rtgs else ((rtgs, ""),)
+        return tuple((v, "") for v in _thai(text))
     if "GREEK" in sc:
         return _with_english(_greek(text))
     return ((" ".join(map(_ascii_word, text.split(" "))), ""),)
