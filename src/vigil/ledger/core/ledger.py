@@ -236,6 +236,8 @@ class Ledger:
                 raise Refused("type must be holder, site or movement")
         except Refused as exc:
             return Outcome(rid, False, [str(exc)], [])
+        if not alerts:
+            return Outcome(rid, True, [], alerts)
         fresh = [a for a in alerts if a.key not in self.raised]
         for a in fresh:
             self.raised.add(a.key)
@@ -294,8 +296,7 @@ class Ledger:
         if kind not in KINDS:
             raise Refused(f"kind must be one of {', '.join(KINDS)}")
         holder = self._known_holder(text(r, "holder"))
-        handler = getattr(self, f"_{kind}")
-        row, alerts = handler(r, mid, at, holder)
+        row, alerts = HANDLERS[kind](self, r, mid, at, holder)
         row.update(id=mid, at=at, kind=kind)
         corrects = text(r, "corrects", required=True) if kind == "correction" or "corrects" in r else ""
         if corrects:
@@ -427,7 +428,7 @@ class Ledger:
         if item.group not in place.groups:
             raise Refused(f"site {site} is not licensed for compatibility group {item.group or '-'} "
                           f"(allowed: {', '.join(sorted(place.groups)) or 'none'})")
-        present = {g: set(n) for g, n in self.site_groups[site].items() if any(n.values())}
+        present = {g: n.keys() for g, n in self.site_groups[site].items() if any(n.values())}
         why = compat.conflict(item.group, present, item.un_number)
         if why:
             raise Refused(why)
@@ -614,10 +615,14 @@ class Ledger:
 
     def _shift(self, holder: str, site: str, item: Item, delta: int) -> None:
         key = (holder, site, item.key)
-        if key not in self.stock:
+        stock = self.stock
+        held = stock.get(key)
+        if held is None:
             self.stock_at[item.key].append((holder, site))
-        self.stock[key] = self.stock.get(key, 0) + delta
-        assert self.stock[key] >= 0, "a checked movement never makes stock negative"
+            held = 0
+        held += delta
+        assert held >= 0, "a checked movement never makes stock negative"
+        stock[key] = held
         self.pending.balances.add(key)
         self.item_total[item.key] += delta
         self.class_total[(holder, item.cls)] += delta
@@ -628,3 +633,6 @@ class Ledger:
             numbers[item.un_number] = numbers.get(item.un_number, 0) + delta
             if not numbers[item.un_number]:
                 del numbers[item.un_number]
+
+
+HANDLERS = {kind: getattr(Ledger, f"_{kind}") for kind in KINDS}  # movement kind -> its rule
