@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import BigInteger, func, insert, literal, or_, select, union_all
+from sqlalchemy import BigInteger, func, insert, literal, or_, select, text, union_all
 from sqlalchemy.orm import Session
 
 from vigil.ledger import store
@@ -238,6 +238,8 @@ def reconcile(session: Session) -> list[str]:
     stored = select(b.holder, b.site, b.item, literal(0, BigInteger), b.amount)
     rows = union_all(own, moved_in, stored).subquery()
     want, have = func.sum(rows.c.moved), func.sum(rows.c.held)
+    if session.get_bind().dialect.name == "postgresql":  # hash the groups in memory, not in batches on disk
+        session.execute(text("SET LOCAL work_mem = '256MB'"))
     differences = sorted((h, s, i, int(w), int(a)) for h, s, i, w, a in session.execute(
         select(rows.c.holder, rows.c.site, rows.c.item, want, have)
         .group_by(rows.c.holder, rows.c.site, rows.c.item).having(or_(want != have, want < 0))))

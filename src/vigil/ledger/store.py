@@ -54,10 +54,11 @@ def lock_head(conn: Connection) -> tuple[int, str]:
 
 
 def roomy_cache(conn: Connection) -> None:
-    """SQLite: a page cache big enough for the movement indexes of a large import (the default 2 MB made every
-    index insert of a million-row import read pages back from the file)."""
+    """SQLite: a page cache big enough for what a large import changes (the default 2 MB made every index insert of a
+    million-row import read pages back from the file; at 256 MB a million movements, ~500 MB of pages, still spilled
+    uncommitted pages into the write-ahead log and read them back). An upper bound: pages are taken as needed."""
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("PRAGMA cache_size = -262144")
+        conn.exec_driver_sql("PRAGMA cache_size = -1048576")
 
 
 def holder_of(row: LedgerHolder) -> Holder:
@@ -90,8 +91,12 @@ class Loader:
         self.ids: set[str] = set()
         self.usage: set[str] = set()  # sites whose stored goods are loaded
 
-    def _new(self, seen: set[str], wanted: Iterable[Any]) -> list[str]:
-        fresh = {w for w in wanted if type(w) is str and w and w not in seen}  # malformed values are the rules' job
+    def _new(self, seen: set[str], wanted: list[Any]) -> list[str]:
+        try:
+            fresh = set(wanted) - seen  # the usual case: the same few keys over and over, most of them seen
+        except TypeError:  # a list or an object where a key belongs
+            fresh = {w for w in wanted if not isinstance(w, (list, dict))} - seen
+        fresh = {w for w in fresh if type(w) is str and w}  # malformed values are the rules' job
         seen |= fresh
         return sorted(fresh)
 
@@ -254,6 +259,7 @@ class Writer:
 
     def __init__(self, conn: Connection, head: tuple[int, str]):
         self.conn = conn
+        self.driver = conn.connection.driver_connection  # what the writer's thread uses (sqlite3 or psycopg)
         self.count, self.last_hash = head
         self.sqlite = conn.dialect.name == "sqlite"
         self._thread: ThreadPoolExecutor | None = None
@@ -328,7 +334,7 @@ class Writer:
         return rows
 
     def _write(self, movements: list[list], statements: list[Statement | None]) -> None:
-        cursor = self.conn.connection.driver_connection.cursor()
+        cursor = self.driver.cursor()
         if movements and not self.sqlite:
             _copy(cursor, movements)
         elif movements:

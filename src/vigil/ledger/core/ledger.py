@@ -21,6 +21,7 @@ from vigil.ledger.core import anomaly, compat, un
 from vigil.ledger.core.units import label, to_amount
 
 CLASSES = ("firearm", "ammunition", "explosive", "detonator", "precursor", "chemical")
+CLASS_SET = frozenset(CLASSES)
 CLASS_ONE = frozenset({"ammunition", "explosive", "detonator"})  # UN class 1 goods: stored only at a site
 UN_KINDS = {"explosive": {"explosive"}, "detonator": {"detonator"}, "ammunition": {"ammunition"},
             "precursor": {"precursor"}, "chemical": {"chemical", "precursor"}}
@@ -41,8 +42,12 @@ class Licence:
     valid_to: date
     max_quantities: dict[str, int] = field(default_factory=dict)  # class -> millionths of its unit
 
-    def problem(self, cls: str, at: datetime, whose: str) -> str | None:
+    def problem(self, cls: str, at: datetime, role: str, holder: str) -> str | None:
+        """Why the licence of ``holder`` (the ``role``: holder, receiver) does not allow ``cls`` at ``at``."""
         day = at.date()
+        if cls in self.classes and self.valid_from <= day <= self.valid_to:
+            return None  # the usual case, without building a name
+        whose = f"{role} {holder}'s"
         if cls not in self.classes:
             return f"{whose} licence {self.number} does not cover {cls}"
         if day < self.valid_from:
@@ -293,10 +298,11 @@ class Ledger:
             raise Refused(f"movement id {mid} is already on the ledger")
         at = parse_time(r.get("at"))
         kind = r.get("kind")
-        if kind not in KINDS:
+        handler = HANDLERS.get(kind) if type(kind) is str else None
+        if handler is None:
             raise Refused(f"kind must be one of {', '.join(KINDS)}")
         holder = self._known_holder(text(r, "holder"))
-        row, alerts = HANDLERS[kind](self, r, mid, at, holder)
+        row, alerts = handler(self, r, mid, at, holder)
         row.update(id=mid, at=at, kind=kind)
         corrects = text(r, "corrects", required=True) if kind == "correction" or "corrects" in r else ""
         if corrects:
@@ -320,7 +326,7 @@ class Ledger:
         if not isinstance(spec, dict):
             raise Refused("item is required: class, serial or lot, quantity, unit")
         cls = spec.get("class")
-        if cls not in CLASSES:
+        if type(cls) is not str or cls not in CLASS_SET:
             raise Refused(f"item class must be one of {', '.join(CLASSES)}")
         if cls == "firearm":
             serial = spec.get("serial")
@@ -416,7 +422,7 @@ class Ledger:
     def _room(self, holder: Holder, site: str, item: Item, amount: int, at: datetime, moved: bool = False) -> None:
         """May ``amount`` of ``item`` come into ``site`` of ``holder``? (licence, maxima, capacity, groups) A move
         between the holder's own sites leaves its total, and so its licence maximum, unchanged."""
-        why = holder.licence.problem(item.cls, at, f"holder {holder.id}'s")
+        why = holder.licence.problem(item.cls, at, "holder", holder.id)
         if why:
             raise Refused(why)
         limit = holder.licence.max_quantities.get(item.cls)
@@ -460,7 +466,7 @@ class Ledger:
         receiver = self._known_holder(text(r, "to"))
         if receiver.id == holder.id:
             raise Refused("a dispatch goes to another holder (use move between own sites)")
-        why = receiver.licence.problem(item.cls, at, f"receiver {receiver.id}'s")
+        why = receiver.licence.problem(item.cls, at, "receiver", receiver.id)
         if why:
             raise Refused(why)
         site = self._site_of(r, holder, item) or self._only_site_holding(holder.id, item)
@@ -537,7 +543,7 @@ class Ledger:
 
     def _consume(self, r, mid, at, holder):
         parsed = self._item(r)
-        why = holder.licence.problem(parsed[0].cls, at, f"holder {holder.id}'s")
+        why = holder.licence.problem(parsed[0].cls, at, "holder", holder.id)
         if why:
             raise Refused(why)
         return self._outflow(r, at, holder, parsed)
@@ -610,7 +616,11 @@ class Ledger:
             self._shift(row["holder"], row["site"], item, row["delta"])
         if row.get("to_site"):
             self._shift(row["holder"], row["to_site"], item, -row["delta"])
-        self.last_at[(row["holder"], item.key)] = row["at"]
+        holder = row["holder"]
+        self.last_at[(holder, item.key)] = row["at"]
+        for owner, site in self.stock_at.get(item.key, ()):  # each of its balance rows carries that time, even
+            if owner == holder:                             # when this movement (a count) changed no amount
+                self.pending.balances.add((holder, site, item.key))
         self.pending.movements.append(row)
 
     def _shift(self, holder: str, site: str, item: Item, delta: int) -> None:
