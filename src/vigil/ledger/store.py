@@ -55,8 +55,9 @@ def lock_head(conn: Connection) -> tuple[int, str]:
 
 def roomy_cache(conn: Connection) -> None:
     """SQLite: a page cache big enough for what a large import changes (the default 2 MB made every index insert of a
-    million-row import read pages back from the file; at 256 MB a million movements, ~500 MB of pages, still spilled
-    uncommitted pages into the write-ahead log and read them back). An upper bound: pages are taken as needed."""
+    million-row import read pages back from the file; a million movements change ~500 MB of pages, more than the
+    256 MB used before, past which SQLite spills uncommitted pages to the write-ahead log). An upper bound: pages are
+    taken as needed."""
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("PRAGMA cache_size = -1048576")
 
