@@ -97,3 +97,14 @@ def test_bad_file_and_time_are_one_clear_line(cli):
     assert proc.returncode == 1 and "no such file" in proc.stderr and "Traceback" not in proc.stderr
     proc = cli("ledger", "balance", "H1", "--at", "yesterday", check=False)
     assert proc.returncode == 1 and "--at" in proc.stderr
+
+
+def test_a_count_keeps_time_order_across_imports(cli):
+    """A count changes no amount but is the newest movement of its lot: a later import still refuses what is older."""
+    first = [holder("H1"), site("S1", "H1"), move("M1", "receipt", "H1", site="S1", item=lot("LOT-A", 25))]
+    counted = [move("M2", "count", "H1", at="2026-03-05T08:00:00Z", site="S1", item=lot("LOT-A", 25))]
+    older = [move("M3", "consume", "H1", at="2026-03-03T08:00:00Z", site="S1", item=lot("LOT-A", 1))]
+    for n, records in enumerate((first, counted, older)):
+        cli("ledger", "import", "--input", str(cli.write(f"in{n}.jsonl", records)), "--output", f"r{n}.jsonl")
+    (last,) = cli.results("r2.jsonl")
+    assert last["status"] == "rejected" and "out of order" in last["reasons"][0]

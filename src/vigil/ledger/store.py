@@ -6,13 +6,16 @@ the same."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from datetime import datetime, timezone
+from hashlib import sha256
 from typing import Any
 
 import orjson
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Dialect
 
 from vigil.ledger.core.ledger import CLASS_ONE, Holder, Ledger, Licence, Site, Transit
 from vigil.ledger.core.ledger import Item as CoreItem
@@ -51,10 +54,12 @@ def lock_head(conn: Connection) -> tuple[int, str]:
 
 
 def roomy_cache(conn: Connection) -> None:
-    """SQLite: a page cache big enough for the movement indexes of a large import (the default 2 MB made every
-    index insert of a million-row import read pages back from the file)."""
+    """SQLite: a page cache big enough for what a large import changes (the default 2 MB made every index insert of a
+    million-row import read pages back from the file; a million movements change ~500 MB of pages, more than the
+    256 MB used before, past which SQLite spills uncommitted pages to the write-ahead log). An upper bound: pages are
+    taken as needed."""
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("PRAGMA cache_size = -262144")
+        conn.exec_driver_sql("PRAGMA cache_size = -1048576")
 
 
 def holder_of(row: LedgerHolder) -> Holder:
@@ -74,8 +79,10 @@ def item_of(row: LedgerItem) -> CoreItem:
 class Loader:
     """Fills a Ledger with stored rows on demand; never overwrites what the ledger changed in memory."""
 
-    def __init__(self, conn: Connection, ledger: Ledger, empty_chain: bool = False):
+    def __init__(self, conn: Connection, ledger: Ledger, empty_chain: bool = False,
+                 before_read: Callable[[], None] = lambda: None):
         self.conn, self.ledger = conn, ledger
+        self.before_read = before_read  # called before the loader reads (the writer's thread may hold the connection)
         # No movement yet: no items, balances, transits or purchases to look up (the first load of a ledger).
         self.empty_chain = empty_chain
         self.holders: set[str] = set()
@@ -85,31 +92,29 @@ class Loader:
         self.ids: set[str] = set()
         self.usage: set[str] = set()  # sites whose stored goods are loaded
 
-    def _new(self, seen: set[str], wanted: Iterable[Any]) -> list[str]:
-        fresh = {w for w in wanted if type(w) is str and w and w not in seen}  # malformed values are the rules' job
+    def _new(self, seen: set[str], wanted: list[Any]) -> list[str]:
+        try:
+            fresh = set(wanted) - seen  # the usual case: the same few keys over and over, most of them seen
+        except TypeError:  # a list or an object where a key belongs
+            fresh = {w for w in wanted if not isinstance(w, (list, dict))} - seen
+        fresh = {w for w in fresh if type(w) is str and w}  # malformed values are the rules' job
         seen |= fresh
         return sorted(fresh)
 
     def prefetch(self, records: list[Any]) -> None:
-        holders, sites, items, refs, ids = [], [], [], [], []
-        for r in records:
-            if not isinstance(r, dict):
-                continue
-            kind = r.get("type")
-            if kind == "holder":
-                holders.append(r.get("id"))
-            elif kind == "site":
-                sites.append(r.get("id"))
-                holders.append(r.get("holder"))
-            elif kind == "movement":
-                holders += (r.get("holder"), r.get("to"))
-                sites += (r.get("site"), r.get("to_site"))
-                refs.append(r.get("dispatch"))
-                ids += (r.get("id"), r.get("corrects"))
-                spec = r.get("item")
-                if isinstance(spec, dict):
-                    items += (spec.get("serial"), spec.get("lot"))
-        if not self.empty_chain:
+        records = [r for r in records if isinstance(r, dict)]  # anything else is the rules' to refuse
+        moves = [r for r in records if r.get("type") == "movement"]
+        holders = [r.get("holder") for r in moves] + [r.get("to") for r in moves] \
+            + [r.get("id") for r in records if r.get("type") == "holder"] \
+            + [r.get("holder") for r in records if r.get("type") == "site"]
+        sites = [r.get("site") for r in moves] + [r.get("to_site") for r in moves] \
+            + [r.get("id") for r in records if r.get("type") == "site"]
+        chained = not self.empty_chain  # on an empty chain only holders and sites can be stored already
+        if chained:
+            refs = [r.get("dispatch") for r in moves]
+            ids = [r.get("id") for r in moves] + [r.get("corrects") for r in moves]
+            specs = [spec for spec in (r.get("item") for r in moves) if isinstance(spec, dict)]
+            items = [spec.get("serial") for spec in specs] + [spec.get("lot") for spec in specs]
             self._movement_ids(self._new(self.ids, ids))
             items += self._transits(self._new(self.transits, refs))
             self._items(self._new(self.items, items))
@@ -117,14 +122,20 @@ class Loader:
         self._holders(new_holders)
         self._sites(self._new(self.sites, sites))
 
+    @property
+    def db(self) -> Connection:
+        """The connection, once the writer's thread is done with it."""
+        self.before_read()
+        return self.conn
+
     def _movement_ids(self, ids: list[str]) -> None:
         for part in chunks(ids):
-            self.ledger.ids.update(self.conn.scalars(select(LedgerMovement.id).where(LedgerMovement.id.in_(part))))
+            self.ledger.ids.update(self.db.scalars(select(LedgerMovement.id).where(LedgerMovement.id.in_(part))))
 
     def _transits(self, refs: list[str]) -> list[str]:
         keys = []
         for part in chunks(refs):
-            for row in self.conn.execute(select(LedgerTransit.__table__).where(LedgerTransit.dispatch.in_(part))):
+            for row in self.db.execute(select(LedgerTransit.__table__).where(LedgerTransit.dispatch.in_(part))):
                 if row.dispatch not in self.ledger.transits:
                     keys.append(row.item)
                     self.ledger.transits[row.dispatch] = transit_of(row)
@@ -133,13 +144,13 @@ class Loader:
     def _items(self, keys: list[str]) -> None:
         led = self.ledger
         for part in chunks(keys):
-            for row in self.conn.execute(select(LedgerItem.__table__).where(LedgerItem.key.in_(part))):
+            for row in self.db.execute(select(LedgerItem.__table__).where(LedgerItem.key.in_(part))):
                 led.items[row.key] = item_of(row)
-            for row in self.conn.execute(select(LedgerBalance.__table__).where(LedgerBalance.item.in_(part))):
+            for row in self.db.execute(select(LedgerBalance.__table__).where(LedgerBalance.item.in_(part))):
                 led.load_balance(row.holder, row.site, row.item, row.amount, row.last_at)
             open_transits = select(LedgerTransit.__table__).where(LedgerTransit.item.in_(part),
                                                         LedgerTransit.confirmed_by.is_(None))
-            for row in self.conn.execute(open_transits):
+            for row in self.db.execute(open_transits):
                 if row.dispatch in led.transits:
                     led.item_total[row.item] += row.amount  # loaded by reference, before its item
                 else:
@@ -149,30 +160,30 @@ class Loader:
     def _holders(self, ids: list[str]) -> None:
         led = self.ledger
         for part in chunks(ids):
-            for row in self.conn.execute(select(LedgerHolder.__table__).where(LedgerHolder.id.in_(part))):
+            for row in self.db.execute(select(LedgerHolder.__table__).where(LedgerHolder.id.in_(part))):
                 led.load_holder(holder_of(row))
-            for row in self.conn.execute(select(LedgerSite.__table__).where(LedgerSite.holder_id.in_(part))):
+            for row in self.db.execute(select(LedgerSite.__table__).where(LedgerSite.holder_id.in_(part))):
                 self._site(row)
-            led.raised.update(self.conn.scalars(select(LedgerAlert.key).where(
+            led.raised.update(self.db.scalars(select(LedgerAlert.key).where(
                 LedgerAlert.holder.in_(part), LedgerAlert.kind == "licence_expiring")))
             if self.empty_chain:
                 continue
             totals = (select(LedgerBalance.holder, LedgerItem.item_class, func.sum(LedgerBalance.amount))
                       .join(LedgerItem, LedgerItem.key == LedgerBalance.item)
                       .where(LedgerBalance.holder.in_(part)).group_by(LedgerBalance.holder, LedgerItem.item_class))
-            for holder, cls, amount in self.conn.execute(totals):
+            for holder, cls, amount in self.db.execute(totals):
                 led.class_total[(holder, cls)] += int(amount or 0)
             purchases = (select(LedgerMovement.holder, LedgerItem.un_number, LedgerMovement.at, LedgerMovement.delta)
                          .join(LedgerItem, LedgerItem.key == LedgerMovement.item)
                          .where(LedgerMovement.holder.in_(part), LedgerMovement.item_class == "precursor",
                                 LedgerMovement.kind.in_(("receipt", "confirm")))
                          .order_by(LedgerMovement.at, LedgerMovement.seq))
-            for holder, number, at, delta in self.conn.execute(purchases):
+            for holder, number, at, delta in self.db.execute(purchases):
                 led.purchases[(holder, number)].append((at, delta))
 
     def _sites(self, ids: list[str]) -> None:
         for part in chunks(ids):
-            for row in self.conn.execute(select(LedgerSite.__table__).where(LedgerSite.id.in_(part))):
+            for row in self.db.execute(select(LedgerSite.__table__).where(LedgerSite.id.in_(part))):
                 self._site(row)
 
     def _site(self, row: LedgerSite) -> None:
@@ -187,7 +198,7 @@ class Loader:
                  .join(LedgerItem, LedgerItem.key == LedgerBalance.item)
                  .where(LedgerBalance.site == row.id, LedgerItem.item_class.in_(sorted(CLASS_ONE)))
                  .group_by(LedgerItem.compat_group, LedgerItem.un_number, LedgerItem.unit))
-        for group, number, unit, amount in self.conn.execute(usage):
+        for group, number, unit, amount in self.db.execute(usage):
             led.load_site_usage(row.id, group, number, int(amount or 0), unit)
 
 
@@ -197,96 +208,151 @@ def transit_of(row) -> Transit:
                    clock.as_utc(row.confirmed_at) if row.confirmed_at else None)
 
 
-def _upsert(conn: Connection, table, rows: list[dict], keys: list[str], update: bool = True) -> None:
-    """Insert or update rows through the driver's executemany: SQLAlchemy's per-row processing cost as much as the
-    ledger's rules on a million-row import. Times go to SQLite as SQLAlchemy writes them there (UTC, no offset)."""
+def _upsert(dialect: Dialect, table, rows: list, keys: list[str], update: bool = True,
+            columns: list[str] | None = None) -> Statement | None:
+    """One statement that inserts or updates all ``rows``, their values passed as a single JSON text the database
+    unpacks (SQLite's json_each, PostgreSQL's json_to_recordset): no per-row work in Python beyond one orjson call,
+    and none while the statement runs (SQLAlchemy's per-row processing cost as much as the ledger's rules on a
+    million-row import; executemany binds row by row, holding the GIL). Times go to SQLite as SQLAlchemy writes them
+    there (UTC, no offset). ``rows``: dicts, or lists of the values of ``columns``."""
     if not rows:
-        return
-    columns = list(rows[0])
-    pg = conn.dialect.name == "postgresql"
-    mark = "%s" if pg else "?"
+        return None
+    if columns is None:
+        columns = list(rows[0])
+        values = [list(row.values()) for row in rows]
+    else:
+        values = rows
+    names = ", ".join(f'"{c}"' for c in columns)
     changes = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c not in keys)
-    sql = (f"INSERT INTO {table.name} ({', '.join(f'{chr(34)}{c}{chr(34)}' for c in columns)}) "
-           f"VALUES ({', '.join([mark] * len(columns))}) ON CONFLICT ({', '.join(keys)}) "
-           + (f"DO UPDATE SET {changes}" if changes and update else "DO NOTHING"))
-    values = [[row[c] for c in columns] for row in rows]
-    if not pg:
-        times = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, UtcDateTime)]
-        for value in values:
-            for i in times:
-                if value[i] is not None:
-                    value[i] = _sqlite_time(value[i])
-    conn.connection.driver_connection.cursor().executemany(sql, values)
+    conflict = f" ON CONFLICT ({', '.join(keys)}) " + (f"DO UPDATE SET {changes}" if changes and update
+                                                        else "DO NOTHING")
+    if dialect.name == "postgresql":
+        types = ", ".join(f'"{c}" {table.c[c].type.compile(dialect=dialect)}' for c in columns)
+        return (f"INSERT INTO {table.name} ({names}) SELECT {names} FROM json_to_recordset(%s::json) AS x({types})"
+                + conflict, orjson.dumps([dict(zip(columns, value)) for value in values]).decode())
+    times = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, UtcDateTime)]
+    for value in values:
+        for i in times:
+            if value[i] is not None:
+                value[i] = _sqlite_time(value[i])
+    picks = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(columns)))
+    # WHERE true: SQLite's parser would otherwise read ON CONFLICT as a join constraint
+    return f"INSERT INTO {table.name} ({names}) SELECT {picks} FROM json_each(?) WHERE true" + conflict, \
+        orjson.dumps(values).decode()
 
 
 def _sqlite_time(at: datetime) -> str:
-    return at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return at.astimezone(timezone.utc).isoformat(" ", "microseconds")[:26]
+
+
+Statement = tuple[str, Any]
 
 
 class Writer:
-    """Writes what the ledger queued, chaining each movement onto the head."""
+    """Writes what the ledger queued, chaining each movement onto the head.
+
+    Between batches of an import, what a batch queued goes to the database on a second thread (``background``)
+    while the rules go on with the next batch on this one: each table's rows are one statement whose values are one
+    JSON text (one COPY for PostgreSQL's movements), so the database works without Python's GIL held and on the
+    other core. Whoever uses the connection next calls ``wait`` first (the loader before it reads, the final flush,
+    the service before it writes a rejection), so the two threads never use the connection at once; an error on
+    the writer's thread surfaces there, and the caller's transaction rolls back as for any other."""
 
     def __init__(self, conn: Connection, head: tuple[int, str]):
         self.conn = conn
+        self.driver = conn.connection.driver_connection  # what the writer's thread uses (sqlite3 or psycopg)
         self.count, self.last_hash = head
+        self.sqlite = conn.dialect.name == "sqlite"
+        self._thread: ThreadPoolExecutor | None = None
+        self._job: Future | None = None
 
-    def flush(self, ledger: Ledger, final: bool = True) -> None:
-        """Write the queued movements; with ``final``, also what derives from them. Between batches of one import
-        the derived rows wait in memory: a balance touched by many movements is written once, at its final value."""
-        p, conn, now = ledger.pending, self.conn, clock.now()
-        self._movements(p.movements)
-        p.movements = []
-        if not final:
-            return
-        _upsert(conn, LedgerHolder.__table__, [_holder_row(h, now) for h in p.holders.values()], ["id"])
-        _upsert(conn, LedgerSite.__table__, [{"id": s.id, "holder_id": s.holder, "name": s.name,
-                                              "capacity": s.capacity, "groups": "".join(sorted(s.groups))}
-                                             for s in p.sites.values()], ["id"])
-        _upsert(conn, LedgerItem.__table__, [_item_row(i) for i in p.items.values()], ["key"])
-        _upsert(conn, LedgerBalance.__table__,
-                [{"holder": h, "site": s, "item": k, "amount": ledger.stock[(h, s, k)],
-                  "last_at": ledger.last_at[(h, k)]} for h, s, k in p.balances], ["holder", "site", "item"])
-        _upsert(conn, LedgerTransit.__table__, [_transit_row(t) for t in p.transits.values()], ["dispatch"])
-        _upsert(conn, LedgerAlert.__table__, [{"key": a.key, "kind": a.kind, "holder": a.holder,
+    def flush(self, ledger: Ledger, final: bool = True, background: bool = False) -> None:
+        """Write what the ledger queued (movements and the rows derived from them, at their values now); with
+        ``final``, also the chain's head. ``background``: on the writer's thread, returning at once."""
+        p, dialect, now = ledger.pending, self.conn.dialect, clock.now()
+        stock, last_at = ledger.stock, ledger.last_at
+        movements = self._chain(p.movements)
+        statements = [
+            _upsert(dialect, LedgerHolder.__table__, [_holder_row(h, now) for h in p.holders.values()], ["id"]),
+            _upsert(dialect, LedgerSite.__table__, [{"id": s.id, "holder_id": s.holder, "name": s.name,
+                                                     "capacity": s.capacity, "groups": "".join(sorted(s.groups))}
+                                                    for s in p.sites.values()], ["id"]),
+            _upsert(dialect, LedgerItem.__table__, [_item_row(i) for i in p.items.values()], ["key"]),
+            _upsert(dialect, LedgerBalance.__table__,
+                    [[h, s, k, stock[(h, s, k)], last_at[(h, k)]] for h, s, k in p.balances],
+                    ["holder", "site", "item"], columns=["holder", "site", "item", "amount", "last_at"]),
+            _upsert(dialect, LedgerTransit.__table__, [_transit_row(t) for t in p.transits.values()], ["dispatch"]),
+            _upsert(dialect, LedgerAlert.__table__, [{"key": a.key, "kind": a.kind, "holder": a.holder,
                                                       "subject": a.subject, "reason": a.reason[:1000],
                                                       "raised_at": now, "status": "open", "closed_by": ""}
-                                                     for a in p.alerts], ["key"], update=False)
-        conn.execute(update(LedgerHead).where(LedgerHead.id == 1).values(count=self.count,
-                                                                         last_hash=self.last_hash))
+                                                     for a in p.alerts], ["key"], update=False)]
         ledger.pending = type(p)()
+        self.wait()
+        if background and not final:
+            if self._thread is None:
+                self._thread = ThreadPoolExecutor(1, thread_name_prefix="vigil-ledger-writer")
+            self._job = self._thread.submit(self._write, movements, statements)
+            return
+        self._write(movements, statements)
+        if final:
+            self.conn.execute(update(LedgerHead).where(LedgerHead.id == 1).values(count=self.count,
+                                                                                  last_hash=self.last_hash))
 
-    def _movements(self, movements: list[dict]) -> None:
+    def wait(self) -> None:
+        """Until what was handed to the writer's thread is stored; raises what went wrong there."""
+        job, self._job = self._job, None
+        if job is not None:
+            job.result()
+
+    def close(self) -> None:
+        """Stop the writer's thread (after its current batch, whatever became of it)."""
+        if self._thread is not None:
+            if self._job is not None:
+                futures_wait([self._job])
+                self._job = None
+            self._thread.shutdown()
+            self._thread = None
+
+    def _chain(self, movements: list[dict]) -> list[list]:
+        """The rows to store, each hashed onto the previous one."""
         rows = []
-        sqlite_db = self.conn.dialect.name == "sqlite"
+        sqlite_db, count, last_hash, dumps = self.sqlite, self.count, self.last_hash, orjson.dumps
         for m in movements:
-            self.count += 1
+            count += 1
             item = m["item"]
             detail = m.get("detail")
             at = m["at"]
             stamp = canonical_time(at)
-            row = [self.count, m["id"], stamp, m["kind"], m["holder"], m["site"], item.key, item.cls, m["delta"],
+            row = [count, m["id"], stamp, m["kind"], m["holder"], m["site"], item.key, item.cls, m["delta"],
                    m.get("to", ""), m.get("to_site", ""), m.get("dispatch", ""), m.get("corrects", ""),
-                   orjson.dumps(detail, option=orjson.OPT_SORT_KEYS).decode() if detail else "{}", self.last_hash]
-            self.last_hash = fast_chain_hash(row)
+                   dumps(detail, option=orjson.OPT_SORT_KEYS).decode() if detail else "{}", last_hash]
+            last_hash = sha256(dumps(row)).hexdigest()  # platform.chain.fast_chain_hash, inlined
             # SQLite stores times as SQLAlchemy writes them there: UTC, space-separated, no offset.
             row[2] = f"{stamp[:10]} {stamp[11:26]}" if sqlite_db else at
-            row.append(self.last_hash)
+            row.append(last_hash)
             rows.append(row)
-        if not rows:
-            return
-        if sqlite_db:
-            sql = f"INSERT INTO ledger_movements ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
-            self.conn.connection.driver_connection.cursor().executemany(sql, rows)
-        else:
-            _copy(self.conn, rows)
+        self.count, self.last_hash = count, last_hash
+        return rows
+
+    def _write(self, movements: list[list], statements: list[Statement | None]) -> None:
+        cursor = self.driver.cursor()
+        if movements and not self.sqlite:
+            _copy(cursor, movements)
+        elif movements:
+            cursor.execute(INSERT_JSON, (orjson.dumps(movements).decode(),))
+        for statement in statements:
+            if statement is not None:
+                sql, values = statement
+                cursor.execute(sql, (values,))
 
 
 COLUMNS = HASHED + ("hash",)
+INSERT_JSON = (f"INSERT INTO ledger_movements ({', '.join(COLUMNS)}) SELECT "
+               + ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(COLUMNS))) + " FROM json_each(?)")
 
 
-def _copy(conn: Connection, rows: list[list]) -> None:
+def _copy(cursor, rows: list[list]) -> None:
     """PostgreSQL COPY: several times faster than INSERTs for a large import, in the same transaction."""
-    cursor = conn.connection.driver_connection.cursor()
     with cursor.copy(f"COPY ledger_movements ({', '.join(COLUMNS)}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)

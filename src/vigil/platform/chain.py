@@ -18,6 +18,10 @@ GENESIS = "0" * 64
 
 
 def canonical_time(at: datetime) -> str:
+    if (at.tzinfo is None or at.tzinfo is timezone.utc) and at.year >= 1000:
+        # The usual case, several times faster than strftime and the same text (a naive time is UTC; strftime
+        # writes years before 1000 without leading zeros, so those take the slow path below).
+        return at.isoformat(timespec="microseconds")[:26] + "Z"
     if at.tzinfo is None:  # SQLite hands back naive datetimes; they were stored as UTC
         at = at.replace(tzinfo=timezone.utc)
     return at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

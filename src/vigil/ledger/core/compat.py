@@ -12,6 +12,8 @@ the condition as the reason:
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 GROUPS = tuple("ABCDEFGHJKLNS")
 
 # Each group's partners (symmetric). Groups mix with themselves unless listed in SAME_SUBSTANCE_ONLY.
@@ -34,7 +36,7 @@ SAME_SUBSTANCE_ONLY = frozenset("KL")
 CONDITIONS = {frozenset("BD"): "B with D only in separate compartments, which the ledger cannot verify"}
 
 
-def conflict(group: str, present: dict[str, set[str]], un_number: str) -> str | None:
+def conflict(group: str, present: dict[str, AbstractSet[str]], un_number: str) -> str | None:
     """Why ``group`` (of ``un_number``) may not join the groups present at a site ({group: UN numbers}), or None."""
     for other, numbers in sorted(present.items()):
         if other not in ALLOWED[group]:

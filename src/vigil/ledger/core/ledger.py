@@ -21,6 +21,7 @@ from vigil.ledger.core import anomaly, compat, un
 from vigil.ledger.core.units import label, to_amount
 
 CLASSES = ("firearm", "ammunition", "explosive", "detonator", "precursor", "chemical")
+CLASS_SET = frozenset(CLASSES)
 CLASS_ONE = frozenset({"ammunition", "explosive", "detonator"})  # UN class 1 goods: stored only at a site
 UN_KINDS = {"explosive": {"explosive"}, "detonator": {"detonator"}, "ammunition": {"ammunition"},
             "precursor": {"precursor"}, "chemical": {"chemical", "precursor"}}
@@ -41,8 +42,12 @@ class Licence:
     valid_to: date
     max_quantities: dict[str, int] = field(default_factory=dict)  # class -> millionths of its unit
 
-    def problem(self, cls: str, at: datetime, whose: str) -> str | None:
+    def problem(self, cls: str, at: datetime, role: str, holder: str) -> str | None:
+        """Why the licence of ``holder`` (the ``role``: holder, receiver) does not allow ``cls`` at ``at``."""
         day = at.date()
+        if cls in self.classes and self.valid_from <= day <= self.valid_to:
+            return None  # the usual case, without building a name
+        whose = f"{role} {holder}'s"
         if cls not in self.classes:
             return f"{whose} licence {self.number} does not cover {cls}"
         if day < self.valid_from:
@@ -236,6 +241,8 @@ class Ledger:
                 raise Refused("type must be holder, site or movement")
         except Refused as exc:
             return Outcome(rid, False, [str(exc)], [])
+        if not alerts:
+            return Outcome(rid, True, [], alerts)
         fresh = [a for a in alerts if a.key not in self.raised]
         for a in fresh:
             self.raised.add(a.key)
@@ -291,11 +298,11 @@ class Ledger:
             raise Refused(f"movement id {mid} is already on the ledger")
         at = parse_time(r.get("at"))
         kind = r.get("kind")
-        if kind not in KINDS:
+        handler = HANDLERS.get(kind) if type(kind) is str else None
+        if handler is None:
             raise Refused(f"kind must be one of {', '.join(KINDS)}")
         holder = self._known_holder(text(r, "holder"))
-        handler = getattr(self, f"_{kind}")
-        row, alerts = handler(r, mid, at, holder)
+        row, alerts = handler(self, r, mid, at, holder)
         row.update(id=mid, at=at, kind=kind)
         corrects = text(r, "corrects", required=True) if kind == "correction" or "corrects" in r else ""
         if corrects:
@@ -319,7 +326,7 @@ class Ledger:
         if not isinstance(spec, dict):
             raise Refused("item is required: class, serial or lot, quantity, unit")
         cls = spec.get("class")
-        if cls not in CLASSES:
+        if type(cls) is not str or cls not in CLASS_SET:
             raise Refused(f"item class must be one of {', '.join(CLASSES)}")
         if cls == "firearm":
             serial = spec.get("serial")
@@ -415,7 +422,7 @@ class Ledger:
     def _room(self, holder: Holder, site: str, item: Item, amount: int, at: datetime, moved: bool = False) -> None:
         """May ``amount`` of ``item`` come into ``site`` of ``holder``? (licence, maxima, capacity, groups) A move
         between the holder's own sites leaves its total, and so its licence maximum, unchanged."""
-        why = holder.licence.problem(item.cls, at, f"holder {holder.id}'s")
+        why = holder.licence.problem(item.cls, at, "holder", holder.id)
         if why:
             raise Refused(why)
         limit = holder.licence.max_quantities.get(item.cls)
@@ -427,7 +434,7 @@ class Ledger:
         if item.group not in place.groups:
             raise Refused(f"site {site} is not licensed for compatibility group {item.group or '-'} "
                           f"(allowed: {', '.join(sorted(place.groups)) or 'none'})")
-        present = {g: set(n) for g, n in self.site_groups[site].items() if any(n.values())}
+        present = {g: n.keys() for g, n in self.site_groups[site].items() if any(n.values())}
         why = compat.conflict(item.group, present, item.un_number)
         if why:
             raise Refused(why)
@@ -459,7 +466,7 @@ class Ledger:
         receiver = self._known_holder(text(r, "to"))
         if receiver.id == holder.id:
             raise Refused("a dispatch goes to another holder (use move between own sites)")
-        why = receiver.licence.problem(item.cls, at, f"receiver {receiver.id}'s")
+        why = receiver.licence.problem(item.cls, at, "receiver", receiver.id)
         if why:
             raise Refused(why)
         site = self._site_of(r, holder, item) or self._only_site_holding(holder.id, item)
@@ -536,7 +543,7 @@ class Ledger:
 
     def _consume(self, r, mid, at, holder):
         parsed = self._item(r)
-        why = holder.licence.problem(parsed[0].cls, at, f"holder {holder.id}'s")
+        why = holder.licence.problem(parsed[0].cls, at, "holder", holder.id)
         if why:
             raise Refused(why)
         return self._outflow(r, at, holder, parsed)
@@ -609,15 +616,23 @@ class Ledger:
             self._shift(row["holder"], row["site"], item, row["delta"])
         if row.get("to_site"):
             self._shift(row["holder"], row["to_site"], item, -row["delta"])
-        self.last_at[(row["holder"], item.key)] = row["at"]
+        holder = row["holder"]
+        self.last_at[(holder, item.key)] = row["at"]
+        for owner, site in self.stock_at.get(item.key, ()):  # each of its balance rows carries that time, even
+            if owner == holder:                             # when this movement (a count) changed no amount
+                self.pending.balances.add((holder, site, item.key))
         self.pending.movements.append(row)
 
     def _shift(self, holder: str, site: str, item: Item, delta: int) -> None:
         key = (holder, site, item.key)
-        if key not in self.stock:
+        stock = self.stock
+        held = stock.get(key)
+        if held is None:
             self.stock_at[item.key].append((holder, site))
-        self.stock[key] = self.stock.get(key, 0) + delta
-        assert self.stock[key] >= 0, "a checked movement never makes stock negative"
+            held = 0
+        held += delta
+        assert held >= 0, "a checked movement never makes stock negative"
+        stock[key] = held
         self.pending.balances.add(key)
         self.item_total[item.key] += delta
         self.class_total[(holder, item.cls)] += delta
@@ -628,3 +643,6 @@ class Ledger:
             numbers[item.un_number] = numbers.get(item.un_number, 0) + delta
             if not numbers[item.un_number]:
                 del numbers[item.un_number]
+
+
+HANDLERS = {kind: getattr(Ledger, f"_{kind}") for kind in KINDS}  # movement kind -> its rule

@@ -10,6 +10,9 @@ LIMIT = 1_000_000_000 * SCALE  # a billion kg, L or pieces in one record: beyond
 MASS = {"mg": Decimal("0.000001"), "g": Decimal("0.001"), "kg": Decimal(1), "t": Decimal(1000)}
 VOLUME = {"ml": Decimal("0.001"), "l": Decimal(1)}
 BASE = {**{u: "kg" for u in MASS}, **{u: "L" for u in VOLUME}, "pcs": "pcs"}
+# Units whose whole numbers are whole millionths of the base unit: (base unit, millionths per unit).
+WHOLE = {"mg": ("kg", 1), "g": ("kg", 1000), "kg": ("kg", SCALE), "t": ("kg", 1000 * SCALE),
+         "mL": ("L", 1000), "ml": ("L", 1000), "L": ("L", SCALE), "l": ("L", SCALE), "pcs": ("pcs", SCALE)}
 
 
 def base_unit(unit: str) -> str | None:
@@ -19,8 +22,10 @@ def base_unit(unit: str) -> str | None:
 
 def to_amount(quantity, unit: str, item_unit: str) -> tuple[int | None, str | None]:
     """(millionths of ``item_unit``, None) or (None, reason)."""
-    if unit == item_unit and type(quantity) is int and 0 < quantity * SCALE <= LIMIT:
-        return quantity * SCALE, None  # whole numbers in the item's own unit: nothing to convert
+    if type(quantity) is int and type(unit) is str:  # whole numbers of a unit of the item's kind: exact at once
+        base, factor = WHOLE.get(unit, ("", 0))
+        if base == item_unit and 0 < quantity * factor <= LIMIT:
+            return quantity * factor, None
     base = base_unit(unit)
     if base is None:
         return None, f"unknown unit {unit!r} (use g, kg, t, mL, L or pcs)"
