@@ -287,6 +287,23 @@ def test_router_keeps_names_with_one_last_word_together_while_the_loads_allow():
     assert set(more) == {0, 1} and max(route.load) - min(route.load) <= route.WORD_SLACK + 1.0
 
 
+def test_router_keeps_the_names_of_an_alphabet_together():
+    from vigil.screening.batch import _last_word, _Router
+
+    route = _Router(2)
+    cyrillic = ["Иван Петров", "Ольга Смирнова", "Пётр Иванов", "Анна Кузнецова"]
+    greek = ["Γιώργος Παπαδόπουλος", "Μαρία Νικολάου", "Ελένη Γεωργίου"]
+    devanagari = ["राहुल शर्मा", "प्रिया वर्मा", "अमित पटेल"]
+    latin = [f"Name{i} Family{i}" for i in range(20)]
+    picks = {n: route(n) for n in cyrillic + greek + devanagari + latin}
+    # each script's romanised tokens are met by one process only (whatever their last words)
+    assert len({picks[n] for n in cyrillic}) == 1 and len({picks[n] for n in greek}) == 1
+    assert len({picks[n] for n in devanagari}) == 1
+    assert abs(route.load[0] - route.load[1]) <= 1.0
+    assert _last_word("John Smith Jr.") == _last_word("Mary SMITH") == "smith"
+    assert _last_word("Dr. J.") == "j." and _last_word("  ") == ""
+
+
 def test_router_shares_abjad_names_once_the_first_process_is_far_ahead():
     from vigil.screening.batch import _Router
 

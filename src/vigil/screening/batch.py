@@ -224,10 +224,24 @@ _CJK_LETTER = re.compile("[\u0e00-\u0e7f\u1100-\u11ff\u3040-\u30fb\u30fd-\u30ff\
                          "\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\U0001aff0-\U0001b001"
                          "\U0001b11f-\U0001b122\U0001b150-\U0001b152\U0001b164-\U0001b167\U00020000-\U0003134f]")
 
+# Names in Cyrillic, Greek and Devanagari letters: their romanised tokens (ivanov, papadopoulos, sharma) recur across
+# the names of their script and seldom elsewhere, so each script is kept in one process (Cyrillic with the Chinese
+# characters, Greek and Devanagari with the abjad scripts: the split that left fewest words in both processes), and
+# its first names' first-time work (expansions, similarities) is done once, not in both processes as under the
+# last-word rule.  With ``_last_word`` passing over titles and initials, the query tokens the two processes expand
+# on the benchmark's 100,000 distinct names fell from 28,178 to 24,924 (shares as routed, no work taken over).
+_ALPHABET_HOMES = ((re.compile("[\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f]"), 1),
+                   (re.compile("[\u0370-\u03ff\u1f00-\u1fff]"), 0),
+                   (re.compile("[\u0900-\u097f\ua8e0-\ua8ff]"), 0))
+
 
 def _last_word(name: str) -> str:
-    """The last space-separated word of ``name``, case-folded ("" for a blank name)."""
-    words = name.rsplit(None, 1)
+    """The last space-separated word of ``name`` that does not end in a full stop (a title, a suffix or an initial:
+    Jr., Ph.D., M.), case-folded ("" for a blank name)."""
+    words = name.split()
+    for word in reversed(words):
+        if not word.endswith("."):
+            return word.casefold()
     return words[-1].casefold() if words else ""
 
 
@@ -235,7 +249,8 @@ class _Router:
     """Which worker process screens a name: always the same one for the same name.
 
     Names in an Arabic or Hebrew script go to the first process, names in Chinese characters, kana or Hangul to the
-    second, while that process is not ahead of the least loaded by more than ``SLACK``; every other name goes to the
+    second, names in Cyrillic, Greek or Devanagari letters to the process of their script (``_ALPHABET_HOMES``),
+    while that process is not ahead of the least loaded by more than ``SLACK``; every other name goes to the
     process of its last word (the least loaded when the word was first met), while that one is not ahead by more
     than ``WORD_SLACK``, else to the least loaded. Names sharing a surname then mostly share a process, and the
     surname's first-time work (its expansions and similarities) is done once: on the benchmark's distinct names, the
@@ -274,6 +289,11 @@ class _Router:
                     home, cost = 0, self.ABJAD_COST
                 elif _CJK_LETTER.search(name):
                     home, cost = 1 % len(load), self.CJK_COST
+                else:  # a name in an alphabet of its own: its tokens recur across that script's names only
+                    for letters, process in _ALPHABET_HOMES:
+                        if letters.search(name):
+                            home = process % len(load)
+                            break
             slack = self.SLACK
             if home is None:
                 # the process of the name's last word (most often its surname), while that process is not ahead:
