@@ -12,6 +12,7 @@ from vigil.platform.database import session_scope
 from vigil.platform.identity.principal import Principal
 from vigil.registrations import service
 from vigil.registrations.core.csvin import CsvFormatError, read_rows, text_lines
+from vigil.screening import service as screening
 
 
 class IntakeError(ValueError):
@@ -25,13 +26,19 @@ def chunks(rows: Iterator, size: int) -> Iterator[list]:
 
 def ingest_stream(actor: Principal, rows: Iterator, emit: Callable[[list[service.Outcome]], None],
                   progress: Callable[[int], None] | None = None, chunk: int = service.CHUNK) -> dict[str, int]:
-    """Each chunk is validated, screened and stored in its own transaction, then its outcomes are emitted: a
-    process killed midway has stored whole chunks only, and sending the file again answers `duplicate` for them."""
+    """Each chunk is validated, then stored and screened in its own transaction, then its outcomes are emitted: a
+    process killed midway has stored whole chunks only, and sending the file again answers `duplicate` for them.
+
+    Pipelined over two CPUs: chunk k+1 is read and validated, and its new queries are handed to the screening
+    service's helper process (``SearchAhead``), before chunk k is stored and screened here; by the time chunk
+    k+1 is screened, its searches are remembered. The order of the outcomes and the transactions are the same."""
     stats = {"rows": 0, "accepted": 0, "rejected": 0, "duplicate": 0, "alerts": 0}
     cache = service.EstablishmentCache()
-    for batch in chunks(rows, chunk):
+
+    def finish(unit: service.Unit, searched: list) -> None:
+        ahead.collect(searched)
         with session_scope() as db:
-            outcomes = service.ingest(db, actor, batch, cache)
+            outcomes = service.complete(db, actor, unit)
         emit(outcomes)
         for o in outcomes:
             stats[o.status] += 1
@@ -39,6 +46,18 @@ def ingest_stream(actor: Principal, rows: Iterator, emit: Callable[[list[service
         stats["rows"] += len(outcomes)
         if progress:
             progress(len(outcomes))
+
+    with screening.SearchAhead() as ahead:
+        waiting = None
+        for batch in chunks(rows, chunk):
+            with session_scope() as db:
+                unit = service.prepare(db, actor, batch, cache)
+                searched = ahead.submit(db, unit.screening_records())
+            if waiting is not None:
+                finish(*waiting)
+            waiting = (unit, searched)
+        if waiting is not None:
+            finish(*waiting)
     return stats
 
 
