@@ -317,3 +317,36 @@ def test_searches_are_remembered_across_calls_until_a_list_changes(as_user, agen
     assert added.status_code == 201, added.text
     service._cache.key, service._cache.index, service._cache.noticed, service._cache.searched = before
     assert "Jonas Vilkas" in matches("Jonas Vilkas")
+
+
+def test_search_ahead_answers_as_this_process_would_and_never_for_an_old_index(as_user):
+    """The helper process's answers are the index's own (matches rebuilt with their entries); answers that come
+    back after a list change are dropped."""
+    from vigil.platform.database import session_scope
+    from vigil.screening import service
+
+    records = [service.RecordIn(str(n), f"Aleksander Testowy {n}", "1970-01-01", "PL")
+               for n in range(service.AHEAD_MIN)]
+    records += [service.RecordIn("hit", "Usama bin Laden"), service.RecordIn("blank", "  ")]
+    service.invalidate_index()
+    with service.SearchAhead(cpus=2) as ahead, session_scope() as db:
+        index = service.current_index(db)
+        ahead.collect(ahead.submit(db, records))
+        memory = service._cache.searched[2]
+        for rec in records[-2:] + records[:20]:
+            if not rec.name.strip():
+                assert not any(key[0] == rec.name for key in memory)
+                continue
+            mine = index.search(service._query(rec), None)
+            theirs = memory[service._key(rec)]
+            assert [(m.source_id, m.name, m.score, m.explanation, m.entry) for m in theirs] == \
+                [(m.source_id, m.name, m.score, m.explanation, m.entry) for m in mine]
+        assert memory[service._key(records[-2])]  # the listed name was found
+
+        later = [service.RecordIn(str(n), f"Bogdana Probna {n}", "1971-01-01", "PL") for n in range(service.AHEAD_MIN)]
+        pending = ahead.submit(db, later)
+        assert pending
+        service.invalidate_index()  # a list changed meanwhile: a new index, an empty memory
+        fresh = service._searched(service.current_index(db), None)
+        ahead.collect(pending)
+        assert service._cache.searched[2] is fresh and not any(key[0].startswith("Bogdana") for key in fresh)

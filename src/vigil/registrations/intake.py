@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 
@@ -22,6 +24,22 @@ class IntakeError(ValueError):
 def chunks(rows: Iterator, size: int) -> Iterator[list]:
     while batch := list(islice(rows, size)):
         yield batch
+
+
+@contextmanager
+def collector_paused():
+    """No cyclic collections during a file's intake; what each chunk leaves is frozen (``gc.freeze``, as the
+    screening index is). The collector's passes over the objects a chunk leaves behind (the remembered searches,
+    the next chunk in flight) cost a quarter of the intake's time, and collecting per chunk still an eighth.
+    Reference counting frees everything acyclic as before; the ~130 objects in reference cycles a chunk leaves
+    (its session's) stay until the process ends (a few MB for a million records). For the CLI's process."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def ingest_stream(actor: Principal, rows: Iterator, emit: Callable[[list[service.Outcome]], None],
@@ -46,8 +64,9 @@ def ingest_stream(actor: Principal, rows: Iterator, emit: Callable[[list[service
         stats["rows"] += len(outcomes)
         if progress:
             progress(len(outcomes))
+        gc.freeze()
 
-    with screening.SearchAhead() as ahead:
+    with collector_paused(), screening.SearchAhead() as ahead:
         waiting = None
         for batch in chunks(rows, chunk):
             with session_scope() as db:

@@ -334,7 +334,13 @@ def _row_values(p: _Pending, received, until, sqlite: bool) -> tuple:
 
 _COLUMNS = ("establishment_id", "record_id", "status", "reasons", "name", "dob", "nationality", "document_type",
             "document_number", "item_number", "details", "hit", "received_at", "retain_until")
-INSERT_ROWS = 1_000  # rows per INSERT statement: 14,000 parameters, under SQLite's 32,766 and PostgreSQL's 65,535
+# PostgreSQL: where a unit's rows are copied before the insert (per connection; emptied after each use, and at
+# commit should a failure come between)
+_PG_STAGING = ("CREATE TEMPORARY TABLE IF NOT EXISTS registrations_in (establishment_id integer, record_id text, "
+               "status text, reasons text, name text, dob text, nationality text, document_type text, "
+               "document_number text, item_number text, details text, hit boolean, received_at timestamptz, "
+               "retain_until timestamptz) ON COMMIT DELETE ROWS")
+INSERT_ROWS = 1_000  # rows per SQLite INSERT statement: 14,000 parameters, under its limit of 32,766
 
 
 def _driver_value(value, sqlite: bool):
@@ -348,20 +354,30 @@ def _driver_value(value, sqlite: bool):
 
 
 def bulk_insert(session: Session, rows: list[tuple]) -> dict[tuple[int, str], int]:
-    """INSERT ... ON CONFLICT (establishment, record id) DO NOTHING RETURNING the keys and ids stored, as
-    multi-row statements at the driver level (SQLite and psycopg): a row another process stored meanwhile is
-    skipped, never doubled, and is missing from the answer. Bypassing SQLAlchemy's per-row parameter processing
-    and sending 1,000 rows per statement (one round trip) is most of the speed of a chunk."""
+    """INSERT ... ON CONFLICT (establishment, record id) DO NOTHING RETURNING the keys and ids stored, at the
+    driver level: a row another process stored meanwhile is skipped, never doubled, and is missing from the
+    answer. SQLite: multi-row VALUES, 1,000 rows per statement. PostgreSQL: COPY into a temporary table, then
+    one INSERT ... SELECT (psycopg formats COPY rows in C; a VALUES list of 14,000 placeholders was parsed anew
+    in Python each time, and arrays for ``unnest`` are dumped in Python too)."""
     conn = session.connection()
-    mark = "?" if conn.dialect.name == "sqlite" else "%s"
-    one = f"({', '.join([mark] * len(_COLUMNS))})"
-    ids: dict[tuple[int, str], int] = {}
+    columns = ", ".join(_COLUMNS)
+    returning = " ON CONFLICT (establishment_id, record_id) DO NOTHING RETURNING establishment_id, record_id, id"
+    if conn.dialect.name == "postgresql":
+        with conn.connection.driver_connection.cursor() as cur:
+            cur.execute(_PG_STAGING)
+            with cur.copy(f"COPY registrations_in ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cur.execute(f"INSERT INTO registrations ({columns}) SELECT {columns} FROM registrations_in{returning}")
+            ids = {(e, r): i for e, r, i in cur.fetchall()}
+            cur.execute("DELETE FROM registrations_in")
+        return ids
+    ids = {}
+    one = f"({', '.join(['?'] * len(_COLUMNS))})"
     for start in range(0, len(rows), INSERT_ROWS):
         part = rows[start:start + INSERT_ROWS]
-        sql = (f"INSERT INTO registrations ({', '.join(_COLUMNS)}) VALUES {', '.join([one] * len(part))} "
-               "ON CONFLICT (establishment_id, record_id) DO NOTHING RETURNING establishment_id, record_id, id")
-        flat = [value for row in part for value in row]
-        ids.update({(e, r): i for e, r, i in conn.exec_driver_sql(sql, tuple(flat))})
+        sql = f"INSERT INTO registrations ({columns}) VALUES {', '.join([one] * len(part))}{returning}"
+        ids.update({(e, r): i for e, r, i in conn.exec_driver_sql(sql, tuple(v for row in part for v in row))})
     return ids
 
 

@@ -5,9 +5,11 @@ Other capabilities call `screen_name`, `screen_records` and `rescreen_new_entrie
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -482,6 +484,18 @@ _helper: tuple[ScreeningIndex, dict[int, int]] | None = None  # in the helper: t
 def _helper_start(index: ScreeningIndex) -> None:
     global _helper
     _helper = (index, {id(e): n for n, e in enumerate(index.entries)})
+    # What the helper inherited is frozen: collections never walk it, so its pages stay shared with the parent.
+    gc.freeze()
+    gc.enable()
+    threading.Thread(target=_helper_watch, args=(os.getppid(),), daemon=True).start()
+
+
+def _helper_watch(parent: int) -> None:
+    """End the helper when its parent is gone (killed: it holds the queue's pipe open itself, so it would wait
+    for work forever)."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
 
 
 def _helper_search(keys: list[QueryKey], threshold: float | None) -> list[tuple | None]:
