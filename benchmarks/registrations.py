@@ -5,13 +5,16 @@ Usage:  PYTHONPATH=src python benchmarks/registrations.py [--n 1000000] [--datab
 
 A synthetic CSV of N records over 40 establishments of the four sectors (hotel stays, second-hand purchases with
 IMEIs, vehicle refits with VINs, venue entries; resident IDs and passports; 2% invalid on purpose) is ingested
-through the real CLI code path (`registrations.intake.ingest_file`: chunks of 2,000 per transaction, INSERT ... ON
-CONFLICT DO NOTHING, the screening service's batched screen_records). Names come from a pool of
-``--distinct-names`` people (a guest comes back; a regular sells twice), so some names repeat.
+through the real CLI code path (`registrations.intake.ingest_file`: chunks of 5,000 per transaction, INSERT ... ON
+CONFLICT DO NOTHING, the screening service's batched screen_records, its searches run ahead on the second CPU).
+Names come from a pool of ``--distinct-names`` people (a guest comes back; a regular sells twice), so some names
+repeat.
 
 Baseline, same run: the plain way, one record at a time (validate, `screen_name` per record, ORM add + commit per
 record) on ``--baseline-sample`` records; its rate and the ratio are printed. Then every non-hit record is made
-expired and `purge` deletes them; the time is printed. The last line is one JSON object with the figures.
+expired and `purge` deletes them; the time is printed. The last line is one JSON object with the figures. Beside
+the wall times: the CPU time of the ingest (this process and its helper; a PostgreSQL server's own is not
+counted) and the load average, since a shared machine's wall times say little on their own.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -159,6 +163,12 @@ def baseline(csv_path: Path, sample: int) -> float:
     return len(rows) / (time.perf_counter() - start)
 
 
+def cpu_seconds() -> tuple[float, float]:
+    """User + system time of this process, and of its children that have ended (the screening helper)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000)
@@ -185,13 +195,18 @@ def main() -> None:
 
         with session_scope() as db:
             screening.current_index(db)  # the index is built once per process; not part of the per-record cost
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), cpu_seconds()
         stats = ingest_file(SYSTEM, csv_path, tmp_path / "results.jsonl")
-        elapsed = time.perf_counter() - start
+        elapsed, cpu_end = time.perf_counter() - start, cpu_seconds()
+        own_cpu, helper_cpu = cpu_end[0] - cpu_start[0], cpu_end[1] - cpu_start[1]
+        cpu = own_cpu + helper_cpu
         rate = stats["rows"] / elapsed
+        load = os.getloadavg()[0]
         print(f"ingest: {stats['rows']:,} rows in {elapsed:.1f} s = {rate:,.0f} records/s "
               f"({stats['accepted']:,} accepted, {stats['rejected']:,} rejected, {stats['duplicate']:,} duplicate, "
-              f"{stats['alerts']:,} with alerts) on {get_engine().dialect.name}", flush=True)
+              f"{stats['alerts']:,} with alerts) on {get_engine().dialect.name}; CPU {cpu:.1f} s (this process "
+              f"{own_cpu:.1f} s, the screening helper {helper_cpu:.1f} s), "
+              f"load average {load:.1f}", flush=True)
         base = baseline(csv_path, args.baseline_sample)
         print(f"baseline (one record per transaction, screen_name each): {base:,.0f} records/s; "
               f"ratio {rate / base:.1f}x", flush=True)
@@ -204,8 +219,12 @@ def main() -> None:
         with session_scope() as db:
             purged = service.purge(db, SYSTEM, clock.now() + timedelta(days=400))
         purge_s = time.perf_counter() - start
-        print(f"purge: {purged:,} of {held:,} records in {purge_s:.1f} s", flush=True)
+        print(f"purge: {purged:,} of {held:,} records in {purge_s:.1f} s (load average {os.getloadavg()[0]:.1f})",
+              flush=True)
         print(json.dumps({"n": stats["rows"], "dialect": get_engine().dialect.name, "records_per_s": round(rate),
+                          "ingest_s": round(elapsed, 1), "ingest_cpu_s": round(cpu, 1),
+                          "ingest_cpu_own_s": round(own_cpu, 1), "ingest_cpu_helper_s": round(helper_cpu, 1),
+                          "load_average": round(load, 1),
                           "baseline_records_per_s": round(base), "ratio": round(rate / base, 1),
                           "purged": purged, "purge_s": round(purge_s, 2), "goal_records_per_s": 10_000,
                           "goal_purge_s": 30}))

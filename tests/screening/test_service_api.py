@@ -279,3 +279,73 @@ def test_every_screening_request_is_audited_before_its_answer(as_user):
     new = events()[before:]
     assert len(new) == 1 and new[0].actor == "analyst" and new[0].purpose == "case 2026-114"
     assert json.loads(new[0].detail) == {"records": 2, "alerts": 1, "hit_ids": ["r1"]}
+
+
+def test_searches_are_remembered_across_calls_until_a_list_changes(as_user, agency_list):
+    """A person screened again (the next chunk of a file, the next API batch) is not searched again; a new list
+    version, made here or by another process, makes the next screening search afresh and find the new entry."""
+    from vigil.screening import service
+
+    analyst, supervisor = as_user("analyst"), as_user("supervisor")
+
+    def matches(name):
+        resp = analyst.post("/api/v1/screen", json={"records": [{"id": "1", "name": name, "dob": "1981-06-02"}]})
+        assert resp.status_code == 200, resp.text
+        return [m["name"] for m in resp.json()["results"][0]["matches"]]
+
+    assert matches("Marta Kowalczyk") == []
+    index, _, memory = service._cache.searched
+    remembered = len(memory)
+    assert "Marta Kowalczyk" in {key[0] for key in memory}
+    assert matches("Marta Kowalczyk") == []
+    assert service._cache.searched[2] is memory and len(memory) == remembered  # answered from memory
+
+    added = supervisor.post(f"/api/v1/watchlists/{agency_list['id']}/entries",
+                            json={**ENTRY, "name": "Marta Kowalczyk", "aliases": [], "dob": "1981-06-02",
+                                  "source_id": "memory-1"})
+    assert added.status_code == 201, added.text
+    assert "Marta Kowalczyk" in matches("Marta Kowalczyk")
+    assert service._cache.searched[0] is not index
+
+    # Another process's change: this process's index, and its memory, look current until the version id says not.
+    assert matches("Jonas Vilkas") == []
+    before = (service._cache.key, service._cache.index, service._cache.noticed, service._cache.searched)
+    added = supervisor.post(f"/api/v1/watchlists/{agency_list['id']}/entries",
+                            json={**ENTRY, "name": "Jonas Vilkas", "aliases": [], "dob": "1981-06-02",
+                                  "source_id": "memory-2"})
+    assert added.status_code == 201, added.text
+    service._cache.key, service._cache.index, service._cache.noticed, service._cache.searched = before
+    assert "Jonas Vilkas" in matches("Jonas Vilkas")
+
+
+def test_search_ahead_answers_as_this_process_would_and_never_for_an_old_index(as_user):
+    """The helper process's answers are the index's own (matches rebuilt with their entries); answers that come
+    back after a list change are dropped."""
+    from vigil.platform.database import session_scope
+    from vigil.screening import service
+
+    records = [service.RecordIn(str(n), f"Aleksander Testowy {n}", "1970-01-01", "PL")
+               for n in range(service.AHEAD_MIN)]
+    records += [service.RecordIn("hit", "Usama bin Laden"), service.RecordIn("blank", "  ")]
+    service.invalidate_index()
+    with service.SearchAhead(cpus=2) as ahead, session_scope() as db:
+        index = service.current_index(db)
+        ahead.collect(ahead.submit(db, records))
+        memory = service._cache.searched[2]
+        for rec in records[-2:] + records[:20]:
+            if not rec.name.strip():
+                assert not any(key[0] == rec.name for key in memory)
+                continue
+            mine = index.search(service._query(rec), None)
+            theirs = memory[service._key(rec)]
+            assert [(m.source_id, m.name, m.score, m.explanation, m.entry) for m in theirs] == \
+                [(m.source_id, m.name, m.score, m.explanation, m.entry) for m in mine]
+        assert memory[service._key(records[-2])]  # the listed name was found
+
+        later = [service.RecordIn(str(n), f"Bogdana Probna {n}", "1971-01-01", "PL") for n in range(service.AHEAD_MIN)]
+        pending = ahead.submit(db, later)
+        assert pending
+        service.invalidate_index()  # a list changed meanwhile: a new index, an empty memory
+        fresh = service._searched(service.current_index(db), None)
+        ahead.collect(pending)
+        assert service._cache.searched[2] is fresh and not any(key[0].startswith("Bogdana") for key in fresh)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from vigil.platform.database import session_scope
 from vigil.platform.identity.principal import Principal
 from vigil.registrations import service
 from vigil.registrations.core.csvin import CsvFormatError, read_rows, text_lines
+from vigil.screening import service as screening
 
 
 class IntakeError(ValueError):
@@ -23,15 +26,37 @@ def chunks(rows: Iterator, size: int) -> Iterator[list]:
         yield batch
 
 
+@contextmanager
+def collector_paused():
+    """No cyclic collections during a file's intake; what each chunk leaves is frozen (``gc.freeze``, as the
+    screening index is). The collector's passes over the objects a chunk leaves behind (the remembered searches,
+    the next chunk in flight) cost a quarter of the intake's time, and collecting per chunk still an eighth.
+    Reference counting frees everything acyclic as before; the ~130 objects in reference cycles a chunk leaves
+    (its session's) stay until the process ends (a few MB for a million records). For the CLI's process."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def ingest_stream(actor: Principal, rows: Iterator, emit: Callable[[list[service.Outcome]], None],
                   progress: Callable[[int], None] | None = None, chunk: int = service.CHUNK) -> dict[str, int]:
-    """Each chunk is validated, screened and stored in its own transaction, then its outcomes are emitted: a
-    process killed midway has stored whole chunks only, and sending the file again answers `duplicate` for them."""
+    """Each chunk is validated, then stored and screened in its own transaction, then its outcomes are emitted: a
+    process killed midway has stored whole chunks only, and sending the file again answers `duplicate` for them.
+
+    Pipelined over two CPUs: chunk k+1 is read and validated, and its new queries are handed to the screening
+    service's helper process (``SearchAhead``), before chunk k is stored and screened here; by the time chunk
+    k+1 is screened, its searches are remembered. The order of the outcomes and the transactions are the same."""
     stats = {"rows": 0, "accepted": 0, "rejected": 0, "duplicate": 0, "alerts": 0}
     cache = service.EstablishmentCache()
-    for batch in chunks(rows, chunk):
+
+    def finish(unit: service.Unit, searched: list) -> None:
+        ahead.collect(searched)
         with session_scope() as db:
-            outcomes = service.ingest(db, actor, batch, cache)
+            outcomes = service.complete(db, actor, unit)
         emit(outcomes)
         for o in outcomes:
             stats[o.status] += 1
@@ -39,6 +64,19 @@ def ingest_stream(actor: Principal, rows: Iterator, emit: Callable[[list[service
         stats["rows"] += len(outcomes)
         if progress:
             progress(len(outcomes))
+        gc.freeze()
+
+    with collector_paused(), screening.SearchAhead() as ahead:
+        waiting = None
+        for batch in chunks(rows, chunk):
+            with session_scope() as db:
+                unit = service.prepare(db, actor, batch, cache)
+                searched = ahead.submit(db, unit.screening_records())
+            if waiting is not None:
+                finish(*waiting)
+            waiting = (unit, searched)
+        if waiting is not None:
+            finish(*waiting)
     return stats
 
 

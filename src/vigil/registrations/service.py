@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import and_, delete, func, insert, select, tuple_, update
+from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from vigil.platform import clock, policy
@@ -117,6 +117,8 @@ class _Pending:
     checked: Checked | None
     outcome: Outcome
     hits: list[dict[str, str]] = field(default_factory=list)
+    item: str = ""  # IMEI, else VIN, else serial (normalised): what the stolen-property list is asked
+    id: int | None = None  # once stored
 
 
 class EstablishmentCache:
@@ -143,19 +145,43 @@ def ingest(session: Session, actor: Principal, rows: Iterable[tuple[int, dict[st
            cache: EstablishmentCache | None = None) -> list[Outcome]:
     """Validate, screen and store one unit of records in the caller's transaction; one outcome per row, in order.
     ``rows`` are (line, row dict, None) or (line, None, parse error) as ``core.csvin.read_rows`` yields them."""
+    return complete(session, actor, prepare(session, actor, rows, cache))
+
+
+@dataclass
+class Unit:
+    """A unit of records validated (``prepare``), waiting to be stored and screened (``complete``)."""
+
+    own_id: int | None
+    pending: list[_Pending]
+
+    def screening_records(self) -> list[screening.RecordIn]:
+        """What screening will be asked for the accepted records (a file's intake has them searched ahead)."""
+        return _records([p for p in self.pending if p.checked is not None and p.outcome.status == "accepted"])
+
+
+def prepare(session: Session, actor: Principal, rows: Iterable[tuple[int, dict[str, str] | None, str | None]],
+            cache: EstablishmentCache | None = None) -> Unit:
+    """Validate a unit of records (pure but for the establishments, read through ``cache``); nothing is written."""
     policy.require(actor, "registrations.submit")
     own = establishment_of(session, actor)
     if own is None and not policy.allowed(actor, "registrations.submit_any"):
         raise policy_refusal()
     cache = cache or EstablishmentCache()
     today = clock.today()
-    pending = [_check_row(session, n, line, row, error, own, cache, today)
-               for n, (line, row, error) in enumerate(rows)]
-    _mark_duplicates(session, pending)
-    fresh = [p for p in pending if p.outcome.status == "accepted"]
+    return Unit(own.id if own else None, [_check_row(session, n, line, row, error, own, cache, today)
+                                          for n, (line, row, error) in enumerate(rows)])
+
+
+def complete(session: Session, actor: Principal, unit: Unit) -> list[Outcome]:
+    """Store a prepared unit in the caller's transaction (a key already stored answers `duplicate`), screen the
+    records stored now, raise their alerts, audit; one outcome per row, in order."""
+    pending = unit.pending
+    stored = _store(session, _first_of_each_key(pending))
+    fresh = [p for p in stored if p.outcome.status == "accepted"]
     _screen(session, actor, fresh)
-    _store(session, [p for p in pending if p.checked is not None and p.outcome.status != "duplicate"])
-    audit.record(session, actor, "registrations.ingest", "registrations", own.id if own else "",
+    _raise_on_arrival(session, [p for p in fresh if p.hits])
+    audit.record(session, actor, "registrations.ingest", "registrations", unit.own_id or "",
                  detail={"records": len(pending), "accepted": len(fresh),
                          "rejected": sum(p.outcome.status == "rejected" for p in pending),
                          "duplicate": sum(p.outcome.status == "duplicate" for p in pending),
@@ -190,42 +216,45 @@ def _check_row(session, position, line, row, error, own, cache, today) -> _Pendi
     reasons = [f"line {line}: {r}" for r in checked.reasons]
     outcome = Outcome(record_id, "accepted" if checked.ok else "rejected", reasons)
     # A record without a known establishment or an id cannot be stored (nor deduplicated): it is only answered.
-    storable = establishment is not None and bool(record_id)
-    return _Pending(position, line, licence, establishment, checked if storable else None, outcome)
+    if establishment is None or not record_id:
+        return _Pending(position, line, licence, establishment, None, outcome)
+    return _Pending(position, line, licence, establishment, checked, outcome, item=item_number(checked.values))
 
 
-def _mark_duplicates(session: Session, pending: list[_Pending]) -> None:
-    keyed = [p for p in pending if p.checked is not None]
+def _first_of_each_key(pending: list[_Pending]) -> list[_Pending]:
+    """The storable rows, the first of each (establishment, record id) in the unit; a repeat within the unit is a
+    duplicate (one already stored is found by the insert itself)."""
     seen: set[tuple[int, str]] = set()
-    by_establishment: dict[int, list[str]] = {}
-    for p in keyed:
-        by_establishment.setdefault(p.establishment.id, []).append(p.outcome.record_id)
-    for est_id, ids in by_establishment.items():
-        for start in range(0, len(ids), 500):
-            seen.update((est_id, rid) for rid in session.scalars(select(Registration.record_id).where(
-                Registration.establishment_id == est_id, Registration.record_id.in_(ids[start:start + 500]))))
-    for p in keyed:
+    first = []
+    for p in pending:
+        if p.checked is None:
+            continue
         key = (p.establishment.id, p.outcome.record_id)
         if key in seen:
             p.outcome = Outcome(p.outcome.record_id, "duplicate")
-        seen.add(key)
+        else:
+            seen.add(key)
+            first.append(p)
+    return first
 
 
 def _screen(session: Session, actor: Principal, fresh: list[_Pending]) -> None:
     """Watchlists, the lost/stolen document list and the stolen-property list, through the screening service."""
     if not fresh:
         return
-    records = [screening.RecordIn(str(i), p.checked.values["name"], p.checked.values["dob"],
-                                  p.checked.values["nationality"], p.checked.values["document_number"])
-               for i, p in enumerate(fresh)]
-    results = screening.screen_records(session, _screener(actor), records, purpose="registration intake")
-    items = {i: item_number(p.checked.values) for i, p in enumerate(fresh)}
-    stolen = screening.stolen_property_among(session, [n for n in items.values() if n])
-    for i, (p, result) in enumerate(zip(fresh, results)):
-        p.hits.extend(watchlist_hits(result.matches))
-        p.hits.extend(document_hits(result.document_hits))
-        p.hits.extend(property_hits(stolen.get(items[i], [])))
-        p.outcome.alerts = [{"kind": h["kind"], "detail": h["detail"]} for h in p.hits]
+    results = screening.screen_records(session, _screener(actor), _records(fresh), purpose="registration intake")
+    stolen = screening.stolen_property_among(session, [p.item for p in fresh if p.item])
+    for p, result in zip(fresh, results):
+        if result.matches or result.document_hits or p.item in stolen:
+            p.hits.extend(watchlist_hits(result.matches))
+            p.hits.extend(document_hits(result.document_hits))
+            p.hits.extend(property_hits(stolen.get(p.item, [])))
+            p.outcome.alerts = [{"kind": h["kind"], "detail": h["detail"]} for h in p.hits]
+
+
+def _records(fresh: list[_Pending]) -> list[screening.RecordIn]:
+    return [screening.RecordIn(str(i), v["name"], v["dob"], v["nationality"], v["document_number"])
+            for i, v in enumerate(p.checked.values for p in fresh)]
 
 
 def watchlist_hits(matches) -> list[dict]:
@@ -251,41 +280,75 @@ def _retain_until(establishment: Establishment, received: datetime, days: dict[s
                                                                                DEFAULT_RETENTION_DAYS))
 
 
-def _store(session: Session, rows: list[_Pending]) -> None:
+def _store(session: Session, rows: list[_Pending]) -> list[_Pending]:
+    """Store ``rows`` (each key once) with INSERT ... ON CONFLICT DO NOTHING; answers those stored now, with their
+    ids. A row whose key is already stored (sent before, or by another process meanwhile) becomes `duplicate`."""
     if not rows:
-        return
+        return []
+    sqlite = session.get_bind().dialect.name == "sqlite"
     now, days = clock.now(), sector_retention_days()
-    values = [_row_values(p, now, days) for p in rows]
-    bulk_insert(session, values)
-    hit_rows = [p for p in rows if p.hits]
+    received = _driver_value(now, sqlite)
+    until: dict[int, object] = {}
+    values = []
+    for p in rows:
+        est = p.establishment
+        if est.id not in until:
+            until[est.id] = _driver_value(_retain_until(est, now, days), sqlite)
+        values.append(_row_values(p, received, until[est.id], sqlite))
+    ids = bulk_insert(session, values)
+    stored = []
+    for p in rows:
+        p.id = ids.get((p.establishment.id, p.outcome.record_id))
+        if p.id is None:
+            p.outcome = Outcome(p.outcome.record_id, "duplicate")
+        else:
+            stored.append(p)
+    return stored
+
+
+def _raise_on_arrival(session: Session, hit_rows: list[_Pending]) -> None:
+    """The hits of records just stored: their alerts, and `hit` so that the purge keeps them."""
     if not hit_rows:
         return
-    ids = _ids_of(session, [(p.establishment.id, p.outcome.record_id) for p in hit_rows])
-    alerts = [{"registration_id": ids[(p.establishment.id, p.outcome.record_id)], "kind": h["kind"],
-               "detail": h["detail"], "score": h["score"], "status": "open", "reason": "", "decided_by": "",
-               "created_at": now} for p in hit_rows for h in p.hits]
-    session.execute(insert(RegistrationAlert), alerts)
+    now = clock.now()
+    session.execute(insert(RegistrationAlert), [
+        {"registration_id": p.id, "kind": h["kind"], "detail": h["detail"], "score": h["score"], "status": "open",
+         "reason": "", "decided_by": "", "created_at": now} for p in hit_rows for h in p.hits])
+    ids = [p.id for p in hit_rows]
+    for start in range(0, len(ids), 500):
+        session.execute(update(Registration).where(Registration.id.in_(ids[start:start + 500])).values(hit=True)
+                        .execution_options(synchronize_session=False))
 
 
 def _clean(text: str) -> str:
     """Bytes that were not UTF-8 (kept as surrogates so the row could be answered) become U+FFFD when stored."""
-    return text.encode("utf-8", "replace").decode("utf-8") if isinstance(text, str) else text
+    if not isinstance(text, str) or text.isascii():
+        return text
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
-def _row_values(p: _Pending, now: datetime, days: dict[str, int]) -> dict:
+_details_json = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False), built once
+
+
+def _row_values(p: _Pending, received, until, sqlite: bool) -> tuple:
+    """The row in _COLUMNS order, as the driver takes it."""
     v, est = p.checked.values, p.establishment
     if p.outcome.status == "rejected":  # only a rejected record can hold text that was not UTF-8
         v = {k: _clean(t) for k, t in v.items()}
-    return {"establishment_id": est.id, "record_id": p.outcome.record_id, "status": p.outcome.status,
-            "reasons": _clean("; ".join(p.outcome.reasons))[:5000], "name": v["name"][:200], "dob": v["dob"][:10],
-            "nationality": v["nationality"][:3], "document_type": v["document_type"][:10],
-            "document_number": v["document_number"][:64], "item_number": item_number(v),
-            "details": json.dumps(sector_details(v, est.sector), ensure_ascii=False), "hit": bool(p.hits),
-            "received_at": now, "retain_until": _retain_until(est, now, days)}
+    return (est.id, p.outcome.record_id, p.outcome.status, _clean("; ".join(p.outcome.reasons))[:5000],
+            v["name"][:200], v["dob"][:10], v["nationality"][:3], v["document_type"][:10], v["document_number"][:64],
+            p.item, _details_json(sector_details(v, est.sector)), 0 if sqlite else False, received, until)
 
 
 _COLUMNS = ("establishment_id", "record_id", "status", "reasons", "name", "dob", "nationality", "document_type",
             "document_number", "item_number", "details", "hit", "received_at", "retain_until")
+# PostgreSQL: where a unit's rows are copied before the insert (per connection; emptied after each use, and at
+# commit should a failure come between)
+_PG_STAGING = ("CREATE TEMPORARY TABLE IF NOT EXISTS registrations_in (establishment_id integer, record_id text, "
+               "status text, reasons text, name text, dob text, nationality text, document_type text, "
+               "document_number text, item_number text, details text, hit boolean, received_at timestamptz, "
+               "retain_until timestamptz) ON COMMIT DELETE ROWS")
+INSERT_ROWS = 1_000  # rows per SQLite INSERT statement: 14,000 parameters, under its limit of 32,766
 
 
 def _driver_value(value, sqlite: bool):
@@ -298,26 +361,32 @@ def _driver_value(value, sqlite: bool):
     return value
 
 
-def bulk_insert(session: Session, values: list[dict]) -> None:
-    """INSERT ... ON CONFLICT (establishment, record id) DO NOTHING, as one driver-level executemany (SQLite's
-    executemany; psycopg's pipelined executemany on PostgreSQL): a row another process stored meanwhile is
-    skipped, never doubled. Bypassing SQLAlchemy's per-row parameter processing halves the cost of a chunk."""
+def bulk_insert(session: Session, rows: list[tuple]) -> dict[tuple[int, str], int]:
+    """INSERT ... ON CONFLICT (establishment, record id) DO NOTHING RETURNING the keys and ids stored, at the
+    driver level: a row another process stored meanwhile is skipped, never doubled, and is missing from the
+    answer. SQLite: multi-row VALUES, 1,000 rows per statement. PostgreSQL: COPY into a temporary table, then
+    one INSERT ... SELECT (psycopg formats COPY rows in C; a VALUES list of 14,000 placeholders was parsed anew
+    in Python each time, and arrays for ``unnest`` are dumped in Python too)."""
     conn = session.connection()
-    sqlite = conn.dialect.name == "sqlite"
-    mark = "?" if sqlite else "%s"
-    sql = (f"INSERT INTO registrations ({', '.join(_COLUMNS)}) VALUES ({', '.join([mark] * len(_COLUMNS))}) "
-           "ON CONFLICT (establishment_id, record_id) DO NOTHING")
-    rows = [tuple(_driver_value(v[c], sqlite) for c in _COLUMNS) for v in values]
-    conn.exec_driver_sql(sql, rows)
-
-
-def _ids_of(session: Session, keys: list[tuple[int, str]]) -> dict[tuple[int, str], int]:
-    out = {}
-    for start in range(0, len(keys), 500):
-        rows = session.execute(select(Registration.establishment_id, Registration.record_id, Registration.id).where(
-            tuple_(Registration.establishment_id, Registration.record_id).in_(keys[start:start + 500])))
-        out.update({(e, r): i for e, r, i in rows})
-    return out
+    columns = ", ".join(_COLUMNS)
+    returning = " ON CONFLICT (establishment_id, record_id) DO NOTHING RETURNING establishment_id, record_id, id"
+    if conn.dialect.name == "postgresql":
+        with conn.connection.driver_connection.cursor() as cur:
+            cur.execute(_PG_STAGING)
+            with cur.copy(f"COPY registrations_in ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cur.execute(f"INSERT INTO registrations ({columns}) SELECT {columns} FROM registrations_in{returning}")
+            ids = {(e, r): i for e, r, i in cur.fetchall()}
+            cur.execute("DELETE FROM registrations_in")
+        return ids
+    ids = {}
+    one = f"({', '.join(['?'] * len(_COLUMNS))})"
+    for start in range(0, len(rows), INSERT_ROWS):
+        part = rows[start:start + INSERT_ROWS]
+        sql = f"INSERT INTO registrations ({columns}) VALUES {', '.join([one] * len(part))}{returning}"
+        ids.update({(e, r): i for e, r, i in conn.exec_driver_sql(sql, tuple(v for row in part for v in row))})
+    return ids
 
 
 # ---------------------------------------------------------------- re-screening (new list entries)

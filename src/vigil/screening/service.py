@@ -5,13 +5,18 @@ Other capabilities call `screen_name`, `screen_records` and `rescreen_new_entrie
 
 from __future__ import annotations
 
+import gc
+import multiprocessing as mp
+import os
 import threading
+import time
 from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import ARRAY, Text, any_, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
 from vigil.platform import events, notices, policy
@@ -312,6 +317,9 @@ class _IndexCache:
         self.list_names: dict[str, str] = {}
         # (change-notice stamp, index) when the index was last found current: while the stamp holds, it still is
         self.noticed: tuple[int, ScreeningIndex] | None = None
+        # (index, threshold, query -> matches): searches remembered across calls for the index they ran on, so a
+        # file's chunks screen each distinct person once; a new index (any list change) starts an empty memory
+        self.searched: tuple[ScreeningIndex, float | None, dict[QueryKey, tuple[Match, ...]]] | None = None
 
 
 _cache = _IndexCache()
@@ -320,6 +328,20 @@ _cache = _IndexCache()
 def invalidate_index() -> None:
     _cache.key = None
     _cache.noticed = None
+    _cache.searched = None
+
+
+SEARCH_MEMORY = 250_000  # distinct queries remembered per process (~100 MB at most); then it starts afresh
+
+
+def _searched(index: ScreeningIndex, threshold: float | None) -> dict[QueryKey, tuple[Match, ...]]:
+    """The remembered searches of ``index`` at ``threshold``. Tied to the index object itself: the index is
+    rebuilt whenever a list version is added (import, entry added, edited or removed), and with it this memory,
+    so a remembered answer is never older than the lists it is given for."""
+    held = _cache.searched
+    if held is None or held[0] is not index or held[1] != threshold or len(held[2]) >= SEARCH_MEMORY:
+        held = _cache.searched = (index, threshold, {})
+    return held[2]
 
 
 _NEWEST_VERSION = select(func.max(WatchlistVersion.id))
@@ -377,11 +399,22 @@ class RecordResult:
     error: str | None = None
 
 
-def _query(rec: RecordIn) -> Query:
+QueryKey = tuple[str, str | None, str | None, tuple[str, ...]]  # name, dob, nationality, id numbers
+
+
+def _key(rec: RecordIn) -> QueryKey:
+    """What a record is searched on, as a plain tuple (cheap to hash and to send to the helper process)."""
     if not (rec.name or "").strip():
         raise ValueError("name is empty")
-    return Query(name=rec.name[:1000], dob=rec.dob or None, nationality=rec.nationality or None,
-                 id_numbers=(rec.id_number,) if rec.id_number else ())
+    return rec.name[:1000], rec.dob or None, rec.nationality or None, (rec.id_number,) if rec.id_number else ()
+
+
+def _query_of(key: QueryKey) -> Query:
+    return Query(name=key[0], dob=key[1], nationality=key[2], id_numbers=key[3])
+
+
+def _query(rec: RecordIn) -> Query:
+    return _query_of(_key(rec))
 
 
 def screen_records(session: Session, actor: Principal, records: list[RecordIn], threshold: float | None = None,
@@ -422,22 +455,139 @@ def _screen_all(session: Session, records: list[RecordIn], threshold: float | No
     index = current_index(session)
     # A batch often repeats a person (a guest each night, a regular seller): one search per distinct query, and
     # one query for every document number of the batch instead of one per record.
-    documents = lost_documents_among(session, [rec.id_number for rec in records if rec.id_number])
-    searched: dict[Query, list[Match]] = {}
+    # Across calls too (a file sent in chunks, the API's batches): each distinct query is searched once per index.
+    numbers = [normalize_doc_number(rec.id_number) if rec.id_number else "" for rec in records]
+    documents = _lost_documents_of(session, numbers)
+    searched = _searched(index, threshold)
     results = []
-    for n, rec in enumerate(records):
+    for n, (rec, number) in enumerate(zip(records, numbers)):
         if progress is not None and n % progress_step == 0:
             progress(n)
         try:
-            query = _query(rec)
-            matches = searched.get(query)
+            key = _key(rec)
+            matches = searched.get(key)
             if matches is None:
-                matches = searched[query] = index.search(query, threshold)
-            docs = documents.get(normalize_doc_number(rec.id_number), []) if rec.id_number else []
+                matches = searched[key] = tuple(index.search(_query_of(key), threshold))
+            docs = documents.get(number, []) if number else []
             results.append(RecordResult(rec.id, list(matches), docs))
         except ValueError as exc:
             results.append(RecordResult(rec.id, [], [], error=str(exc)))
     return results
+
+
+# ---------------------------------------------------------------- searching ahead (the second CPU)
+
+AHEAD_MIN = 500  # new distinct queries that make a helper process worth its start (a fork of this process)
+_helper: tuple[ScreeningIndex, dict[int, int]] | None = None  # in the helper: the index and entry positions
+
+
+def _helper_start(index: ScreeningIndex) -> None:
+    global _helper
+    _helper = (index, {id(e): n for n, e in enumerate(index.entries)})
+    # What the helper inherited is frozen: collections never walk it, so its pages stay shared with the parent.
+    gc.freeze()
+    gc.enable()
+    threading.Thread(target=_helper_watch, args=(os.getppid(),), daemon=True).start()
+
+
+def _helper_watch(parent: int) -> None:
+    """End the helper when its parent is gone (killed: it holds the queue's pipe open itself, so it would wait
+    for work forever)."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+
+
+def _helper_search(keys: list[QueryKey], threshold: float | None) -> list[tuple | None]:
+    """In the helper: each query's matches as (entry position, name, score, explanation) tuples (the compiled
+    Query and Match do not pickle), or None when the search refused the query (this process asks again)."""
+    assert _helper is not None
+    index, positions = _helper
+    out: list[tuple | None] = []
+    for key in keys:
+        try:
+            found = index.search(_query_of(key), threshold)
+        except ValueError:
+            out.append(None)
+            continue
+        out.append(tuple((positions[id(m.entry)], m.name, m.score, m.explanation) for m in found))
+    return out
+
+
+class SearchAhead:
+    """Searches the queries of the next unit of records in a helper process while this one stores the current
+    unit; ``screen_records`` then finds them remembered (``_searched``), so a file's matcher work runs on the
+    second CPU. The helper is forked, sharing the index as it is (copy on write). Its answers are kept only for
+    the index they were searched on: after any list change (a new index here) they are dropped and a new helper
+    serves the new index. On one CPU, without fork, or for a few queries, nothing is started: ``screen_records``
+    searches as it always does. Use as a context manager (the helper ends with it)."""
+
+    def __init__(self, threshold: float | None = None, cpus: int | None = None):
+        self.threshold = threshold
+        self.enabled = (cpus or os.cpu_count() or 1) >= 2 and "fork" in mp.get_all_start_methods()
+        self.executor: ProcessPoolExecutor | None = None
+        self.index: ScreeningIndex | None = None
+        self.asked: dict[Future, list[QueryKey]] = {}
+
+    def __enter__(self) -> SearchAhead:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+        self.executor, self.index, self.asked = None, None, {}
+
+    def submit(self, session: Session, records: list[RecordIn]) -> list[Future]:
+        """Start searching the queries of ``records`` that are neither remembered nor asked already."""
+        if not self.enabled:
+            return []
+        index = current_index(session)
+        if index is not self.index:
+            self.close()
+        memory = _searched(index, self.threshold)
+        pending = {k for keys in self.asked.values() for k in keys}
+        new: dict[QueryKey, None] = {}
+        for rec in records:
+            try:
+                key = _key(rec)
+            except ValueError:
+                continue
+            if key not in memory and key not in pending:
+                new[key] = None
+        if not new or (self.executor is None and len(new) < AHEAD_MIN):
+            return []
+        if self.executor is None:
+            # fork: the helper starts with this process's memory, the index included (initargs are not pickled)
+            self.executor = ProcessPoolExecutor(1, mp_context=mp.get_context("fork"), initializer=_helper_start,
+                                                initargs=(index,))
+            self.index = index
+        keys = list(new)
+        future = self.executor.submit(_helper_search, keys, self.threshold)
+        self.asked[future] = keys
+        return [future]
+
+    def collect(self, futures: list[Future]) -> None:
+        """Wait for ``futures`` and remember their answers, if the index they were searched on is still current
+        (else they are dropped, and ``screen_records`` searches)."""
+        for future in futures:
+            keys = self.asked.pop(future, None)
+            if keys is None:
+                continue
+            try:
+                answers = future.result()
+            except Exception:  # noqa: BLE001 - the helper died or refused: this process searches instead
+                continue
+            held = _cache.searched
+            if held is None or held[0] is not self.index or held[1] != self.threshold:
+                continue
+            memory, entries = held[2], self.index.entries
+            for key, found in zip(keys, answers):
+                if found is not None:
+                    memory[key] = tuple(Match(entries[n].source, entries[n].source_id, name, score, why, entries[n])
+                                          for n, name, score, why in found)
 
 
 def _audit_detail(results: list[RecordResult]) -> dict:
@@ -498,12 +648,30 @@ IN_CHUNK = 500  # numbers per IN (...) query: well under SQLite's and PostgreSQL
 
 def lost_documents_among(session: Session, numbers: list[str]) -> dict[str, list[LostDocument]]:
     """The lost/stolen documents among many numbers, keyed by normalised number (a few queries per batch)."""
-    keys = sorted({k for k in map(normalize_doc_number, numbers) if len(k) >= 4})
+    return _lost_documents_of(session, list(map(normalize_doc_number, numbers)))
+
+
+def _lost_documents_of(session: Session, normalised: list[str]) -> dict[str, list[LostDocument]]:
+    keys = sorted({k for k in normalised if len(k) >= 4})
     out: dict[str, list[LostDocument]] = {}
-    for start in range(0, len(keys), IN_CHUNK):
-        for doc in session.scalars(select(LostDocument).where(LostDocument.number.in_(keys[start:start + IN_CHUNK]))):
+    for among in _number_among(session, LostDocument.number, keys):
+        for doc in session.scalars(select(LostDocument).where(among)):
             out.setdefault(doc.number, []).append(doc)
     return out
+
+
+def _number_among(session: Session, column, keys: list[str]):
+    """Where-clauses that together find ``column`` among ``keys``: ``IN (...)`` by 500 (SQLite), or on PostgreSQL
+    one ``= ANY(array)`` with the array's text form built here: psycopg parses a statement of more than 50
+    placeholders anew every time, which cost more than the lookups themselves."""
+    if not keys:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        text = "{" + ",".join('"' + k.replace("\\", "\\\\").replace('"', '\\"') + '"' for k in keys) + "}"
+        yield column == any_(cast(bindparam("numbers", text, type_=Text), ARRAY(Text)))
+        return
+    for start in range(0, len(keys), IN_CHUNK):
+        yield column.in_(keys[start:start + IN_CHUNK])
 
 
 def find_lost_documents(session: Session, number: str, country: str | None = None) -> list[LostDocument]:
@@ -542,9 +710,8 @@ def stolen_property_among(session: Session, numbers: list[str]) -> dict[str, lis
     """The reported stolen items among many serials/IMEIs/VINs, keyed by normalised number."""
     keys = sorted({k for k in map(normalize_property_number, numbers) if len(k) >= 4})
     out: dict[str, list[StolenProperty]] = {}
-    for start in range(0, len(keys), IN_CHUNK):
-        rows = session.scalars(select(StolenProperty).where(StolenProperty.number.in_(keys[start:start + IN_CHUNK])))
-        for row in rows:
+    for among in _number_among(session, StolenProperty.number, keys):
+        for row in session.scalars(select(StolenProperty).where(among)):
             out.setdefault(row.number, []).append(row)
     return out
 
@@ -560,4 +727,4 @@ def count_stolen_property(session: Session) -> int:
 __all__ = ["DEFAULT_THRESHOLD", "create_watchlist", "import_list", "add_entry", "remove_entry", "screen_records",
            "screen_records_now", "screen_name", "rescreen_new_entries", "find_lost_documents",
            "import_lost_documents", "lost_documents_among", "import_stolen_property", "stolen_property_among",
-           "find_stolen_property", "RecordIn"]
+           "find_stolen_property", "RecordIn", "SearchAhead"]

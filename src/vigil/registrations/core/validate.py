@@ -38,6 +38,9 @@ _PASSPORT = re.compile(r"^[A-Z0-9]{5,20}$")
 _OTHER_DOC = re.compile(r"^[A-Z0-9\-/]{3,40}$")
 _VIN = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")  # ISO 3779: no I, O or Q
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+_COMPACT = re.compile(r"[\s\-.]")
+_IMEI_SEPARATORS = re.compile(r"[\s\-]")
+_NOT_ITEM_CHAR = re.compile(r"[^0-9A-Z]")
 _VIN_VALUES = {**{str(d): d for d in range(10)}, **dict(zip("ABCDEFGH", range(1, 9))),
                **dict(zip("JKLMN", range(1, 6))), "P": 7, "R": 9, **dict(zip("STUVWXYZ", range(2, 10)))}
 _VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
@@ -56,7 +59,8 @@ class Checked:
 
 
 def compact(text: str) -> str:
-    return re.sub(r"[\s\-.]", "", (text or "").upper())
+    upper = (text or "").upper()
+    return upper if upper.isalnum() else _COMPACT.sub("", upper)  # nothing to take out of letters and digits
 
 
 def vin_check_digit(vin: str) -> str:
@@ -198,7 +202,8 @@ def _check_moments(values: dict[str, str], today: date, reasons: list[str]) -> N
 
 def _check_items(values: dict[str, str], sector: str, reasons: list[str]) -> None:
     if values.get("imei"):
-        values["imei"] = re.sub(r"[\s\-]", "", values["imei"])
+        if not values["imei"].isdigit():
+            values["imei"] = _IMEI_SEPARATORS.sub("", values["imei"])
         if error := check_imei(values["imei"]):
             reasons.append(error)
     if values.get("vin"):
@@ -242,8 +247,8 @@ def check_record(row: dict[str, str], sector: str | None, today: date) -> Checke
 
 def item_number(values: dict[str, str]) -> str:
     """The number a stolen-property list would know the item by: IMEI, else VIN, else serial (normalised)."""
-    raw = values.get("imei") or values.get("vin") or values.get("serial") or ""
-    return re.sub(r"[^0-9A-Z]", "", raw.upper())[:64]
+    raw = (values.get("imei") or values.get("vin") or values.get("serial") or "").upper()
+    return (raw if raw.isascii() and raw.isalnum() else _NOT_ITEM_CHAR.sub("", raw))[:64]
 
 
 def sector_details(values: dict[str, str], sector: str) -> dict[str, str]:
