@@ -74,3 +74,10 @@ def test_console_pages_render_and_form_records(api):
                                                "key": "EMU-2611-A", "quantity": "1", "unit": "kg",
                                                "csrf_token": api.headers["X-CSRF-Token"]}, follow_redirects=False)
     assert resp.status_code == 303 and "accepted" in resp.headers["location"]
+
+
+def test_a_search_term_with_a_control_character_is_a_clear_422(api):
+    """PostgreSQL stores no NUL: the schema says so (QUERY_TEXT) and the answer names the field, on both databases."""
+    resp = api.get("/api/v1/ledger/holders", params={"q": "Hol\x00der"})
+    assert resp.status_code == 422 and "q" in resp.text
+    assert api.get("/api/v1/ledger/holders", params={"q": "Holder"}).status_code == 200

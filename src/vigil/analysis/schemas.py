@@ -10,7 +10,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from vigil.analysis.analytics import Filters
 from vigil.platform.errors import Problem
-from vigil.platform.types import Int, Timestamp
+from vigil.platform.types import QUERY_TEXT, Int, Timestamp
 
 ExportFormat = Literal["csv", "xlsx", "pdf"]
 
@@ -27,8 +27,8 @@ IsoDate = Annotated[date, BeforeValidator(_iso_only)]
 
 def filters(start: IsoDate | None = Query(None, description="first day (UTC), inclusive"),
             end: IsoDate | None = Query(None, description="last day (UTC), inclusive"),
-            type: str | None = Query(None, max_length=80, description="incident type"),
-            area: str | None = Query(None, max_length=120, description="area")) -> Filters:
+            type: str | None = Query(None, max_length=80, pattern=QUERY_TEXT, description="incident type"),
+            area: str | None = Query(None, max_length=120, pattern=QUERY_TEXT, description="area")) -> Filters:
     """FastAPI dependency: the dashboard's filters (blank values mean all)."""
     return Filters(start=start, end=end, type=type or None, area=area or None)
 

@@ -25,6 +25,7 @@ from vigil.platform import clock, policy
 from vigil.platform.database import session_scope
 from vigil.platform.errors import BadRequest
 from vigil.platform.identity.principal import Principal
+from vigil.platform.types import QUERY_TEXT
 from vigil.web.security import current_principal
 
 PROBLEM = {"content": {"application/problem+json": {"schema": {"type": "object"}}}}
@@ -57,7 +58,7 @@ def apply_record(record: Annotated[RecordIn, Body()], who: Principal = Depends(c
 
 
 @router.get("/holders", response_model=list[HolderOut])
-def list_holders(q: Annotated[str, Query(max_length=100)] = "", who: Principal = Depends(current_principal)):
+def list_holders(q: Annotated[str, Query(max_length=100, pattern=QUERY_TEXT)] = "", who: Principal = Depends(current_principal)):
     with session_scope() as db:
         return service.list_holders(db, who, q)
 
@@ -92,7 +93,7 @@ def trace(key: IdPath, at: At = None, who: Principal = Depends(current_principal
 
 @router.get("/alerts", response_model=list[AlertOut])
 def alerts(status: Literal["open", "closed", "all"] = "open",
-           holder: Annotated[str | None, Query(max_length=64)] = None, who: Principal = Depends(current_principal)):
+           holder: Annotated[str | None, Query(max_length=64, pattern=QUERY_TEXT)] = None, who: Principal = Depends(current_principal)):
     with session_scope() as db:
         return [AlertOut.model_validate(a) for a in service.list_alerts(db, who, status, holder)]
 

@@ -65,6 +65,9 @@ def _line_pattern(min_length: int) -> str:
 
 
 _TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+# A search or filter term in a query string: any text but control characters (PostgreSQL stores no NUL; a term
+# with one could match nothing anyway), stated in the schema so clients know.
+QUERY_TEXT = r"^[^\x00-\x1f\x7f]*$"
 
 
 def Line(max_length: int = 200, min_length: int = 1):  # noqa: N802 - reads as a type in schemas

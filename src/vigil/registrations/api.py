@@ -9,10 +9,20 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from vigil.platform.database import session_scope
 from vigil.platform.identity.principal import Principal
 from vigil.platform.pagination import Page
-from vigil.registrations.service import CURSOR_PATTERN
+from vigil.platform.types import QUERY_TEXT
 from vigil.registrations import service
-from vigil.registrations.schemas import (AlertOut, BatchIn, BatchOut, DecisionIn, EstablishmentIn, EstablishmentOut,
-                                         OutcomeOut, RegistrationOut, SearchHit)
+from vigil.registrations.schemas import (
+    AlertOut,
+    BatchIn,
+    BatchOut,
+    DecisionIn,
+    EstablishmentIn,
+    EstablishmentOut,
+    OutcomeOut,
+    RegistrationOut,
+    SearchHit,
+)
+from vigil.registrations.service import CURSOR_PATTERN
 from vigil.web.security import current_principal, declared_purpose
 
 router = APIRouter(prefix="/api/v1/registrations", tags=["registrations"])
@@ -85,9 +95,10 @@ def decide(alert_id: Annotated[int, Path(ge=1, le=2_147_483_647)], data: Decisio
 @router.get("/search", response_model=list[SearchHit],
             description="Personal data: requires X-Vigil-Purpose and the reference of a case; audited. At most 100 "
                         "records; there is no bulk export.")
-def search(request: Request, case_reference: str = Query(..., min_length=3, max_length=40),
-           name: str = Query("", max_length=200), document_number: str = Query("", max_length=64),
-           item: str = Query("", max_length=64), who: Principal = Depends(current_principal)):
+def search(request: Request, case_reference: str = Query(..., min_length=3, max_length=40, pattern=QUERY_TEXT),
+           name: str = Query("", max_length=200, pattern=QUERY_TEXT),
+           document_number: str = Query("", max_length=64, pattern=QUERY_TEXT),
+           item: str = Query("", max_length=64, pattern=QUERY_TEXT), who: Principal = Depends(current_principal)):
     with session_scope() as db:
         rows = service.search(db, who, declared_purpose(request), case_reference, name, document_number, item)
         return [SearchHit(establishment=e.licence, registration=RegistrationOut.model_validate(r)) for r, e in rows]

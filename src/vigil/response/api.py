@@ -7,12 +7,38 @@ from starlette.concurrency import run_in_threadpool
 
 from vigil.platform.database import session_scope
 from vigil.platform.identity.principal import Principal
+from vigil.platform.types import QUERY_TEXT
 from vigil.response import service
-from vigil.response.schemas import (AlarmIn, AlarmSourceIn, AlarmSourceOut, AssignIn, AttainmentOut, BoardRow,
-                                    CallerOut, CoverageOut, ImportIn, ImportOut, IncidentIn, IncidentOut, KeyAreaIn,
-                                    KeyAreaOut, PlacementIn, PlacementOut, PositionBatchIn, PositionBatchOut, PostIn,
-                                    PostOut, RecommendIn, RecommendOut, TimelineOut, TransitionIn, UnitIn, UnitOut,
-                                    UnitStatusIn, UNIT_ID)
+from vigil.response.schemas import (
+    UNIT_ID,
+    AlarmIn,
+    AlarmSourceIn,
+    AlarmSourceOut,
+    AssignIn,
+    AttainmentOut,
+    BoardRow,
+    CallerOut,
+    CoverageOut,
+    ImportIn,
+    ImportOut,
+    IncidentIn,
+    IncidentOut,
+    KeyAreaIn,
+    KeyAreaOut,
+    PlacementIn,
+    PlacementOut,
+    PositionBatchIn,
+    PositionBatchOut,
+    PostIn,
+    PostOut,
+    RecommendIn,
+    RecommendOut,
+    TimelineOut,
+    TransitionIn,
+    UnitIn,
+    UnitOut,
+    UnitStatusIn,
+)
 from vigil.web.security import current_principal, declared_purpose
 
 router = APIRouter(prefix="/api/v1/response", tags=["response"])
@@ -88,7 +114,7 @@ def move(data: TransitionIn, incident_id: str = INCIDENT_ID, who: Principal = De
 
 @router.get("/places", response_model=list[dict],
             description="Named streets of the road network, key areas and posts matching the query.")
-def places(q: str = Query(min_length=2, max_length=100), who: Principal = Depends(current_principal)):
+def places(q: str = Query(min_length=2, max_length=100, pattern=QUERY_TEXT), who: Principal = Depends(current_principal)):
     with session_scope() as db:
         return service.find_places(db, who, q)
 

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from vigil.platform.database import session_scope
 from vigil.platform.identity.principal import Principal
+from vigil.platform.types import QUERY_TEXT
 from vigil.risk import report, schemas, service
 from vigil.risk.core import scoring
 from vigil.web.downloads import attachment
@@ -136,7 +137,7 @@ def delete_risk(entry_id: IdPath, who: Who):
 
 @router.get("/threats", response_model=list[schemas.ThreatRef],
             description="Threat actors, attack patterns, reports... of the intelligence hub you may read (TLP).")
-def threats(who: Who, q: Annotated[str, Query(max_length=200)] = "",
+def threats(who: Who, q: Annotated[str, Query(max_length=200, pattern=QUERY_TEXT)] = "",
             limit: Annotated[int, Query(ge=1, le=100)] = 20):
     with session_scope() as db:
         return service.search_threats(db, who, q, limit)

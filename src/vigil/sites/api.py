@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from vigil.platform.database import session_scope
 from vigil.platform.identity.principal import Principal
+from vigil.platform.types import QUERY_TEXT
 from vigil.sites import schemas, service
 from vigil.sites.core import geo
 from vigil.sites.map import feature_collection_json
@@ -30,8 +31,8 @@ def site_out(site) -> schemas.SiteOut:
 
 @router.get("/sites", response_model=list[schemas.SiteOut])
 def list_sites(who: Who, type: schemas.SiteType | None = None,
-               region: Annotated[str | None, Query(max_length=100)] = None,
-               q: Annotated[str | None, Query(max_length=200)] = None,
+               region: Annotated[str | None, Query(max_length=100, pattern=QUERY_TEXT)] = None,
+               q: Annotated[str | None, Query(max_length=200, pattern=QUERY_TEXT)] = None,
                limit: Annotated[int, Query(ge=1, le=10_000)] = 1000):
     with session_scope() as db:
         return [site_out(s) for s in service.list_sites(db, who, type, region, q, limit)]
