@@ -4,7 +4,7 @@ catalogue edits."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
@@ -94,7 +94,8 @@ def submit_manifest(session: Session, actor: Principal, licence: str, parcels: l
     audit.record(session, actor, "parcels.manifest", "carrier", carrier.id,
                  detail={"parcels": len(parcels), "accepted": len(fresh),
                          "flagged": sum(o.flagged or bool(o.alerts) for _, _, o in fresh)})
-    return answers_for(actor, outcomes)
+    # carriers are told how their contents were classified, never that a sender matched a list (no tipping-off)
+    return registrations.answers_for(actor, outcomes)
 
 
 def submit_manifest_rows(session: Session, actor: Principal, licence: str,
@@ -110,14 +111,6 @@ def submit_manifest_rows(session: Session, actor: Principal, licence: str,
     submitted = iter(submit_manifest(session, actor, licence, [p for p, _ in checked if p is not None])
                      if any(p is not None for p, _ in checked) else [])
     return [next(submitted) if parcel is not None else rejected for parcel, rejected in checked]
-
-
-def answers_for(actor: Principal, outcomes: list[ParcelOutcome]) -> list[ParcelOutcome]:
-    """A carrier's staff are told how their declared contents were classified, never that a sender matched a list
-    (no tipping-off): the hit is queued for officers all the same."""
-    if policy.allowed(actor, "registrations.screening_results"):
-        return outcomes
-    return [replace(o, alerts=[]) for o in outcomes]
 
 
 def own_parcels(session: Session, actor: Principal, cursor: str | None, limit: int):

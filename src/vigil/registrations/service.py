@@ -189,9 +189,10 @@ def complete(session: Session, actor: Principal, unit: Unit) -> list[Outcome]:
     return answers_for(actor, [p.outcome for p in pending])
 
 
-def answers_for(actor: Principal, outcomes: list[Outcome]) -> list[Outcome]:
-    """What a submitter is told: agency staff see the alerts of their intake; an establishment or carrier never
-    learns that its customer matched a list (no tipping-off). The alerts are stored and queued either way."""
+def answers_for(actor: Principal, outcomes: list) -> list:
+    """What a submitter is told (registration or parcel outcomes, anything with ``alerts``): agency staff see the
+    alerts of their intake; an establishment or carrier never learns that its customer matched a list (no
+    tipping-off). The alerts are stored and queued either way."""
     if policy.allowed(actor, "registrations.screening_results"):
         return outcomes
     return [replace(o, alerts=[]) for o in outcomes]
