@@ -11,8 +11,8 @@ pytestmark = pytest.mark.browser
 SUFFIX = "postgres" if on_postgres() else "sqlite"
 
 
-def quantity_of(page, lot: str) -> str:
-    return page.locator(f"#balance tr:has-text('{lot}') td.qty").inner_text()
+def quantity_of(tab, lot: str) -> str:
+    return tab.locator(f"#balance tr:has-text('{lot}') td.qty").inner_text()
 
 
 def test_record_a_consumption_and_see_the_balance_change(live_server, page):  # noqa: F811

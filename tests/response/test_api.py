@@ -249,11 +249,12 @@ def test_coverage_placement_and_patrol_plan(as_user):
     plan = an.get("/api/v1/response/patrol-plan", params={"units": 3}).json()
     assert [b["hours"] for b in plan] == ["00-06", "06-10", "10-16", "16-20", "20-24"]
     assert all(len(b["posts"]) <= 3 for b in plan) and sum(b["incidents"] for b in plan) > 0
-    # which bands are rush hours depends on the hour the demo history was seeded at (core tests pin it down with a
-    # fixed history); here: a band is a rush exactly when its rate is above 1.25 times the day's mean
+    # a band is a rush exactly when its rate is above 1.25 times the day's mean; the demo's history follows its
+    # hourly profile at whatever hour it was seeded, so its evening peak is one
     mean = sum(b["incidents"] for b in plan) / 24
     spans = [int(b["hours"][3:]) - int(b["hours"][:2]) for b in plan]
     assert [b["rush"] for b in plan] == [b["incidents"] / span > 1.25 * mean for b, span in zip(plan, spans)]
+    assert any(b["rush"] for b in plan)
     assert as_user("viewer").post("/api/v1/response/placement", json={"units": 2}).status_code == 403
 
 

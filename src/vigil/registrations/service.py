@@ -594,4 +594,4 @@ def counts(session: Session) -> dict[str, int]:
 
 
 __all__ = ["SECTORS", "add_establishment", "ingest", "purge", "search", "decide_alert", "rescreen_version",
-           "rescreen_property", "or_"]
+           "rescreen_property"]

@@ -62,7 +62,9 @@ def _history(session: Session, actor: Principal, rng: np.random.Generator, days:
     """Past incidents worked through their timeline (with realistic, sometimes late, times), then a few open."""
     from vigil.response.schemas import IncidentIn
 
-    start = clock.now() - timedelta(days=days)
+    # from midnight, so that an incident drawn for hour h happens at h o'clock (the hourly profile, and the rush
+    # bands a patrol plan finds in it, do not depend on the hour the demo was seeded at); the last day is yesterday
+    start = (clock.now() - timedelta(days=days)).replace(hour=0, minute=0, second=0, microsecond=0)
     hours = rng.choice(24, size=count, p=HOURLY_PROFILE / HOURLY_PROFILE.sum())
     points = _fleet_points(rng, count)
     units = [u.id for u in session.scalars(select(Unit).order_by(Unit.id))]

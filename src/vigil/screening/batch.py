@@ -11,7 +11,6 @@ Rows that cannot be screened get ``"matches": []`` and an ``"error"`` field
 from __future__ import annotations
 
 import csv
-import io
 import multiprocessing as mp
 import os
 import pickle
@@ -26,7 +25,6 @@ from typing import Callable, Iterable, Iterator
 
 import orjson
 
-from .core.importers import ListFormatError
 from .core.index import ScreeningIndex, paused_gc, prepare_names
 
 __all__ = ["read_records", "screen_record", "screen_records", "run_batch", "build_index", "InputFormatError"]

@@ -14,6 +14,12 @@ from vigil.web.security import current_principal, start_session
 router = APIRouter(prefix="/api/v1", tags=["identity"])
 
 
+def administrator(who: Principal = Depends(current_principal)) -> Principal:
+    """The caller, when it may manage agencies, users and tokens (every ``/admin`` route)."""
+    policy.require(who, "admin.manage")
+    return who
+
+
 @router.post("/auth/login", response_model=Me, description="Start a console session (cookie). Scripts use tokens.")
 def login(data: LoginIn, request: Request):
     with session_scope() as db:
@@ -37,52 +43,45 @@ def me(request: Request, who: Principal = Depends(current_principal)):
 
 
 @router.get("/admin/agencies", response_model=list[AgencyOut])
-def agencies(who: Principal = Depends(current_principal)):
-    policy.require(who, "admin.manage")
+def agencies(who: Principal = Depends(administrator)):
     with session_scope() as db:
         return [AgencyOut.model_validate(a) for a in service.list_agencies(db)]
 
 
 @router.post("/admin/agencies", response_model=AgencyOut, status_code=201)
-def create_agency(data: AgencyIn, who: Principal = Depends(current_principal)):
-    policy.require(who, "admin.manage")
+def create_agency(data: AgencyIn, who: Principal = Depends(administrator)):
     with session_scope() as db:
         return AgencyOut.model_validate(service.create_agency(db, who, data.code, data.name, data.kind,
                                                               data.country))
 
 
 @router.get("/admin/users", response_model=list[UserOut])
-def users(who: Principal = Depends(current_principal)):
-    policy.require(who, "admin.manage")
+def users(who: Principal = Depends(administrator)):
     with session_scope() as db:
         return [UserOut.model_validate(u) for u in service.list_users(db)]
 
 
 @router.post("/admin/users", response_model=UserOut, status_code=201)
-def create_user(data: UserIn, who: Principal = Depends(current_principal)):
-    policy.require(who, "admin.manage")
+def create_user(data: UserIn, who: Principal = Depends(administrator)):
     with session_scope() as db:
         return UserOut.model_validate(service.create_user(db, who, data.username, data.password, data.agency,
                                                           data.role, data.clearance, data.display_name))
 
 
 @router.get("/admin/tokens", response_model=list[TokenOut])
-def tokens(who: Principal = Depends(current_principal)):
-    policy.require(who, "admin.manage")
+def tokens(who: Principal = Depends(administrator)):
     with session_scope() as db:
         return [TokenOut.model_validate(t) for t in service.list_tokens(db)]
 
 
 @router.post("/admin/tokens", response_model=TokenCreated, status_code=201)
-def create_token(data: TokenIn, who: Principal = Depends(current_principal)):
-    policy.require(who, "admin.manage")
+def create_token(data: TokenIn, who: Principal = Depends(administrator)):
     with session_scope() as db:
         token, secret = service.create_token(db, who, data.username, data.name)
         return TokenCreated(**TokenOut.model_validate(token).model_dump(), token=secret)
 
 
 @router.delete("/admin/tokens/{token_id}", response_model=TokenOut)
-def revoke_token(token_id: int, who: Principal = Depends(current_principal)):
-    policy.require(who, "admin.manage")
+def revoke_token(token_id: int, who: Principal = Depends(administrator)):
     with session_scope() as db:
         return TokenOut.model_validate(service.revoke_token(db, who, token_id))
