@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import importlib
 import logging
+import threading
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -22,6 +23,13 @@ from vigil.web.routing import int_path_convertors
 from vigil.web.templating import WEB_DIR
 
 log = logging.getLogger("vigil.app")
+
+# Modules with a ``warm_up()`` the server runs on a background thread at start: slow imports a first request would
+# otherwise wait for.  Only the server does this; the CLI imports what each command needs, on one thread.
+WARM_UP_MODULES = ["vigil.analysis.core.spatial"]
+# Imported before the warm-up thread starts: packages a request may import at the same moment, whose circular
+# imports inside the package another thread can see half done ("partially initialized module 'shapely'").
+SHARED_IMPORTS = ["shapely.geometry", "scipy.sparse"]
 
 # Each module exposes `router`; order fixes the order in the OpenAPI document, and the order in which a request's
 # path is matched: routes are tried one by one, so the machine-facing routes with latency goals (health checks,
@@ -70,6 +78,7 @@ async def lifespan(app: FastAPI):
     """While the server runs: SQLite's log is checkpointed in the background, never by a request's commit, and
     scheduled jobs run on their own thread (platform.jobs)."""
     checkpointer = start_wal_checkpointer()
+    _start_warm_up()
     scheduler = None
     settings = get_settings()
     if settings.scheduler:
@@ -85,6 +94,20 @@ async def lifespan(app: FastAPI):
             scheduler.stop()
         if checkpointer is not None:
             checkpointer.stop()
+
+
+def _warm_up() -> None:
+    for name in WARM_UP_MODULES:
+        try:
+            importlib.import_module(name).warm_up()
+        except Exception:  # noqa: BLE001 - a failed warm-up only means the first request imports it itself
+            log.warning("warm-up of %s failed", name, exc_info=True)
+
+
+def _start_warm_up() -> None:
+    for name in SHARED_IMPORTS:
+        importlib.import_module(name)
+    threading.Thread(target=_warm_up, name="vigil-warm-up", daemon=True).start()
 
 
 def create_app() -> FastAPI:

@@ -144,3 +144,10 @@ def knox_test(lat: np.ndarray, lon: np.ndarray, days: np.ndarray, distance_m: fl
     p_value = (1 + int(np.count_nonzero(simulated >= observed))) / (1 + simulations)
     expected = float(simulated.mean()) if simulations else float("nan")
     return KnoxResult(len(days), len(first), observed, expected, p_value, simulations, distance_m, window_days)
+
+
+def warm_up() -> None:
+    """Import esda and libpysal ahead of the first hotspot request: their import takes 3 s on a quiet machine, far
+    more on a busy one, longer than a client waits.  The server calls this on a background thread at start."""
+    from esda.getisord import G_Local  # noqa: F401
+    from libpysal.weights import lat2W  # noqa: F401
