@@ -15,6 +15,7 @@ from vigil.parcels.catalogue import classifier_for, load_catalogue_file, newest_
 from vigil.parcels.models import CatalogueVersion, Parcel
 from vigil.platform import clock, policy
 from vigil.platform.audit import service as audit
+from vigil.platform.database import get_or_404
 from vigil.platform.errors import BadRequest, Conflict, Forbidden, NotFound
 from vigil.platform.identity.principal import Principal
 from vigil.registrations import service as registrations
@@ -155,9 +156,7 @@ def decide(session: Session, actor: Principal, parcel_id: int, decision: str, re
         raise BadRequest("decision must be released or held")
     if len(reason.strip()) < 5:
         raise BadRequest("A decision needs its reason (at least 5 characters)")
-    parcel = session.get(Parcel, parcel_id)
-    if parcel is None:
-        raise NotFound(f"No parcel {parcel_id}")
+    parcel = get_or_404(session, Parcel, parcel_id, f"No parcel {parcel_id}")
     if parcel.status != "open":
         raise Conflict(f"Parcel {parcel_id} is not in the queue")
     parcel.status, parcel.reason, parcel.decided_by = decision, reason.strip(), actor.username

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from vigil.platform import clock, policy
 from vigil.platform.audit import service as audit
+from vigil.platform.database import get_or_404
 from vigil.platform.errors import BadRequest, Conflict, NotFound
 from vigil.platform.identity.principal import Principal
 from vigil.registrations.core.validate import (ALL_SECTORS, SECTORS, Checked, check_record, item_number,
@@ -489,9 +490,7 @@ def decide_alert(session: Session, actor: Principal, alert_id: int, decision: st
         raise BadRequest("decision must be confirmed or dismissed")
     if len(reason.strip()) < 5:
         raise BadRequest("A decision needs its reason (at least 5 characters)")
-    alert = session.get(RegistrationAlert, alert_id)
-    if alert is None:
-        raise NotFound(f"No alert {alert_id}")
+    alert = get_or_404(session, RegistrationAlert, alert_id, f"No alert {alert_id}")
     if alert.status != "open":
         raise Conflict(f"Alert {alert_id} was already {alert.status}")
     alert.status, alert.reason, alert.decided_by, alert.decided_at = decision, reason.strip(), actor.username, clock.now()

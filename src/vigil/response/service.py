@@ -16,7 +16,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from vigil.platform import clock, policy
 from vigil.platform.audit import service as audit
-from vigil.platform.errors import Conflict, NotFound, Problem
+from vigil.platform.database import get_or_404
+from vigil.platform.errors import Conflict, Problem
 from vigil.platform.identity.models import Agency
 from vigil.platform.identity.principal import Principal
 from vigil.response.core import signing, targets
@@ -153,9 +154,7 @@ def create_key_area(session: Session, actor: Principal, data: KeyAreaIn, source:
 
 def delete_key_area(session: Session, actor: Principal, area_id: int) -> None:
     policy.require(actor, "response.manage")
-    area = session.get(KeyArea, area_id)
-    if area is None:
-        raise NotFound(f"No key area {area_id}")
+    area = get_or_404(session, KeyArea, area_id, f"No key area {area_id}")
     session.delete(area)
     audit.record(session, actor, "response.key_area.delete", "response_key_area", area_id)
 
@@ -289,10 +288,7 @@ def _store_incident(session, actor, type_, priority, lat, lon, address, source, 
 
 def get_incident(session: Session, actor: Principal, incident_id: str) -> Incident:
     policy.require(actor, "response.read")
-    incident = session.get(Incident, incident_id)
-    if incident is None:
-        raise NotFound(f"No incident {incident_id}")
-    return incident
+    return get_or_404(session, Incident, incident_id, f"No incident {incident_id}")
 
 
 def list_incidents(session: Session, actor: Principal, open_only: bool = False, limit: int = 200) -> list[Incident]:
@@ -322,9 +318,7 @@ def assign(session: Session, actor: Principal, incident_id: str, unit_id: str) -
     same unit cannot both win; the loser gets 409 with the unit's current assignment."""
     policy.require(actor, "response.dispatch")
     incident = get_incident(session, actor, incident_id)
-    unit = session.get(Unit, unit_id)
-    if unit is None:
-        raise NotFound(f"No unit {unit_id}")
+    unit = get_or_404(session, Unit, unit_id, f"No unit {unit_id}")
     if incident.unit_id is not None or incident.status != "received":
         raise Problem(409, f"incident {incident.id} is already {incident.status}"
                            + (f" with unit {incident.unit_id}" if incident.unit_id else ""),
@@ -418,9 +412,7 @@ def list_units(session: Session, actor: Principal) -> list[Unit]:
 def set_unit_status(session: Session, actor: Principal, unit_id: str, status: str) -> Unit:
     """A unit going on or off duty. A unit on an incident changes only through the incident's timeline."""
     policy.require(actor, "response.units")
-    unit = session.get(Unit, unit_id)
-    if unit is None:
-        raise NotFound(f"No unit {unit_id}")
+    unit = get_or_404(session, Unit, unit_id, f"No unit {unit_id}")
     if unit.incident_id is not None:
         raise Problem(409, f"unit {unit_id} is assigned to {unit.incident_id}; clear the incident first",
                       extra={"current_assignment": {"unit_id": unit.id, "incident_id": unit.incident_id,
@@ -631,9 +623,7 @@ def list_posts(session: Session, actor: Principal) -> list[Post]:
 
 def delete_post(session: Session, actor: Principal, post_id: int) -> None:
     policy.require(actor, "response.manage")
-    post = session.get(Post, post_id)
-    if post is None:
-        raise NotFound(f"No post {post_id}")
+    post = get_or_404(session, Post, post_id, f"No post {post_id}")
     session.delete(post)
     audit.record(session, actor, "response.post.delete", "response_post", post_id)
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from vigil.platform import clock, files, policy
 from vigil.platform.audit import service as audit
+from vigil.platform.database import get_or_404
 from vigil.platform.errors import Conflict, Forbidden, NotFound, Problem
 from vigil.platform.identity.models import User
 from vigil.platform.identity.principal import Principal
@@ -194,10 +195,7 @@ def import_sites(session: Session, actor: Principal, parsed: geo.Parsed, unit_id
 
 def get_site(session: Session, actor: Principal, site_id: int) -> Site:
     policy.require(actor, "sites.read")
-    site = session.get(Site, site_id)
-    if site is None:
-        raise NotFound(f"No site {site_id}")
-    return site
+    return get_or_404(session, Site, site_id, f"No site {site_id}")
 
 
 def _writable_site(session: Session, actor: Principal, site_id: int) -> Site:
@@ -522,10 +520,7 @@ def start_inspection(session: Session, actor: Principal, data: schemas.Inspectio
 
 def get_inspection(session: Session, actor: Principal, inspection_id: int) -> Inspection:
     policy.require(actor, "sites.read")
-    inspection = session.get(Inspection, inspection_id)
-    if inspection is None:
-        raise NotFound(f"No inspection {inspection_id}")
-    return inspection
+    return get_or_404(session, Inspection, inspection_id, f"No inspection {inspection_id}")
 
 
 def submit_inspection(session: Session, actor: Principal, inspection_id: int,
@@ -594,10 +589,7 @@ def site_findings(session: Session, actor: Principal, site_id: int, only_open: b
 
 def get_finding(session: Session, actor: Principal, finding_id: int) -> Finding:
     policy.require(actor, "sites.read")
-    finding = session.get(Finding, finding_id)
-    if finding is None:
-        raise NotFound(f"No finding {finding_id}")
-    return finding
+    return get_or_404(session, Finding, finding_id, f"No finding {finding_id}")
 
 
 def attach_file(session: Session, actor: Principal, finding_id: int, filename: str, data: bytes) -> FindingFile:
@@ -621,10 +613,7 @@ def finding_files(session: Session, finding_id: int) -> list[FindingFile]:
 
 def get_file(session: Session, actor: Principal, file_id: int) -> FindingFile:
     policy.require(actor, "sites.read")
-    row = session.get(FindingFile, file_id)
-    if row is None:
-        raise NotFound(f"No file {file_id}")
-    return row
+    return get_or_404(session, FindingFile, file_id, f"No file {file_id}")
 
 
 # ------------------------------------------------------------------------------------------------------ escalation

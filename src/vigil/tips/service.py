@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from vigil.platform import clock, files, policy
 from vigil.platform.audit import service as audit
+from vigil.platform.database import get_or_404
 from vigil.platform.errors import Conflict, NotFound, Problem
 from vigil.platform.identity.principal import Principal
 from vigil.tips.core import codes, spam
@@ -116,10 +117,7 @@ def list_tips(session: Session, actor: Principal, status: str | None = None, lim
 
 def get_tip(session: Session, actor: Principal, tip_id: int) -> Tip:
     policy.require(actor, "tips.read")
-    tip = session.get(Tip, tip_id)
-    if tip is None:
-        raise NotFound(f"No tip {tip_id}")
-    return tip
+    return get_or_404(session, Tip, tip_id, f"No tip {tip_id}")
 
 
 def _triage(session: Session, actor: Principal, tip_id: int) -> Tip:
@@ -283,9 +281,7 @@ def add_shift(session: Session, actor: Principal, volunteer_id: int, data: Shift
 
 def set_shift_status(session: Session, actor: Principal, shift_id: int, status: str) -> PatrolShift:
     policy.require(actor, "volunteers.manage")
-    shift = session.get(PatrolShift, shift_id)
-    if shift is None:
-        raise NotFound(f"No shift {shift_id}")
+    shift = get_or_404(session, PatrolShift, shift_id, f"No shift {shift_id}")
     get_volunteer(session, actor, shift.volunteer_id)
     shift.status = status
     audit.record(session, actor, "volunteer.shift.status", "patrol_shift", shift.id, detail={"status": status})
