@@ -395,7 +395,6 @@ INSERT_JSONB = (f"INSERT INTO ledger_movements ({', '.join(COLUMNS)}) SELECT "
                 + ", h FROM ROWS FROM (jsonb_array_elements(%s::jsonb), json_array_elements_text(%s::json)) AS x(m, h)")
 
 
-
 def _holder_row(h: Holder, now: datetime) -> dict:
     return {"id": h.id, "name": h.name, "kind": h.kind, "licence_number": h.licence.number,
             "classes": ",".join(sorted(h.licence.classes)), "valid_from": h.licence.valid_from,
