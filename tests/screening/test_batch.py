@@ -367,3 +367,26 @@ def test_a_process_with_nothing_left_takes_tasks_routed_to_another(tmp_path, mon
     errors = [orjson.loads(x)["error"].split(" ", 3) for x in written]  # "line N: pid name..."
     assert [e[3] for e in errors] == [f"Viktor Petrenko {i}" for i in range(60)]
     assert len({e[2] for e in errors}) == 2
+
+
+def test_a_stored_index_is_loaded_by_the_workers_and_rebuilt_when_unreadable(tmp_path):
+    """The CLI's cache leaves the index in its file for the workers to load (``StoredIndex``); they answer as the
+    built index does, and a file that cannot be read after all is replaced by the fallback's index."""
+    import pickle
+
+    from vigil.screening.batch import StoredIndex, _run_local
+
+    idx = ScreeningIndex.build(load_csv_rows(tmp_path))
+    f = tmp_path / "index.pkl"
+    with f.open("wb") as fh:
+        pickle.dump(len(idx), fh)
+        offset = fh.tell()
+        pickle.dump(idx, fh)
+    records = [(i + 2, {"id": str(i), "name": n}) for i, n in enumerate(["Viktor Petrenko", "John Q Public"] * 5)]
+    built = screen_records(idx, records, 0.88)
+    stored = []
+    _run_local(StoredIndex(f, offset, len(idx), lambda: 1 / 0), iter(records), 0.88,
+               lambda chunk, lines: stored.extend(lines), workers=2)
+    assert stored == built and any(b'"matches":[{' in line for line in built)
+    f.write_bytes(f.read_bytes()[:offset + 10])
+    assert screen_records(StoredIndex(f, offset, len(idx), lambda: idx).load(), records, 0.88) == built

@@ -8,6 +8,7 @@ Standalone: ``python -m vigil.screening.cli ...``.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing as mp
 import os
 import pickle
 import tempfile
@@ -18,7 +19,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .batch import InputFormatError, WorkerLost, build_index, run_batch
+from .batch import InputFormatError, StoredIndex, WorkerLost, build_index, local_workers, run_batch
 from .core.importers import ListFormatError, load_list_spec
 from .core.index import DEFAULT_THRESHOLD, ScreeningIndex, paused_gc
 
@@ -52,8 +53,9 @@ def _cache_dir() -> Path:
     return Path(xdg) / "vigil" / "screening" if xdg else Path(tempfile.gettempdir()) / "vigil-screening-cache"
 
 
-def _load_cached(specs: List[str]):
-    """(entry count, index) from the on-disk cache, or (None, key) on a miss."""
+def _load_cached(specs: List[str], stored: bool = False):
+    """(index, key) from the on-disk cache, or (None, key) on a miss.  With ``stored``, the index is left in its
+    file for the local engine's workers to load (a ``StoredIndex``: the main process reads its entry count only)."""
     if os.environ.get("VIGIL_SCREEN_CACHE") == "off":
         return None, None
     key = _cache_key(specs)
@@ -62,9 +64,19 @@ def _load_cached(specs: List[str]):
     f = _cache_dir() / f"index-{key}.pkl"
     try:
         with f.open("rb") as fh, paused_gc():
+            head = pickle.load(fh)  # the entry count, then the index (a file written before the count: the index)
+            if not isinstance(head, int):
+                return head, key
+            if stored:
+                return StoredIndex(f, fh.tell(), head, lambda: _build_from(specs)), key
             return pickle.load(fh), key
     except Exception:  # noqa: BLE001 - missing or corrupt cache: rebuild
         return None, key
+
+
+def _build_from(specs: List[str]) -> ScreeningIndex:
+    """The index of the lists, built again (a cache file that could not be read after all)."""
+    return ScreeningIndex.build([e for spec in specs for e in load_list_spec(spec)])
 
 
 def _store_cached(key: str | None, index: ScreeningIndex) -> None:
@@ -75,6 +87,7 @@ def _store_cached(key: str | None, index: ScreeningIndex) -> None:
         d.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=d, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
+            pickle.dump(len(index.entries), fh, protocol=pickle.HIGHEST_PROTOCOL)  # read alone (``_load_cached``)
             pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, d / f"index-{key}.pkl")
     except OSError:
@@ -119,8 +132,8 @@ def screen(
     if engine not in ("local", "spark"):
         err.print(f"[red]error:[/red] unknown engine {engine!r} (expected local or spark)")
         raise typer.Exit(2)
-    index, cache_key = _load_cached(list_)
-    entries = index.entries if index is not None else []
+    index, cache_key = _load_cached(list_, stored=_forks_workers(engine, workers))
+    entries: list = []
     for spec in list_ if index is None else ():
         try:
             entries.extend(load_list_spec(spec))
@@ -142,11 +155,16 @@ def screen(
     finally:
         if storing is not None:
             os.waitpid(storing, 0)
-    err.print(f"{stats['rows']} rows screened against {len(entries)} list entries; "
+    err.print(f"{stats['rows']} rows screened against {len(index)} list entries; "
               f"{stats['alerts']} with matches, {stats['errors']} row errors -> {output}", highlight=False)
 
 
-def _screen_file(err: Console, index: ScreeningIndex, input: Path, output: Path, threshold: float, engine: str,
+def _forks_workers(engine: str, workers: Optional[int]) -> bool:
+    """Whether the batch runs in forked worker processes (``batch.run_batch``'s local engine)."""
+    return engine == "local" and (workers or local_workers()) > 1 and "fork" in mp.get_all_start_methods()
+
+
+def _screen_file(err: Console, index: ScreeningIndex | StoredIndex, input: Path, output: Path, threshold: float, engine: str,
                  workers: Optional[int]) -> dict:
     """Run the batch with a progress bar; a bad input file ends the command with exit code 2."""
     try:

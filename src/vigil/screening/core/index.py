@@ -1261,7 +1261,6 @@ class ScreeningIndex:
             out.append(self._finish(ei, r, s, head, qdob, qnat, qgen, id_hits.get(ei)))
         for ei, raw in id_hits.items():
             if ei not in seen:
-                e = self.entries[ei]
                 out.append(self._finish(ei, None, 0.0, clean(name), qdob, qnat, qgen, raw))
         out = [m for m in out if m.score >= threshold]
         # equal scores: matches on the entry's primary name first
