@@ -27,7 +27,8 @@ def test_dispatch_an_incident_end_to_end(live_server, page):  # noqa: F811
     form.locator("button[type=submit]").click()
     page.wait_for_url("**/response/incidents/INC-*")
     incident_id = page.locator("h1").inner_text().split(" ")[0]
-    assert "key area Avinguda Meritxell" in page.content()
+    summary = page.locator("main").inner_text()
+    assert "key area Avinguda Meritxell" in summary, summary[:600]
     buttons = page.locator("#recommendation button.assign")
     assert buttons.count() >= 3
     first_unit = buttons.first.get_attribute("data-unit")

@@ -120,8 +120,11 @@ def geocode(session: Session, address: str) -> dict:
 
 # --- key areas --------------------------------------------------------------------------------------------------
 def key_area_dicts(session: Session) -> list[dict]:
+    """Oldest first: where areas overlap, an incident is named after the one that was drawn first, whatever order
+    the database would return them in."""
     return [{"name": a.name, "lat": a.lat, "lon": a.lon, "radius_m": a.radius_m,
-             "polygon": json.loads(a.polygon) if a.polygon else None} for a in session.scalars(select(KeyArea))]
+             "polygon": json.loads(a.polygon) if a.polygon else None}
+            for a in session.scalars(select(KeyArea).order_by(KeyArea.id))]
 
 
 def key_area_out(a: KeyArea) -> dict:
