@@ -28,7 +28,7 @@ import orjson
 from .core.index import ScreeningIndex, paused_gc, prepare_names
 
 __all__ = ["read_records", "screen_record", "screen_records", "run_batch", "build_index", "InputFormatError",
-           "StoredIndex"]
+           "StoredIndex", "forks_workers", "local_workers"]
 
 Record = tuple[int, dict]  # (line number, row)
 
@@ -465,7 +465,7 @@ class _Pipeline:
 
 def _run_local(index, records, threshold, emit, workers: int, block: int = 10000, depth: int = 3):
     global _WORKER_INDEX, _WORKER_THRESHOLD
-    if workers <= 1 or "fork" not in mp.get_all_start_methods():
+    if not forks_workers("local", workers):
         index = _loaded(index)
         for chunk in _chunks(records, 1000):
             emit(chunk, screen_records(index, chunk, threshold))
@@ -548,6 +548,12 @@ def run_spark(index: ScreeningIndex, records: list[Record], threshold: float, sp
 def local_workers() -> int:
     """The local engine's default number of processes: one per CPU, at most 8."""
     return min(os.cpu_count() or 1, 8)
+
+
+def forks_workers(engine: str, workers: int | None) -> bool:
+    """Whether a batch runs in forked worker processes (the local engine with more than one worker, where the
+    platform forks): the one test, for ``_run_local`` and for the CLI deciding whether workers load the index."""
+    return engine == "local" and (workers or local_workers()) > 1 and "fork" in mp.get_all_start_methods()
 
 
 def _count(chunk: list[Record], lines: list[bytes]) -> tuple[int, list]:

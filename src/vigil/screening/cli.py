@@ -8,7 +8,6 @@ Standalone: ``python -m vigil.screening.cli ...``.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing as mp
 import os
 import pickle
 import tempfile
@@ -19,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .batch import InputFormatError, StoredIndex, WorkerLost, build_index, local_workers, run_batch
+from .batch import InputFormatError, StoredIndex, WorkerLost, build_index, forks_workers, run_batch
 from .core.importers import ListFormatError, load_list_spec
 from .core.index import DEFAULT_THRESHOLD, ScreeningIndex, paused_gc
 
@@ -132,7 +131,7 @@ def screen(
     if engine not in ("local", "spark"):
         err.print(f"[red]error:[/red] unknown engine {engine!r} (expected local or spark)")
         raise typer.Exit(2)
-    index, cache_key = _load_cached(list_, stored=_forks_workers(engine, workers))
+    index, cache_key = _load_cached(list_, stored=forks_workers(engine, workers))
     entries: list = []
     for spec in list_ if index is None else ():
         try:
@@ -157,11 +156,6 @@ def screen(
             os.waitpid(storing, 0)
     err.print(f"{stats['rows']} rows screened against {len(index)} list entries; "
               f"{stats['alerts']} with matches, {stats['errors']} row errors -> {output}", highlight=False)
-
-
-def _forks_workers(engine: str, workers: Optional[int]) -> bool:
-    """Whether the batch runs in forked worker processes (``batch.run_batch``'s local engine)."""
-    return engine == "local" and (workers or local_workers()) > 1 and "fork" in mp.get_all_start_methods()
 
 
 def _screen_file(err: Console, index: ScreeningIndex | StoredIndex, input: Path, output: Path, threshold: float, engine: str,
