@@ -16,6 +16,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import String, func, insert, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection, Dialect
 
 from vigil.ledger.core.ledger import CLASS_ONE, Holder, Ledger, Licence, Site, Transit
@@ -388,10 +389,11 @@ class Writer:
 COLUMNS = HASHED + ("hash",)
 INSERT_JSON = (f"INSERT INTO ledger_movements ({', '.join(COLUMNS)}) SELECT "
                + ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(COLUMNS))) + " FROM json_each(?)")
-# PostgreSQL: the hashed arrays and the list of their hashes, zipped by ROWS FROM (the i-th row with the i-th hash).
-_CASTS = {"seq": "::bigint", "at": "::timestamptz", "delta": "::bigint"}
+# PostgreSQL: the hashed arrays and the list of their hashes, zipped by ROWS FROM (the i-th row with the i-th hash);
+# each value cast as _upsert casts it, from its column's type.
+_PG = postgresql.dialect()
 INSERT_JSONB = (f"INSERT INTO ledger_movements ({', '.join(COLUMNS)}) SELECT "
-                + ", ".join(f"(m->>{i}){_CASTS.get(c, '')}" for i, c in enumerate(HASHED))
+                + ", ".join(f"(m->>{i}){_pg_cast(MOVEMENTS.c[c].type, _PG)}" for i, c in enumerate(HASHED))
                 + ", h FROM ROWS FROM (jsonb_array_elements(%s::jsonb), json_array_elements_text(%s::json)) AS x(m, h)")
 
 
