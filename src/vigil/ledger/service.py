@@ -25,7 +25,7 @@ from vigil.ledger.models import (LedgerAlert, LedgerBalance, LedgerHolder, Ledge
 from vigil.platform import clock, policy
 from vigil.platform.audit import service as audit
 from vigil.platform.chain import first_break, head_break
-from vigil.platform.errors import NotFound
+from vigil.platform.database import get_or_404
 from vigil.platform.identity.principal import Principal
 
 BATCH = 20_000
@@ -125,10 +125,7 @@ def apply_one(session: Session, actor: Principal, record: dict) -> Outcome:
 
 
 def _holder(session: Session, holder_id: str) -> LedgerHolder:
-    row = session.get(LedgerHolder, holder_id)
-    if row is None:
-        raise NotFound(f"No holder {holder_id}")
-    return row
+    return get_or_404(session, LedgerHolder, holder_id, f"No holder {holder_id}")
 
 
 def _item_line(item: LedgerItem, amount: int, site: str) -> dict[str, Any]:
@@ -165,9 +162,7 @@ def _balance_at(session: Session, holder_id: str, at: datetime) -> list[tuple[st
 def trace(session: Session, actor: Principal, key: str) -> dict[str, Any]:
     """The accepted movements of a serial or lot, oldest first."""
     policy.require(actor, "ledger.read")
-    item = session.get(LedgerItem, key)
-    if item is None:
-        raise NotFound(f"No serial or lot {key} on the ledger")
+    item = get_or_404(session, LedgerItem, key, f"No serial or lot {key} on the ledger")
     rows = session.scalars(select(LedgerMovement).where(LedgerMovement.item == key)
                            .order_by(LedgerMovement.at, LedgerMovement.seq)).all()
     return {"key": key, "class": item.item_class, "unit": item.unit, "un_number": item.un_number or None,
@@ -185,9 +180,7 @@ def _movement_line(m: LedgerMovement, unit: str) -> dict[str, Any]:
 def holdings_at(session: Session, actor: Principal, key: str, at: datetime) -> dict[str, Any]:
     """Who held a serial or lot, where, at a past moment; and what was in transit then."""
     policy.require(actor, "ledger.read")
-    item = session.get(LedgerItem, key)
-    if item is None:
-        raise NotFound(f"No serial or lot {key} on the ledger")
+    item = get_or_404(session, LedgerItem, key, f"No serial or lot {key} on the ledger")
     m = LedgerMovement
     own = select(m.holder.label("holder"), m.site.label("site"), m.delta.label("delta")).where(m.item == key,
                                                                                                  m.at <= at)
@@ -307,9 +300,7 @@ def list_alerts(session: Session, actor: Principal, status: str = "open", holder
 
 def close_alert(session: Session, actor: Principal, alert_id: int) -> LedgerAlert:
     policy.require(actor, "ledger.write")
-    row = session.get(LedgerAlert, alert_id)
-    if row is None:
-        raise NotFound(f"No alert {alert_id}")
+    row = get_or_404(session, LedgerAlert, alert_id, f"No alert {alert_id}")
     if row.status == "open":
         row.status, row.closed_by, row.closed_at = "closed", actor.username[:64], clock.now()
         audit.record(session, actor, "ledger.alert.close", "ledger_alert", row.id, detail={"key": row.key})
@@ -362,9 +353,7 @@ def site_view(s: LedgerSite) -> dict[str, Any]:
 
 def get_site(session: Session, actor: Principal, site_id: str) -> dict[str, Any]:
     policy.require(actor, "ledger.read")
-    s = session.get(LedgerSite, site_id)
-    if s is None:
-        raise NotFound(f"No site {site_id}")
+    s = get_or_404(session, LedgerSite, site_id, f"No site {site_id}")
     rows = session.execute(select(LedgerBalance.item, LedgerBalance.amount, LedgerItem)
                            .join(LedgerItem, LedgerItem.key == LedgerBalance.item)
                            .where(LedgerBalance.site == site_id, LedgerBalance.holder == s.holder_id,
