@@ -319,16 +319,10 @@ _SPELLING_WORD_TABLE: Final = str.maketrans({c: " " if c.isspace() or c in ",;/"
                                       for c in map(chr, range(128)) if not c.isalnum()})
 
 
-# Words of a space-separated chunk of a name, for ``_latin_words`` and ``_words``: every step is character by
+# Words of a space-separated chunk of a name, for ``_words`` (and ``_chunk_folded``): every step is character by
 # character (``strip_diacritics``, lower case over ASCII, the tables) but the split, so a name's words are its chunks'
 # words, and a batch's names share their chunks (dicts, as ``_FOLDED``)
-_CHUNK_WORDS: Final[dict[str, tuple[str, ...]]] = {}
 _CHUNK_SPELLING: Final[dict[str, tuple[str, ...]]] = {}
-
-
-def _latin_words(latin: str) -> list[str]:
-    """The words of a Latin rendering, before folding: no diacritics, case, apostrophes or punctuation."""
-    return _chunk_words(latin, _LATIN_WORD_TABLE, _CHUNK_WORDS)
 
 
 def _chunk_words(text: str, table: dict, cache: "dict[str, tuple[str, ...]]") -> list[str]:
@@ -342,16 +336,45 @@ def _chunk_words(text: str, table: dict, cache: "dict[str, tuple[str, ...]]") ->
     return out
 
 
-def _fold_words(words: list[str], split: bool = True) -> tuple[str, ...]:
-    """Folded tokens; ``split`` separates compounds (abdulrahman -> abd al rahman, jundollah -> jund allah)."""
-    toks: list[str] = []
-    for t in words:
-        toks.extend(_folded(t, split))
+def _assimilated(toks: list[str]) -> tuple[str, ...]:
+    """Folded tokens with the assimilated articles (ud, ash... before a word that starts with their consonant) read
+    as "al", at most MAX_TOKENS * 2 of them."""
     for i in range(len(toks) - 1):
         sun = _SUN_ARTICLES.get(toks[i])
         if sun is not None and toks[i + 1].startswith(sun):
             toks[i] = "al"
     return tuple(toks[: MAX_TOKENS * 2])
+
+
+# chunk of a Latin reading -> (its folded tokens, compounds split; the same, compounds as written; whether one of the
+# first splits at a joined article): what ``cleaned_name_forms`` reads of a chunk, in one lookup rather than one per
+# word in each of four caches (each lookup in a large table is mostly cache misses; a batch's names share chunks)
+_CHUNK_FOLDED: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]]] = {}
+
+
+def _reading_tokens(latin: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """The folded tokens of ``latin`` (a Latin reading: no diacritics, case, apostrophes or punctuation), with
+    compounds split (abdulrahman -> abd al rahman, jundollah -> jund allah) and as written, and whether
+    ``_split_articles`` may split one of the first (the assimilated articles read as "al" split at no article)."""
+    split: list[str] = []
+    joined: list[str] = []
+    articles = False
+    for chunk in latin.split(" "):
+        hit = _CHUNK_FOLDED.get(chunk)
+        if hit is None:
+            hit = remember(_CHUNK_FOLDED, chunk, _chunk_folded(chunk))
+        split.extend(hit[0])
+        joined.extend(hit[1])
+        if hit[2]:
+            articles = True
+    return _assimilated(split), _assimilated(joined), articles
+
+
+def _chunk_folded(chunk: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    words = strip_diacritics(chunk).lower().translate(_LATIN_WORD_TABLE).split()
+    split = tuple([t for w in words for t in _folded(w, True)])
+    joined = tuple([t for w in words for t in _folded(w, False)])
+    return split, joined if joined != split else split, any(_article_split(t) is not None for t in split)
 
 
 _CANONICAL: Final = frozenset(FOLD.values())  # folded spellings (a set: `in FOLD.values()` scans the dict)
@@ -424,17 +447,15 @@ def cleaned_name_forms(text: str, sc: "set[str] | None" = None) -> list[NameForm
     seen = set()
     variants: list[tuple[tuple[str, ...], str]] = []
     for latin, cjk in to_latin_readings(text, found):
-        words = _latin_words(latin)
-        toks = _fold_words(words)
+        toks, joined, articles = _reading_tokens(latin)
         if not toks:
             continue
         variants.append((toks, cjk))
         if not cjk:
-            split = _split_articles(toks)
+            split = _split_articles(toks) if articles else toks
             if split != toks:
                 variants.append((split, cjk))
             # and the compounds as written, so a typo inside one (junzdollh ~ jundollah) still finds it
-            joined = _fold_words(words, False)
             if joined != toks:
                 variants.append((joined, cjk))
     for toks, cjk in variants:
