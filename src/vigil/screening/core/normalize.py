@@ -220,7 +220,8 @@ def clean(text: str) -> str:
     if text is None:
         return ""
     text = unicodedata.normalize("NFKC", str(text))
-    text = _CTRL_RE.sub(" ", text)
+    if not text.isprintable():  # every character _CTRL_RE takes is unprintable (Cc, Cf or unassigned)
+        text = _CTRL_RE.sub(" ", text)
     text = " ".join(text.split())
     if len(text) > MAX_NAME_CHARS:
         cut = text[:MAX_NAME_CHARS]
@@ -319,23 +320,6 @@ _SPELLING_WORD_TABLE: Final = str.maketrans({c: " " if c.isspace() or c in ",;/"
                                       for c in map(chr, range(128)) if not c.isalnum()})
 
 
-# Words of a space-separated chunk of a name, for ``_words`` (and ``_chunk_folded``): every step is character by
-# character (``strip_diacritics``, lower case over ASCII, the tables) but the split, so a name's words are its chunks'
-# words, and a batch's names share their chunks (dicts, as ``_FOLDED``)
-_CHUNK_SPELLING: Final[dict[str, tuple[str, ...]]] = {}
-
-
-def _chunk_words(text: str, table: dict, cache: "dict[str, tuple[str, ...]]") -> list[str]:
-    """The words of ``text`` split by ``table`` (after ``strip_diacritics`` and lower case), chunk by chunk."""
-    out: list[str] = []
-    for chunk in text.split(" "):
-        hit = cache.get(chunk)
-        if hit is None:
-            hit = remember(cache, chunk, tuple(strip_diacritics(chunk).lower().translate(table).split()))
-        out.extend(hit)
-    return out
-
-
 def _assimilated(toks: list[str]) -> tuple[str, ...]:
     """Folded tokens with the assimilated articles (ud, ash... before a word that starts with their consonant) read
     as "al", at most MAX_TOKENS * 2 of them."""
@@ -346,10 +330,20 @@ def _assimilated(toks: list[str]) -> tuple[str, ...]:
     return tuple(toks[: MAX_TOKENS * 2])
 
 
-# chunk of a Latin reading -> (its folded tokens, compounds split; the same, compounds as written; whether one of the
-# first splits at a joined article): what ``cleaned_name_forms`` reads of a chunk, in one lookup rather than one per
-# word in each of four caches (each lookup in a large table is mostly cache misses; a batch's names share chunks)
-_CHUNK_FOLDED: Final[dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]]] = {}
+# What is read of a space-separated chunk of a name: its words are the name's words (every step is character by
+# character but the split), so a batch's names share their chunks.  Chunk -> (its folded tokens, compounds split; the
+# same, compounds as written; whether one of the first splits at a joined article; its spelling words, ``_words``):
+# one lookup for a chunk rather than one per word in each of five caches (a lookup in a large table is mostly cache
+# misses; ``_words`` reads the entry ``cleaned_name_forms`` has just read)
+ChunkWords = tuple[tuple[str, ...], tuple[str, ...], bool, tuple[str, ...]]
+_CHUNK_FOLDED: Final[dict[str, ChunkWords]] = {}
+
+
+def _chunk(chunk: str) -> ChunkWords:
+    hit = _CHUNK_FOLDED.get(chunk)
+    if hit is None:
+        hit = remember(_CHUNK_FOLDED, chunk, _chunk_folded(chunk))
+    return hit
 
 
 def _reading_tokens(latin: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
@@ -360,9 +354,7 @@ def _reading_tokens(latin: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]
     joined: list[str] = []
     articles = False
     for chunk in latin.split(" "):
-        hit = _CHUNK_FOLDED.get(chunk)
-        if hit is None:
-            hit = remember(_CHUNK_FOLDED, chunk, _chunk_folded(chunk))
+        hit = _chunk(chunk)
         split.extend(hit[0])
         joined.extend(hit[1])
         if hit[2]:
@@ -370,11 +362,16 @@ def _reading_tokens(latin: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]
     return _assimilated(split), _assimilated(joined), articles
 
 
-def _chunk_folded(chunk: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
-    words = strip_diacritics(chunk).lower().translate(_LATIN_WORD_TABLE).split()
+def _chunk_folded(chunk: str) -> ChunkWords:
+    """What ``_CHUNK_FOLDED`` keeps of ``chunk``: its words without diacritics, case, apostrophes or punctuation,
+    folded (compounds split and as written), and its spelling words (letters and digits only)."""
+    plain = strip_diacritics(chunk).lower()
+    words = plain.translate(_LATIN_WORD_TABLE).split()
     split = tuple([t for w in words for t in _folded(w, True)])
     joined = tuple([t for w in words for t in _folded(w, False)])
-    return split, joined if joined != split else split, any(_article_split(t) is not None for t in split)
+    spelled = tuple(plain.translate(_SPELLING_WORD_TABLE).split())
+    return (split, joined if joined != split else split, any(_article_split(t) is not None for t in split),
+            spelled)
 
 
 _CANONICAL: Final = frozenset(FOLD.values())  # folded spellings (a set: `in FOLD.values()` scans the dict)
@@ -509,7 +506,10 @@ def _latin(text: str) -> bool:
 
 def _words(text: str) -> tuple[str, ...]:
     """Split at spaces, commas, semicolons and slashes; letters and digits only, no diacritics or case."""
-    return tuple(_chunk_words(text, _SPELLING_WORD_TABLE, _CHUNK_SPELLING))
+    out: list[str] = []
+    for chunk in text.split(" "):
+        out.extend(_chunk(chunk)[3])
+    return tuple(out)
 
 
 # romanised Korean syllable -> the letters its spellings share (``syllable_key``)
