@@ -32,8 +32,7 @@ from bisect import bisect_left
 from itertools import accumulate, chain
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Callable, Final, Iterable, Sequence, cast
+from typing import TYPE_CHECKING, Callable, Final, Iterable, Sequence, cast
 
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 from rapidfuzz.process import extract as _extract
@@ -43,6 +42,9 @@ from .normalize import (FUZZY_WEAK, MAX_TOKENS, WEAK, NameForm, abjad_steps, abj
                         cleaned_name_forms, cleaned_spelling_words, known_skeletons, listed_spellings, name_forms,
                         skeleton, spelled_by, spelling_trie, spellings_in, syllable_key)
 from .translit import remember, scripts
+
+if TYPE_CHECKING:  # mypyc's native 64-bit int (``_KeyFilter``), named in annotations only: no import at run time
+    from mypy_extensions import i64
 
 __all__ = ["DEFAULT_THRESHOLD", "Query", "Match", "ScreeningIndex"]
 
@@ -125,6 +127,9 @@ _MAX_RAISE: Final = 0.08 + 1e-4
 # What scoring knows of one list token against a query (``ScreeningIndex._fill_rows``): bit mask of the query tokens it
 # can align with, ((similarity, query token index), ...) for those, its weight, whether it is weak
 Row = tuple[int, tuple[tuple[float, int], ...], float, bool]
+# What a query token brings to candidate generation (``ScreeningIndex._token_records``): record -> best weight of
+# the rarer expansions listing it, (posting set, weight) of the common ones, the records in an abjad script
+TokenRecords = tuple[dict[int, float], list[tuple[frozenset, float]], frozenset[int]]
 
 # Bits set in a mask of query tokens (a name form has at most MAX_TOKENS)
 _POPCOUNT: Final = [bin(i).count("1") for i in range(1 << MAX_TOKENS)]
@@ -177,16 +182,23 @@ class _KeyFilter:
     BITS: Final = 21
 
     def __init__(self, keys: Iterable[str]) -> None:
-        self.mask = (1 << self.BITS) - 1
         bits = bytearray(1 << (self.BITS - 3))
         for k in keys:
-            h = hash(k) & self.mask
+            h = _key_bits(k)
             bits[h >> 3] |= 1 << (h & 7)
         self.bits = bytes(bits)
 
     def may_hold(self, k: str) -> bool:
-        h = hash(k) & self.mask
+        h = _key_bits(k)
         return (self.bits[h >> 3] >> (h & 7)) & 1 == 1
+
+
+def _key_bits(k: str) -> i64:
+    """The low ``_KeyFilter.BITS`` bits of ``k``'s hash.  An i64 once compiled: a str hash is beyond mypyc's tagged
+    ints half the time, and masking it as an int takes long-integer arithmetic (a new int object per step; ~200
+    instructions more a call)."""
+    h: i64 = hash(k)
+    return h & ((1 << _KeyFilter.BITS) - 1)
 
 
 def _as_tuples(table: dict) -> dict:
@@ -275,7 +287,8 @@ class ScreeningIndex:
         self.spell: dict[str, list[int]] = {}  # spelling key -> first record of each listed name
         # a short spelling key, or one minus a character -> the keys (one deletion apart, or equal)
         self.spell_near: dict[str, tuple[str, ...]] = {}
-        self.spell_part: dict[str, dict[tuple[int, int], tuple[str, ...]]] = {}  # text -> (length, third) -> long keys
+        # text -> its place (``_place``: length and third) -> long keys
+        self.spell_part: dict[str, dict[int, tuple[str, ...]]] = {}
         self.id_index: dict[str, list[int]] = {}
         self._n_docs = 0
         self._cache: dict = {}
@@ -289,7 +302,6 @@ class ScreeningIndex:
         self._tok_info: dict[str, tuple[bool, float]] = {}  # query token -> ``_token_info``
         self._tok_records = 0
         self._abjad_postings: dict[str, tuple[int, ...]] = {}  # list token -> its records in an abjad script
-        self._tok_abjad: dict = {}  # (query token, mode) -> ``_abjad_records``
         self._reaches: dict = {}  # abjad query token -> ``_reach``
         # the list's Latin tokens as a trie (``spelling_trie``), and each one's place in the list's token order
         self._latin_trie: dict = {}
@@ -373,7 +385,7 @@ class ScreeningIndex:
         # what scoring asks of every list token, once per token rather than once per query
         self.blank_rows = {t: (0, (), self._weight(t), self._weak(t)) for t in self.weights}
         near: dict[str, list[str]] = {}
-        parts: dict[str, dict[tuple[int, int], list[str]]] = {}
+        parts: dict[str, dict[int, list[str]]] = {}
         for sk in self.spell:
             if len(sk) <= _SPELL_DEL_MAX + 1:  # the longest a query spelling looked up by deletions can be
                 near.setdefault(sk, []).append(sk)
@@ -382,7 +394,7 @@ class ScreeningIndex:
                     near.setdefault(k, []).append(sk)
             if len(sk) >= _SPELL_PART_LISTED:
                 for i, (a, b) in enumerate(_thirds(len(sk))):
-                    parts.setdefault(sk[a:b], {}).setdefault((len(sk), i), []).append(sk)
+                    parts.setdefault(sk[a:b], {}).setdefault(_place(len(sk), i), []).append(sk)
         # the three largest tables, read-only from here on, kept as tuples: a pickle (the batch CLI's index cache,
         # loaded before any worker starts) reads them ~20% faster than lists (153 -> 126 ms of its ~290 ms)
         self.del_index = _as_tuples(dels)
@@ -527,8 +539,8 @@ class ScreeningIndex:
         """The records worth scoring for a name form, at most _MAX_CANDIDATES.  ``needs`` (``_needs``), when given,
         keeps only the records that can reach the search's cut: those found by every token of one of its sets."""
         found = {q: self._token_records(q, abjad) for q in dict.fromkeys(strong)}
-        rare = [best for best, _ in found.values() if best]
-        common = [big for _, big in found.values() if big]
+        rare = [best for best, _, _ in found.values() if best]
+        common = [big for _, big, _ in found.values() if big]
         if needs is not None and rare:
             return self._ranked(self._meeting(needs, found, abjad), rare, common)
         # the weights only rank records when there are too many: most names have fewer, and their union is a
@@ -556,7 +568,14 @@ class ScreeningIndex:
         """``keep`` in record order when there are few, else the best by summed weight (``_top``)."""
         if len(keep) <= _MAX_CANDIDATES:
             return sorted(keep)
-        acc = {r: sum([best.get(r, 0.0) for best in rare]) for r in keep}
+        acc: dict[int, float] = {}
+        for r in keep:  # the weights summed in a loop: ``sum`` of a list per record cost more than the sums
+            w = 0.0
+            for best in rare:
+                got = best.get(r)
+                if got is not None:
+                    w += got
+            acc[r] = w
         return self._top(acc, common)
 
     def _top(self, acc: dict[int, float], common: list) -> list[int]:
@@ -662,15 +681,15 @@ class ScreeningIndex:
                 if not have:
                     break
             out |= have
-        for q in found:
-            out |= self._abjad_records(q, abjad)
+        for records in found.values():
+            out |= records[2]  # the records in an abjad script (``_token_records``)
         return out
 
     def _reach(self, q: str, abjad: int, records: tuple) -> tuple:
         """The records query token ``q`` may align with, as (records, [posting sets of common tokens]): those of its
         expansions (``_token_records``), and for an abjad-script token also those listing a Latin token it spells
         (ktyb ~ kateeb: ``abjad_pattern``), which its expansions by edits and skeletons miss (cached)."""
-        best, big = records
+        best, big, _ = records
         if abjad != _ABJAD_Q:
             return best.keys(), [st for st, _ in big]
         hit = self._reaches.get(q)
@@ -723,25 +742,23 @@ class ScreeningIndex:
         self._latin_rank = {t: k for k, t in enumerate(latin)}
         self._latin_trie = spelling_trie(latin)
 
-    def _abjad_records(self, q: str, abjad: int) -> frozenset[int]:
-        """The records listing an expansion of query token ``q`` whose listed name is in an abjad script (cached)."""
-        key = (q, abjad)
-        hit = self._tok_abjad.get(key)
-        if hit is not None:
-            return hit
+    def _abjad_records(self, expansions: tuple[tuple[str, float], ...]) -> frozenset[int]:
+        """The records listing one of a query token's ``expansions`` whose listed name is in an abjad script."""
         out: set[int] = set()
-        for t, _ in self._expand(q, abjad):
+        for t, _ in expansions:
             listed = self._abjad_postings.get(t)
             if listed is None:  # once per list token
                 rec_abjad = self.rec_abjad
                 listed = self._abjad_postings[t] = tuple([r for r in self.postings[t] if rec_abjad[r]])
             out.update(listed)
-        return remember(self._tok_abjad, key, frozenset(out))
+        return frozenset(out)
 
-    def _token_records(self, q: str, abjad: int) -> tuple[dict[int, float], list[tuple[frozenset, float]]]:
+    def _token_records(self, q: str, abjad: int) -> TokenRecords:
         """What query token ``q`` brings to candidate generation, the same in every name that has it (cached):
         record -> the best weight x similarity of the expansions listing it, for expansions with at most
-        _COMMON_POSTINGS records; (posting set, weight x similarity) for the commoner ones."""
+        _COMMON_POSTINGS records; (posting set, weight x similarity) for the commoner ones; and the records of its
+        expansions whose listed name is in an abjad script (``_abjad_records``, for ``_meeting``: kept here, one
+        lookup of the token's entry in a large cache rather than two)."""
         key = (q, abjad)
         hit = self._tok_cache.get(key)
         if hit is not None:
@@ -750,7 +767,8 @@ class ScreeningIndex:
         best: dict[int, float] = {}
         big: list[tuple[frozenset, float]] = []
         rare: list[tuple[float, list[int]]] = []
-        for t, sim in self._expand(q, abjad):
+        expansions = self._expand(q, abjad)
+        for t, sim in expansions:
             p = postings[t]
             w = weights[t] * sim
             if len(p) > _COMMON_POSTINGS:
@@ -766,8 +784,8 @@ class ScreeningIndex:
         if self._tok_records > 2_000_000:  # bounded memory (~40 MB) over a long batch
             self._tok_cache.clear()
             self._tok_records = len(best)
-        self._tok_cache[key] = (best, big)
-        return best, big
+        hit = self._tok_cache[key] = (best, big, self._abjad_records(expansions))
+        return hit
 
     def _posting_set(self, t: str) -> frozenset:
         ps = self._psets.get(t)
@@ -927,11 +945,11 @@ class ScreeningIndex:
         if not cs:
             return table
         known = [self._pairs(q, abjad, cs) for q in qt]
-        for c in cs:
+        for k, c in enumerate(cs):
             sims: list[tuple[float, int]] = []
             mask = 0
             for i in range(len(qt)):
-                s = known[i][c]
+                s = known[i][k]
                 if s:
                     sims.append((s, i))
                     mask |= 1 << i
@@ -940,10 +958,12 @@ class ScreeningIndex:
                 table[c] = (mask, tuple(sims), weight, weak)
         return table
 
-    def _pairs(self, q: str, abjad: int, cs: list[str]) -> dict[str, float]:
-        """List token -> ``_sim(q, c, abjad)`` when it reaches the rows' floor (>= _PARTIAL_SIM in abjad modes, else
-        _MIN_SIM), else 0.0, for every token of ``cs`` and any met before (cached): the candidates of names that
-        share a token share most of their list tokens, so only the new ones are scanned (``_near``)."""
+    def _pairs(self, q: str, abjad: int, cs: list[str]) -> list[float | None]:
+        """``_sim(q, c, abjad)`` of each token of ``cs`` (distinct) when it reaches the rows' floor (>= _PARTIAL_SIM in
+        abjad modes, else _MIN_SIM), else 0.0, in the order of ``cs`` (typed optional, never None once filled).
+        Cached per list token: the candidates of names that share a token share most of their list tokens, so only
+        the new ones are scanned (``_near``); each token is looked up once in the cache (large for a common query
+        token), not once to find it new and again to read it."""
         key = (q, abjad)
         seen = self._pair_sims.get(key)
         if seen is None:
@@ -951,15 +971,20 @@ class ScreeningIndex:
                 self._pair_sims.clear()
                 self._pair_count = 0
             seen = self._pair_sims[key] = {}
-        new = [c for c in cs if c not in seen]
-        if new:
+        # the cached floats as they are (None: not met yet), not unboxed and boxed again
+        sims: list[float | None] = [seen.get(c) for c in cs]
+        new_at = [k for k, s in enumerate(sims) if s is None]
+        if new_at:
             floor = _PARTIAL_SIM if abjad in _ABJAD_MODES else _MIN_SIM
+            new = [cs[k] for k in new_at]
             near = self._near((q,), new, abjad, floor)
-            for k, c in enumerate(new):
-                s = self._sim(q, c, abjad) if k in near else 0.0
-                seen[c] = s if s >= floor else 0.0
+            for j, c in enumerate(new):
+                s = self._sim(q, c, abjad) if j in near else 0.0
+                s = s if s >= floor else 0.0
+                seen[c] = s
+                sims[new_at[j]] = s
             self._pair_count += len(new)
-        return seen
+        return sims
 
     def _blank(self, c: str) -> Row:
         """The row of list token ``c`` when it aligns with no query token."""
@@ -1345,19 +1370,35 @@ def _thirds(length: int) -> tuple[tuple[int, int], ...]:
     return ((0, a), (a, b), (b, length))
 
 
-@lru_cache(maxsize=None)
-def _third_slices(n: int) -> tuple[tuple[int, int, tuple[tuple[int, int], ...]], ...]:
-    """(start, end, ((listed length, third), ...)): where, in a query spelling of ``n`` letters, each third of a
+def _place(length: int, third: int) -> int:
+    """The key of a third of a listed spelling of ``length`` letters in ``spell_part``'s tables: an int, which
+    hashes at once where a (length, third) tuple is hashed anew at every lookup."""
+    return length * 3 + third
+
+
+# query spelling length -> ``_third_slices`` (a dict, as ``normalize._FOLDED``)
+_THIRD_SLICES: Final[dict[int, tuple[tuple[int, int, tuple[int, ...]], ...]]] = {}
+
+
+def _third_slices(n: int) -> tuple[tuple[int, int, tuple[int, ...]], ...]:
+    hit = _THIRD_SLICES.get(n)
+    if hit is None:
+        hit = _THIRD_SLICES[n] = _slices_of_thirds(n)
+    return hit
+
+
+def _slices_of_thirds(n: int) -> tuple[tuple[int, int, tuple[int, ...]], ...]:
+    """(start, end, (place of a listed third, ...)): where, in a query spelling of ``n`` letters, each third of a
     listed spelling two edits or fewer away may lie (shifted by up to two places), one entry per distinct slice.
     Listed lengths are those where the longer of the two spellings has 12 letters or more: from 12 for a shorter
     query, from ``n`` - 2 for a query of 12 letters or more."""
-    places: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    places: dict[tuple[int, int], list[int]] = {}
     shortest = n - _SPELL_MAX_EDITS if n >= _SPELL_PART_MIN else _SPELL_PART_MIN
     for length in range(shortest, n + _SPELL_MAX_EDITS + 1):
         for i, (a, b) in enumerate(_thirds(length)):
             for shift in range(-_SPELL_MAX_EDITS, _SPELL_MAX_EDITS + 1):
                 if a + shift >= 0 and b + shift <= n:
-                    places.setdefault((a + shift, b + shift), []).append((length, i))
+                    places.setdefault((a + shift, b + shift), []).append(_place(length, i))
     return tuple((a, b, tuple(p)) for (a, b), p in places.items())
 
 

@@ -220,7 +220,8 @@ def clean(text: str) -> str:
     if text is None:
         return ""
     text = unicodedata.normalize("NFKC", str(text))
-    text = _CTRL_RE.sub(" ", text)
+    if not text.isprintable():  # every character _CTRL_RE takes is unprintable (Cc, Cf or unassigned)
+        text = _CTRL_RE.sub(" ", text)
     text = " ".join(text.split())
     if len(text) > MAX_NAME_CHARS:
         cut = text[:MAX_NAME_CHARS]
@@ -319,39 +320,58 @@ _SPELLING_WORD_TABLE: Final = str.maketrans({c: " " if c.isspace() or c in ",;/"
                                       for c in map(chr, range(128)) if not c.isalnum()})
 
 
-# Words of a space-separated chunk of a name, for ``_latin_words`` and ``_words``: every step is character by
-# character (``strip_diacritics``, lower case over ASCII, the tables) but the split, so a name's words are its chunks'
-# words, and a batch's names share their chunks (dicts, as ``_FOLDED``)
-_CHUNK_WORDS: Final[dict[str, tuple[str, ...]]] = {}
-_CHUNK_SPELLING: Final[dict[str, tuple[str, ...]]] = {}
-
-
-def _latin_words(latin: str) -> list[str]:
-    """The words of a Latin rendering, before folding: no diacritics, case, apostrophes or punctuation."""
-    return _chunk_words(latin, _LATIN_WORD_TABLE, _CHUNK_WORDS)
-
-
-def _chunk_words(text: str, table: dict, cache: "dict[str, tuple[str, ...]]") -> list[str]:
-    """The words of ``text`` split by ``table`` (after ``strip_diacritics`` and lower case), chunk by chunk."""
-    out: list[str] = []
-    for chunk in text.split(" "):
-        hit = cache.get(chunk)
-        if hit is None:
-            hit = remember(cache, chunk, tuple(strip_diacritics(chunk).lower().translate(table).split()))
-        out.extend(hit)
-    return out
-
-
-def _fold_words(words: list[str], split: bool = True) -> tuple[str, ...]:
-    """Folded tokens; ``split`` separates compounds (abdulrahman -> abd al rahman, jundollah -> jund allah)."""
-    toks: list[str] = []
-    for t in words:
-        toks.extend(_folded(t, split))
+def _assimilated(toks: list[str]) -> tuple[str, ...]:
+    """Folded tokens with the assimilated articles (ud, ash... before a word that starts with their consonant) read
+    as "al", at most MAX_TOKENS * 2 of them."""
     for i in range(len(toks) - 1):
         sun = _SUN_ARTICLES.get(toks[i])
         if sun is not None and toks[i + 1].startswith(sun):
             toks[i] = "al"
     return tuple(toks[: MAX_TOKENS * 2])
+
+
+# What is read of a space-separated chunk of a name: its words are the name's words (every step is character by
+# character but the split), so a batch's names share their chunks.  Chunk -> (its folded tokens, compounds split; the
+# same, compounds as written; whether one of the first splits at a joined article; its spelling words, ``_words``):
+# one lookup for a chunk rather than one per word in each of five caches (a lookup in a large table is mostly cache
+# misses; ``_words`` reads the entry ``cleaned_name_forms`` has just read)
+ChunkWords = tuple[tuple[str, ...], tuple[str, ...], bool, tuple[str, ...]]
+_CHUNK_FOLDED: Final[dict[str, ChunkWords]] = {}
+
+
+def _chunk(chunk: str) -> ChunkWords:
+    hit = _CHUNK_FOLDED.get(chunk)
+    if hit is None:
+        hit = remember(_CHUNK_FOLDED, chunk, _chunk_folded(chunk))
+    return hit
+
+
+def _reading_tokens(latin: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """The folded tokens of ``latin`` (a Latin reading: no diacritics, case, apostrophes or punctuation), with
+    compounds split (abdulrahman -> abd al rahman, jundollah -> jund allah) and as written, and whether
+    ``_split_articles`` may split one of the first (the assimilated articles read as "al" split at no article)."""
+    split: list[str] = []
+    joined: list[str] = []
+    articles = False
+    for chunk in latin.split(" "):
+        hit = _chunk(chunk)
+        split.extend(hit[0])
+        joined.extend(hit[1])
+        if hit[2]:
+            articles = True
+    return _assimilated(split), _assimilated(joined), articles
+
+
+def _chunk_folded(chunk: str) -> ChunkWords:
+    """What ``_CHUNK_FOLDED`` keeps of ``chunk``: its words without diacritics, case, apostrophes or punctuation,
+    folded (compounds split and as written), and its spelling words (letters and digits only)."""
+    plain = strip_diacritics(chunk).lower()
+    words = plain.translate(_LATIN_WORD_TABLE).split()
+    split = tuple([t for w in words for t in _folded(w, True)])
+    joined = tuple([t for w in words for t in _folded(w, False)])
+    spelled = tuple(plain.translate(_SPELLING_WORD_TABLE).split())
+    return (split, joined if joined != split else split, any(_article_split(t) is not None for t in split),
+            spelled)
 
 
 _CANONICAL: Final = frozenset(FOLD.values())  # folded spellings (a set: `in FOLD.values()` scans the dict)
@@ -424,17 +444,15 @@ def cleaned_name_forms(text: str, sc: "set[str] | None" = None) -> list[NameForm
     seen = set()
     variants: list[tuple[tuple[str, ...], str]] = []
     for latin, cjk in to_latin_readings(text, found):
-        words = _latin_words(latin)
-        toks = _fold_words(words)
+        toks, joined, articles = _reading_tokens(latin)
         if not toks:
             continue
         variants.append((toks, cjk))
         if not cjk:
-            split = _split_articles(toks)
+            split = _split_articles(toks) if articles else toks
             if split != toks:
                 variants.append((split, cjk))
             # and the compounds as written, so a typo inside one (junzdollh ~ jundollah) still finds it
-            joined = _fold_words(words, False)
             if joined != toks:
                 variants.append((joined, cjk))
     for toks, cjk in variants:
@@ -488,7 +506,10 @@ def _latin(text: str) -> bool:
 
 def _words(text: str) -> tuple[str, ...]:
     """Split at spaces, commas, semicolons and slashes; letters and digits only, no diacritics or case."""
-    return tuple(_chunk_words(text, _SPELLING_WORD_TABLE, _CHUNK_SPELLING))
+    out: list[str] = []
+    for chunk in text.split(" "):
+        out.extend(_chunk(chunk)[3])
+    return tuple(out)
 
 
 # romanised Korean syllable -> the letters its spellings share (``syllable_key``)
