@@ -4,7 +4,9 @@ The same Python source, type-annotated, compiled to a C extension: about 1.3x fa
 build, with identical results (tests/screening/test_native.py compares the two on real queries).  The extension
 modules land next to their sources, with ``native.stamp`` recording the sources they were built from; when a source
 changes without a rebuild, ``vigil.screening.core`` loads the Python sources instead (see its ``__init__``), so a
-stale build is never used.  Run by scripts/setup.sh; safe to run again (it rebuilds only when a source changed).
+stale build is never used.  It also writes pykakasi's kanji dictionary split by first character (``core/kanwa.py``:
+a process reads only the tables its Japanese names need).  Run by scripts/setup.sh; safe to run again (it rebuilds
+only when a source changed).
 
     .venv/bin/python scripts/build_native.py [--force | --clean]
 """
@@ -65,11 +67,25 @@ def main() -> None:
     if "--clean" in sys.argv:
         clean()
         return
+    split_kanwa()
     if "--force" not in sys.argv and STAMP.exists() and STAMP.read_text().strip() == source_digest() \
             and len(built_files()) == len(MODULES) + 1:
         return
     build()
     print(f"build_native: compiled {', '.join(MODULES)} ({len(built_files())} extension files)")
+
+
+def split_kanwa() -> None:
+    """pykakasi's kanji dictionary split by first character (``vigil.screening.core.kanwa``), when missing or made
+    from another copy of the dictionary."""
+    _kspec = importlib.util.spec_from_file_location("vigil_kanwa_build", CORE / "kanwa.py")
+    kanwa = importlib.util.module_from_spec(_kspec)
+    _kspec.loader.exec_module(kanwa)
+    try:
+        if kanwa.load() is None and kanwa.build():
+            print(f"build_native: split pykakasi's kanji dictionary ({kanwa.SPLIT.name})")
+    except Exception as exc:  # noqa: BLE001 - optional: pykakasi then loads its dictionary whole
+        print(f"build_native: pykakasi's kanji dictionary stays whole ({exc})", file=sys.stderr)
 
 
 if __name__ == "__main__":

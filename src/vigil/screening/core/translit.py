@@ -279,8 +279,11 @@ def _japanese(text: str) -> list[str]:
 
 def _read_japanese(chunk: str) -> tuple[str, ...]:
     if not _KAKASI:
-        import pykakasi  # ~1 s the first time (its dictionaries): only the names in kana or kanji pay it
+        import pykakasi  # loaded the first time: only the processes that meet names in kana or kanji pay for it
 
+        from . import kanwa
+
+        kanwa.install()  # its kanji dictionary read by first character, as needed (``core/kanwa.py``)
         _KAKASI.append(pykakasi.kakasi())
     out: list[str] = []
     known = _KANJI_KNOWN
