@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from vigil.screening.core import kanwa
 
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -25,6 +27,10 @@ def test_the_split_tables_are_pykakasis_own(tmp_path):
     assert len(tables) == len(whole)
     assert all(tables.get(key) == table for key, table in whole.items())
     assert tables.get(0x41) is None and tables.get(0x41, "none") == "none"  # no table for "A"
+    first = next(iter(whole))
+    assert tables[first] == whole[first] and set(tables) == set(whole) and first in tables
+    with pytest.raises(KeyError):
+        tables[0x41]
 
 
 def test_a_split_file_from_another_dictionary_is_not_used(tmp_path):

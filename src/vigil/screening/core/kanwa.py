@@ -17,6 +17,7 @@ import os
 import pickle
 import tempfile
 import threading
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -55,14 +56,15 @@ def build(target: Path = SPLIT) -> bool:
     return True
 
 
-class Tables:
-    """First character (its code point) -> pykakasi's table of words starting with it, unpickled on first use."""
+class Tables(Mapping):
+    """First character (its code point) -> pykakasi's table of words starting with it, unpickled on first use.  A
+    read-only mapping like the dict it stands for (pykakasi 2.3 only calls ``get``)."""
 
     def __init__(self, split: dict[int, bytes]) -> None:
         self._split = split
         self._read: dict[int, Any] = {}
 
-    def get(self, key: int, default: Any = None) -> Any:
+    def get(self, key: Any, default: Any = None) -> Any:
         hit = self._read.get(key)
         if hit is None:
             raw = self._split.get(key)
@@ -71,8 +73,17 @@ class Tables:
             hit = self._read[key] = pickle.loads(raw)
         return hit
 
+    def __getitem__(self, key: Any) -> Any:
+        hit = self.get(key)
+        if hit is None:
+            raise KeyError(key)
+        return hit
+
     def __contains__(self, key: object) -> bool:
         return key in self._split
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._split)
 
     def __len__(self) -> int:
         return len(self._split)
