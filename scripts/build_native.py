@@ -22,11 +22,19 @@ import tempfile
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-# native.py by its path: importing it as vigil.screening.core.native would first import the package, and with it
-# the modules this script is about to rebuild
-_spec = importlib.util.spec_from_file_location("vigil_native_build", SRC / "vigil" / "screening" / "core" / "native.py")
-native = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(native)
+
+
+def _by_path(module: str):
+    """A module of vigil.screening.core loaded by its path: importing it by name would first import the package, and
+    with it the modules this script is about to rebuild."""
+    spec = importlib.util.spec_from_file_location(f"vigil_build_{module}",
+                                                  SRC / "vigil" / "screening" / "core" / f"{module}.py")
+    loaded = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(loaded)
+    return loaded
+
+
+native = _by_path("native")
 CORE, MODULES, STAMP, built_files, source_digest = (native.CORE, native.MODULES, native.STAMP, native.built_files,
                                                      native.source_digest)
 
@@ -78,9 +86,7 @@ def main() -> None:
 def split_kanwa() -> None:
     """pykakasi's kanji dictionary split by first character (``vigil.screening.core.kanwa``), when missing or made
     from another copy of the dictionary."""
-    _kspec = importlib.util.spec_from_file_location("vigil_kanwa_build", CORE / "kanwa.py")
-    kanwa = importlib.util.module_from_spec(_kspec)
-    _kspec.loader.exec_module(kanwa)
+    kanwa = _by_path("kanwa")
     try:
         if kanwa.load() is None and kanwa.build():
             print(f"build_native: split pykakasi's kanji dictionary ({kanwa.SPLIT.name})")
