@@ -75,18 +75,20 @@ def main() -> None:
     if "--clean" in sys.argv:
         clean()
         return
+    if "--force" in sys.argv or not STAMP.exists() or STAMP.read_text().strip() != source_digest() \
+            or len(built_files()) != len(MODULES) + 1:
+        build()
+        print(f"build_native: compiled {', '.join(MODULES)} ({len(built_files())} extension files)")
     split_kanwa()
-    if "--force" not in sys.argv and STAMP.exists() and STAMP.read_text().strip() == source_digest() \
-            and len(built_files()) == len(MODULES) + 1:
-        return
-    build()
-    print(f"build_native: compiled {', '.join(MODULES)} ({len(built_files())} extension files)")
 
 
 def split_kanwa() -> None:
     """pykakasi's kanji dictionary split by first character (``vigil.screening.core.kanwa``), when missing or made
-    from another copy of the dictionary."""
-    kanwa = _by_path("kanwa")
+    from another copy of the dictionary.  Imported by name, after the build: with the package come the modules the
+    build replaces."""
+    sys.path.insert(0, str(SRC))
+    from vigil.screening.core import kanwa
+
     try:
         if kanwa.load() is None and kanwa.build():
             print(f"build_native: split pykakasi's kanji dictionary ({kanwa.SPLIT.name})")

@@ -1,4 +1,5 @@
-"""pykakasi's kanji dictionary read table by table (``core/kanwa.py``) gives pykakasi's own readings."""
+"""pykakasi's kanji dictionary read table by table (``core/kanwa.py``) gives pykakasi's own readings; pickled files
+written whole (``core/pickled.py``)."""
 
 from __future__ import annotations
 
@@ -70,3 +71,16 @@ def test_pykakasi_reads_names_the_same_from_the_split_file(tmp_path):
     assert not whole["used"] and not whole["split"]
     assert split["readings"] == whole["readings"]
     assert split["readings"][0][0]["hepburn"] == "yamada"
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary_one(tmp_path):
+    from vigil.screening.core.pickled import dump_whole
+
+    target = tmp_path / "index.pkl"
+    dump_whole(target, 3, {"a": 1})
+    with pytest.raises(Exception):
+        dump_whole(target, 4, lambda: None)  # a lambda cannot be pickled: the write fails half way
+    with target.open("rb") as fh:
+        assert (pickle.load(fh), pickle.load(fh)) == (3, {"a": 1})
+    assert [p.name for p in tmp_path.iterdir()] == ["index.pkl"]
+    assert target.stat().st_mode & 0o777 == 0o644

@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from .batch import InputFormatError, StoredIndex, WorkerLost, build_index, forks_workers, run_batch
 from .core.importers import ListFormatError, load_list_spec
 from .core.index import DEFAULT_THRESHOLD, ScreeningIndex, paused_gc
+from .core.pickled import dump_whole
 
 _CORE_DIR = Path(__file__).resolve().parent / "core"
 
@@ -84,11 +85,8 @@ def _store_cached(key: str | None, index: ScreeningIndex) -> None:
     d = _cache_dir()
     try:
         d.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=d, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(len(index.entries), fh, protocol=pickle.HIGHEST_PROTOCOL)  # read alone (``_load_cached``)
-            pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, d / f"index-{key}.pkl")
+        # the entry count first, read alone (``_load_cached``), then the index
+        dump_whole(d / f"index-{key}.pkl", len(index.entries), index)
     except OSError:
         pass
 

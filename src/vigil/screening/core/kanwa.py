@@ -13,13 +13,13 @@ loads its dictionary as usual.
 
 from __future__ import annotations
 
-import os
 import pickle
-import tempfile
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
+
+from .pickled import dump_whole
 
 SPLIT = Path(__file__).resolve().with_name("kanwa.split")
 
@@ -48,11 +48,7 @@ def build(target: Path = SPLIT) -> bool:
     with source.open("rb") as fh:
         tables = pickle.load(fh)
     split = {key: pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL) for key, table in tables.items()}
-    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-    with os.fdopen(fd, "wb") as out:
-        pickle.dump((_stamp(source), split), out, protocol=pickle.HIGHEST_PROTOCOL)
-    os.chmod(tmp, 0o644)  # readable by whoever runs the matcher, as the package's other files
-    os.replace(tmp, target)
+    dump_whole(target, (_stamp(source), split))
     return True
 
 
